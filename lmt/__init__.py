@@ -1,0 +1,1 @@
+"""The ``lmt`` command line (``lmt.cli``); the service lives in tracker/, analytics/, api/."""

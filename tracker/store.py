@@ -1,0 +1,84 @@
+"""The storage port: the narrow interface every graph store implements.
+
+Ingestion, timelines and analytics talk to this interface only; the LadybugDB and Neo4j
+adapters in ``tracker.stores`` implement it and pass one contract test suite. Everything
+crosses the boundary as pandas DataFrames in the form fixed by ``tracker.tables``, so that
+bulk paths stay bulk (COPY / UNWIND batches) and analytics are the same on both stores.
+
+Identity rules, the same on both stores:
+* a node is identified by its label's key; writing it again replaces its properties;
+* a keyed edge (``RelType.key``) is identified by that property: writing it again replaces
+  the old edge, even if its endpoints changed (a correction);
+* a reference edge (no key) is identified by its source node: at most one per source.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+import pandas as pd
+
+from graph_schema import Node, RelType
+
+
+class SchemaMismatch(RuntimeError):
+    """The store was made by another schema version and cannot be upgraded in place."""
+
+
+class GraphStore(ABC):
+    """A graph store holding LMT's schema (see module docstring for identity rules)."""
+
+    kind: str = "abstract"
+
+    # -- writes -------------------------------------------------------------------------
+    @abstractmethod
+    def write_nodes(self, node: type[Node], frame: pd.DataFrame) -> None:
+        """Create or replace nodes; ``frame`` is a node table (``tables.node_columns``)."""
+
+    @abstractmethod
+    def write_edges(self, rel: RelType, frame: pd.DataFrame, remove: pd.DataFrame) -> None:
+        """In one transaction, delete the edges in ``remove`` and create those in ``frame``.
+
+        Both are edge tables. ``remove`` rows are found by source id and key (for keyed
+        edges) or by source id alone (reference edges); the caller decides what to remove
+        (see ``tracker.writer``), so replacing a corrected record is delete + create.
+        """
+
+    # -- reads --------------------------------------------------------------------------
+    @abstractmethod
+    def node_table(self, node: type[Node], keys: Sequence | None = None) -> pd.DataFrame:
+        """All nodes of a label, or only those with the given keys, as a node table."""
+
+    @abstractmethod
+    def edge_table(self, rel: RelType) -> pd.DataFrame:
+        """Every edge of a type as an edge table (columns: ``rel.table_columns``)."""
+
+    @abstractmethod
+    def edges_from(self, rel: RelType, source_ids: Sequence) -> pd.DataFrame:
+        """The edges of a type leaving the given source nodes (an index lookup per source)."""
+
+    @abstractmethod
+    def edges_by_key(self, rel: RelType, keys: Sequence) -> pd.DataFrame:
+        """The keyed edges of a type whose key is among ``keys``, wherever they start."""
+
+    @abstractmethod
+    def counts(self) -> dict[str, dict[str, int]]:
+        """``{"nodes": {label: n}, "edges": {type: n}}`` for every declared label and type."""
+
+    # -- settings -----------------------------------------------------------------------
+    @abstractmethod
+    def get_setting(self, key: str) -> str | None:
+        """A small value the store keeps about itself (schema version, pseudonym secret)."""
+
+    @abstractmethod
+    def put_setting(self, key: str, value: str) -> None: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

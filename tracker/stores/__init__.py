@@ -1,0 +1,30 @@
+"""Store adapters behind ``tracker.store.GraphStore``, and the one way to open one."""
+
+from __future__ import annotations
+
+import os
+
+from tracker.store import GraphStore
+
+DEFAULT_DB = "./lmt-data"
+
+
+def open_store(db: str | None = None, neo4j: str | None = None) -> GraphStore:
+    """Open the store the command line and environment ask for.
+
+    ``--neo4j URI`` (else ``$NEO4J_URI`` when no ``--db`` is given) picks Neo4j with
+    ``$NEO4J_USER``/``$NEO4J_PASSWORD``; otherwise the embedded LadybugDB store in ``--db``
+    (else ``$LMT_DB``, else ``./lmt-data``).
+    """
+    uri = neo4j or (None if db else os.environ.get("NEO4J_URI"))
+    if uri:
+        from tracker.stores.neo4j_store import Neo4jStore
+
+        return Neo4jStore(
+            uri,
+            user=os.environ.get("NEO4J_USER", "neo4j"),
+            password=os.environ.get("NEO4J_PASSWORD", ""),
+        )
+    from tracker.stores.ladybug_store import LadybugStore
+
+    return LadybugStore(db or os.environ.get("LMT_DB") or DEFAULT_DB)

@@ -1,0 +1,83 @@
+"""The DataFrame form of node and edge tables, identical on every store.
+
+A node table has the label's properties as columns; an edge table has the columns of the
+field-record file it came from (``RelType.table_columns``). Column dtypes are fixed here so
+that the same input read back from LadybugDB or Neo4j gives equal frames:
+
+STRING -> ``str`` (NaN when missing), INT64 -> ``Int64``, DOUBLE -> ``float64``,
+BOOLEAN -> ``boolean``, DATE -> ``datetime64[us]`` (NaT when missing).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from graph_schema import Node, RelType
+from graph_schema.properties import PropertyType, model_property_types
+
+PANDAS_DTYPES: dict[PropertyType, str] = {
+    PropertyType.STRING: "str",
+    PropertyType.INT64: "Int64",
+    PropertyType.DOUBLE: "float64",
+    PropertyType.BOOLEAN: "boolean",
+    PropertyType.DATE: "datetime64[us]",
+}
+
+
+def node_columns(node: type[Node]) -> dict[str, PropertyType]:
+    return dict(model_property_types(node))
+
+
+def edge_columns(rel: RelType) -> dict[str, PropertyType]:
+    """Edge-table column -> type: source id, [target kind], target id, properties."""
+    columns = {rel.source_column: model_property_types(rel.source)[rel.source.key]}
+    if rel.kind_column:
+        columns[rel.kind_column] = PropertyType.STRING
+    target = rel.target_labels[0]
+    columns[rel.target_column] = model_property_types(target)[target.key]
+    columns.update(model_property_types(rel.properties))
+    return columns
+
+
+def typed(frame: pd.DataFrame, columns: dict[str, PropertyType]) -> pd.DataFrame:
+    """Return ``frame`` with exactly ``columns``, in order, in their canonical dtypes.
+
+    Missing columns are added empty. Values are converted, not validated: validation
+    happens once, on the way in (``tracker.records``).
+    """
+    out = {}
+    n = len(frame)
+    for name, kind in columns.items():
+        col = frame[name] if name in frame.columns else pd.Series([None] * n, index=frame.index)
+        out[name] = _convert(col, kind)
+    return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
+
+
+def _convert(col: pd.Series, kind: PropertyType) -> pd.Series:
+    if kind is PropertyType.DATE:
+        if col.dtype.kind != "M":
+            col = pd.to_datetime(col.map(_iso_or_none), format="ISO8601")
+        return col.astype(PANDAS_DTYPES[kind])
+    if kind is PropertyType.STRING:
+        return col.astype("object").where(col.notna(), None).astype("str")
+    if kind is PropertyType.BOOLEAN and col.dtype == object:
+        col = col.map(_bool_or_none)
+    if kind in (PropertyType.INT64, PropertyType.DOUBLE) and col.dtype in (object, "str"):
+        col = pd.to_numeric(col)
+    return col.astype(PANDAS_DTYPES[kind])
+
+
+def _iso_or_none(value: object) -> object:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if hasattr(value, "to_native"):  # neo4j.time.Date
+        value = value.to_native()
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _bool_or_none(value: object) -> object:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)
