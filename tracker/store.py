@@ -51,8 +51,9 @@ class GraphStore(ABC):
         """All nodes of a label, or only those with the given keys, as a node table."""
 
     @abstractmethod
-    def edge_table(self, rel: RelType) -> pd.DataFrame:
-        """Every edge of a type as an edge table (columns: ``rel.table_columns``)."""
+    def edge_table(self, rel: RelType, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """Every edge of a type as an edge table (columns: ``rel.table_columns``, or only
+        ``columns`` of them: analytics over 10M moves read just what they use)."""
 
     @abstractmethod
     def edges_from(self, rel: RelType, source_ids: Sequence) -> pd.DataFrame:

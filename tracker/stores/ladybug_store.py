@@ -187,23 +187,27 @@ class LadybugStore(GraphStore):
         )
         return self._named(result, columns)
 
-    def _edge_return(self, rel: RelType) -> str:
-        exprs = [f"a.{quoted(rel.source.key)}"]
+    def _edge_return(self, rel: RelType, columns: Sequence[str] | None = None) -> str:
+        """RETURN expressions for an edge table's columns (all, or the ``columns`` asked)."""
+        exprs = {rel.source_column: f"a.{quoted(rel.source.key)}"}
         if rel.kind_column:
             cases = " ".join(f"WHEN '{t.label}' THEN '{k}'" for k, t in rel.targets.items())
-            exprs.append(f"CASE label(b) {cases} END")
+            exprs[rel.kind_column] = f"CASE label(b) {cases} END"
         keys = [f"b.{quoted(t.key)}" for t in rel.target_labels]
-        exprs.append(keys[0] if len(keys) == 1 else f"coalesce({', '.join(keys)})")
-        exprs += [f"r.{quoted(p)}" for p in rel.property_names]
-        return self._return_clause(exprs)
+        exprs[rel.target_column] = keys[0] if len(keys) == 1 else f"coalesce({', '.join(keys)})"
+        exprs.update({p: f"r.{quoted(p)}" for p in rel.property_names})
+        return self._return_clause([exprs[c] for c in (columns or rel.table_columns)])
 
     def _edge_pattern(self, rel: RelType, anchor: str = "") -> str:
         target = rel.target_labels[0].label if len(rel.targets) == 1 else ""
         return f"(a:{rel.source.label}{anchor})-[r:{rel.name}]->(b{':' + target if target else ''})"
 
-    def edge_table(self, rel: RelType) -> pd.DataFrame:
-        result = self._query(f"MATCH {self._edge_pattern(rel)} RETURN {self._edge_return(rel)}")
-        return self._named(result, edge_columns(rel))
+    def edge_table(self, rel: RelType, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        wanted = edge_columns(rel)
+        if columns is not None:
+            wanted = {c: wanted[c] for c in columns}
+        statement = f"MATCH {self._edge_pattern(rel)} RETURN {self._edge_return(rel, columns)}"
+        return self._named(self._query(statement), wanted)
 
     def edges_from(self, rel: RelType, source_ids: Sequence) -> pd.DataFrame:
         ids = list(dict.fromkeys(source_ids))
