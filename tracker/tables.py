@@ -60,9 +60,10 @@ def _convert(col: pd.Series, kind: PropertyType) -> pd.Series:
         return col.astype(PANDAS_DTYPES[kind])
     if kind is PropertyType.STRING:
         return col.astype("object").where(col.notna(), None).astype("str")
-    if kind is PropertyType.BOOLEAN and col.dtype == object:
-        col = col.map(_bool_or_none)
-    if kind in (PropertyType.INT64, PropertyType.DOUBLE) and col.dtype in (object, "str"):
+    textual = col.dtype == object or pd.api.types.is_string_dtype(col.dtype)
+    if kind is PropertyType.BOOLEAN and textual:
+        col = col.astype(object).map(_bool_or_none)
+    if kind in (PropertyType.INT64, PropertyType.DOUBLE) and textual:
         col = pd.to_numeric(col)
     return col.astype(PANDAS_DTYPES[kind])
 
@@ -79,5 +80,9 @@ def _bool_or_none(value: object) -> object:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes")
+        return value.strip().lower() in _TRUE_WORDS
     return bool(value)
+
+
+_TRUE_WORDS = frozenset({"true", "1", "yes", "y", "t", "on"})
+"""The words pydantic reads as true (it reads false, 0, no, n, f, off as false)."""

@@ -1,0 +1,35 @@
+"""Shared fixtures: the sample batch, and a real LadybugDB store with it ingested."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tracker.ingest import IngestReport, ingest_folder
+from tracker.stores.ladybug_store import LadybugStore
+
+SAMPLE_DIR = Path(__file__).parent / "data" / "sample"
+SAMPLE_TODAY = dt.date(2026, 11, 23)
+"""The day the sample is judged against (its planted future dates lie in 2030 and later)."""
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    return SAMPLE_DIR
+
+
+@pytest.fixture(scope="session")
+def sample_ingest(tmp_path_factory: pytest.TempPathFactory) -> tuple[LadybugStore, IngestReport]:
+    folder = tmp_path_factory.mktemp("sample-store")
+    store = LadybugStore(folder / "db", buffer_pool_mb=256)
+    report = ingest_folder(store, SAMPLE_DIR, rejects_dir=folder / "rejects", today=SAMPLE_TODAY)
+    yield store, report
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def sample_store(sample_ingest: tuple[LadybugStore, IngestReport]) -> LadybugStore:
+    """The sample batch ingested into a real LadybugDB store. Shared: do not write to it."""
+    return sample_ingest[0]

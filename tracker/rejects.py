@@ -1,0 +1,69 @@
+"""The rejects folder: every rejected row, exactly as sent, with a ``reason`` column.
+
+Each file of the batch that had rejections gets a file of the same name holding those rows
+with their original header plus a ``reason`` column ("grievances.csv line 17, column
+indicator: unknown indicator ..."), so a field team can fix the cells and import the file as
+it is (the extra column is ignored on import). moves.csv already has a ``reason`` column (why
+the worker moved), so there the column is called ``reject_reason``. ``report.csv`` lists all
+rejections as file, line, record_or_id, column, reason for tools.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from tracker.csvio import read_chunks, write_rows
+from tracker.records import RECORD_FILES, RECORD_FILES_BY_NAME
+from tracker.validation import Rejection
+
+REPORT_FILE = "report.csv"
+
+
+def describe(rejection: Rejection) -> str:
+    column = f", column {rejection.column}" if rejection.column else ""
+    return f"{rejection.file} line {rejection.line}{column}: {rejection.reason}"
+
+
+def write_rejects(batch: Path, rejects: Path, rejections: list[Rejection]) -> Path | None:
+    """Write the rejects folder for ``batch``; clear what an earlier run left there."""
+    for name in [f.name for f in RECORD_FILES] + [REPORT_FILE]:
+        (rejects / name).unlink(missing_ok=True)
+    if not rejections:
+        if rejects.is_dir() and not any(rejects.iterdir()):
+            rejects.rmdir()
+        return None
+    by_file: dict[str, dict[int, Rejection]] = defaultdict(dict)
+    for rejection in rejections:
+        by_file[rejection.file][rejection.line] = rejection
+    for name, by_line in by_file.items():
+        header: list[str] = []
+        rows: list[tuple[list[str], str]] = []
+        for chunk in read_chunks(batch / name):
+            header = chunk.header
+            for cells, line in zip(chunk.rows, chunk.lines, strict=True):
+                if line in by_line:
+                    rows.append((cells, describe(by_line[line])))
+        column = reason_column(name)
+        rows = [_with_reason(header, cells, text, column) for cells, text in rows]
+        write_rows(rejects / name, header if column in header else [*header, column], rows)
+    write_rows(
+        rejects / REPORT_FILE,
+        ["file", "line", "record_or_id", "column", "reason"],
+        [[r.file, str(r.line), r.record_id, r.column, r.reason] for r in rejections],
+    )
+    return rejects
+
+
+def reason_column(file: str) -> str:
+    """``reason``, unless the format already uses that name in ``file``."""
+    return "reject_reason" if "reason" in RECORD_FILES_BY_NAME[file].columns else "reason"
+
+
+def _with_reason(header: list[str], cells: list[str], reason: str, column: str) -> list[str]:
+    """The row's cells, padded to the header, with the reason set (replacing an old one)."""
+    cells = cells + [""] * (len(header) - len(cells))
+    if column in header:
+        cells[header.index(column)] = reason
+        return cells
+    return [*cells, reason]
