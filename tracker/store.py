@@ -63,6 +63,21 @@ class GraphStore(ABC):
     def edges_by_key(self, rel: RelType, keys: Sequence) -> pd.DataFrame:
         """The keyed edges of a type whose key is among ``keys``, wherever they start."""
 
+    def edge_records(self, rel: RelType, source_id: object) -> list[dict[str, object]]:
+        """One source node's edges as plain records (edge-table columns; values ``str``,
+        ``int``, ``float``, ``bool``, ``datetime.date`` or ``None``).
+
+        The timeline's hot path: one worker's record is read on every page view, and typing
+        a small DataFrame (``edges_from``) costs several times the lookup itself. Adapters
+        override this with a direct lookup; this default goes through ``edges_from``.
+        """
+        return plain_records(self.edges_from(rel, [source_id]))
+
+    def node_record(self, node: type[Node], key: object) -> dict[str, object] | None:
+        """One node's properties as a plain record (as ``edge_records``), or None."""
+        found = plain_records(self.node_table(node, [key]))
+        return found[0] if found else None
+
     @abstractmethod
     def counts(self) -> dict[str, dict[str, int]]:
         """``{"nodes": {label: n}, "edges": {type: n}}`` for every declared label and type."""
@@ -83,3 +98,15 @@ class GraphStore(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def plain_records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """A node or edge table as records of plain Python values (missing -> None)."""
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    for row in rows:
+        for name, value in row.items():
+            if isinstance(value, pd.Timestamp):
+                row[name] = value.date()
+            elif hasattr(value, "item"):  # numpy scalars
+                row[name] = value.item()
+    return rows

@@ -223,6 +223,28 @@ class LadybugStore(GraphStore):
             )
         return self._named(result, edge_columns(rel))
 
+    def edge_records(self, rel: RelType, source_id: object) -> list[dict[str, object]]:
+        anchor = f" {{{quoted(rel.source.key)}: $id}}"
+        statement = f"MATCH {self._edge_pattern(rel, anchor)} RETURN {self._edge_return(rel)}"
+        return self._records(statement, {"id": source_id}, rel.table_columns)
+
+    def node_record(self, node: type[Node], key: object) -> dict[str, object] | None:
+        columns = tuple(node_columns(node))
+        ret = self._return_clause([f"n.{quoted(c)}" for c in columns])
+        statement = f"MATCH (n:{node.label} {{{quoted(node.key)}: $key}}) RETURN {ret}"
+        found = self._records(statement, {"key": key}, columns)
+        return found[0] if found else None
+
+    def _records(
+        self, statement: str, parameters: dict, columns: Sequence[str]
+    ) -> list[dict[str, object]]:
+        """Rows as dicts straight from the cursor: no DataFrame for a handful of rows."""
+        result = self._conn.execute(statement, parameters)
+        rows = []
+        while result.has_next():
+            rows.append(dict(zip(columns, result.get_next(), strict=True)))
+        return rows
+
     def edges_by_key(self, rel: RelType, keys: Sequence) -> pd.DataFrame:
         if not rel.key:
             raise ValueError(f"{rel.name} edges have no key; use edges_from")
