@@ -1,0 +1,191 @@
+"""Seasonal circuits: the round trips a worker makes year after year.
+
+The definition (docs/spec/field-records.md): a seasonal circuit is a round trip from a
+worker's origin to one destination and back that the worker makes in at least two different
+years, leaving in about the same month (within a month either way) each time.
+
+How that is read here, all vectorised over every worker at once:
+
+1. Round trips come from ``analytics.round_trips``: complete journeys home -> one district ->
+   home, a trip reported twice counted once. A departure with no return record is not a
+   round trip (the worker came back, but we do not know when), nor is a multi-stop journey.
+2. A worker's round trips to one destination are binned by departure month. The circuit's
+   month is the one whose window (that month and one either way, on a circle, so December
+   and January are neighbours) holds the most of them; the round trips in the window belong
+   to the circuit. Those left over are searched again, so a worker who goes to the same
+   district in two seasons of a year has two circuits. Departures three months apart never
+   share a window.
+3. Each round trip is dated by its *season year*: the year of the occurrence of the
+   circuit's month nearest its departure, so that a January circuit entered on 28 December
+   counts for the coming year. ``seasons`` is the number of different season years; a window
+   with fewer than two is not a circuit (a single season, a long-term migrant's one trip).
+4. ``depart_month`` and ``return_month`` are the circular medians of the circuit's departure
+   and return days; ``first_year``/``last_year`` the first and last season years.
+
+``find_circuits(moves, homes=None)`` works on DataFrames (any store, any source);
+``circuits_from_store(store)`` reads just the columns it needs through the storage port.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analytics.round_trips import MOVE_COLUMNS, round_trips
+from analytics.seasons import day_of_year, month_distance, month_of_day, typical_day
+from graph_schema.relationships import HOME_IN, MEMBER_OF, MOVED
+from tracker.store import GraphStore
+
+CIRCUIT_COLUMNS = [
+    "worker_id",
+    "origin_district_code",
+    "destination_district_code",
+    "depart_month",
+    "return_month",
+    "seasons",
+    "first_year",
+    "last_year",
+    "round_trips",
+    "median_stay_days",
+]
+"""circuits.csv: the format's required columns first, then extras."""
+
+MIN_SEASONS = 2
+WINDOW_MONTHS = 1
+"""A departure belongs to a circuit if its month is within this many months of the circuit's."""
+MAX_CIRCUITS_PER_DESTINATION = 4
+"""Windows of three months: at most four disjoint ones fit in a year."""
+
+
+def find_circuits(moves: pd.DataFrame, homes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Seasonal circuits, one row per worker and circuit (columns ``CIRCUIT_COLUMNS``).
+
+    ``moves`` is a MOVED edge table (at least ``round_trips.MOVE_COLUMNS``; ``trip_id`` is
+    marked here if absent). ``homes`` (``worker_id``, ``home_district_code``), optional,
+    gives each worker's origin; without it the origin comes from the moves.
+    """
+    return circuits_of_round_trips(round_trips(moves, homes))
+
+
+def circuits_of_round_trips(trips: pd.DataFrame) -> pd.DataFrame:
+    """Circuits from a round-trip table (``round_trips.round_trips`` output)."""
+    if trips.empty:
+        return _empty()
+    departed = trips["departed_on"].to_numpy("datetime64[D]")
+    month = departed.astype("datetime64[M]").astype("int64") % 12  # 0 = January
+    route = pd.MultiIndex.from_arrays(
+        [trips["worker_id"], trips["origin_district_code"], trips["destination_district_code"]]
+    )
+    group, routes = pd.factorize(route)
+    circuit, centre = _assign_windows(group, month, len(routes))
+    member = circuit >= 0
+    season = _season_year(departed[member], month[member], centre[circuit[member]])
+    trips = trips[member]
+    cid, circuits = pd.factorize(circuit[member])
+    n = len(circuits)
+
+    seasons = _count_distinct(cid, season, n)
+    keep = seasons >= MIN_SEASONS
+    depart = month_of_day(typical_day(day_of_year(trips["departed_on"].to_numpy()), cid, n))
+    back = month_of_day(typical_day(day_of_year(trips["returned_on"].to_numpy()), cid, n))
+    stay = (trips["returned_on"] - trips["departed_on"]).dt.days.to_numpy()
+    grouped = pd.DataFrame({"cid": cid, "season": season, "stay": stay}).groupby("cid")
+    first_year = grouped["season"].min().to_numpy()
+    last_year = grouped["season"].max().to_numpy()
+    median_stay = grouped["stay"].median().to_numpy()
+    round_trip_count = np.bincount(cid, minlength=n)
+
+    route_of = circuits // MAX_CIRCUITS_PER_DESTINATION
+    out = pd.DataFrame(
+        {
+            "worker_id": routes.get_level_values(0)[route_of],
+            "origin_district_code": routes.get_level_values(1)[route_of],
+            "destination_district_code": routes.get_level_values(2)[route_of],
+            "depart_month": depart,
+            "return_month": back,
+            "seasons": seasons,
+            "first_year": first_year,
+            "last_year": last_year,
+            "round_trips": round_trip_count,
+            "median_stay_days": median_stay,
+        }
+    )[keep]
+    out = out.astype({"origin_district_code": "Int64", "destination_district_code": "Int64"})
+    return out.sort_values(["worker_id", "depart_month"], kind="stable").reset_index(drop=True)
+
+
+def _assign_windows(
+    group: np.ndarray, month: np.ndarray, groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Give each round trip a candidate circuit (``-1``: none) and each candidate its month.
+
+    Candidate ids are ``group * MAX_CIRCUITS_PER_DESTINATION + round``; ``centre[id]`` is the
+    candidate's month (0-11). Each round takes, per group, the three-month window holding the
+    most remaining departures (ties: the most in the centre month, then the earliest month).
+    """
+    circuit = np.full(len(group), -1, dtype=np.int64)
+    centre = np.zeros(groups * MAX_CIRCUITS_PER_DESTINATION, dtype=np.int64)
+    left = np.ones(len(group), dtype=bool)
+    for rnd in range(MAX_CIRCUITS_PER_DESTINATION):
+        if not left.any():
+            break
+        hist = np.bincount(group[left] * 12 + month[left], minlength=groups * 12)
+        hist = hist.reshape(groups, 12)
+        window = hist.copy()
+        for step in range(1, WINDOW_MONTHS + 1):
+            window += np.roll(hist, step, axis=1) + np.roll(hist, -step, axis=1)
+        best = np.argmax(window * (len(group) + 1) + hist, axis=1)
+        taken = left & (month_distance(month, best[group]) <= WINDOW_MONTHS)
+        ids = group[taken] * MAX_CIRCUITS_PER_DESTINATION + rnd
+        circuit[taken] = ids
+        centre[group * MAX_CIRCUITS_PER_DESTINATION + rnd] = best[group]
+        left &= ~taken
+    return circuit, centre
+
+
+def _season_year(departed: np.ndarray, month: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """Year of the occurrence of the circuit's month nearest each departure."""
+    months = departed.astype("datetime64[M]").astype("int64")  # months since 1970-01
+    offset = (month - centre + 6) % 12 - 6
+    return (months - offset) // 12 + 1970
+
+
+def _count_distinct(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
+    pairs = pd.DataFrame({"g": group, "v": values}).drop_duplicates()
+    return np.bincount(pairs["g"].to_numpy(), minlength=groups)
+
+
+def _empty() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series([], dtype="int64") for c in CIRCUIT_COLUMNS})
+    frame["worker_id"] = frame["worker_id"].astype("str")
+    frame["median_stay_days"] = frame["median_stay_days"].astype("float64")
+    return frame.astype({"origin_district_code": "Int64", "destination_district_code": "Int64"})
+
+
+# -- through the storage port --------------------------------------------------------------
+def homes_from_store(store: GraphStore) -> pd.DataFrame:
+    """``worker_id`` -> ``home_district_code`` from MEMBER_OF and HOME_IN edges."""
+    members = store.edge_table(MEMBER_OF, columns=["worker_id", "household_id"])
+    homes = store.edge_table(HOME_IN, columns=["household_id", "home_district_code"])
+    return members.merge(homes, on="household_id", how="inner")[["worker_id", "home_district_code"]]
+
+
+def moves_from_store(store: GraphStore) -> pd.DataFrame:
+    """The MOVED edge table with only the columns journeys are built from."""
+    return store.edge_table(MOVED, columns=MOVE_COLUMNS)
+
+
+def circuits_from_store(store: GraphStore) -> pd.DataFrame:
+    """``find_circuits`` over everything in ``store`` (what ``lmt circuits`` and the API use)."""
+    return find_circuits(moves_from_store(store), homes_from_store(store))
+
+
+def write_circuits(circuits: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write ``circuits.csv`` as the format defines it (required columns first)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    circuits.to_csv(path, index=False)
+    return path

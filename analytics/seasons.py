@@ -1,0 +1,71 @@
+"""Months on a circle: December and January are one month apart.
+
+Seasonal work repeats by the calendar, not by the date: a brick-kiln season that starts in
+late December one year and early January the next is the same season. These helpers keep
+every month comparison and average circular, vectorised over numpy arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+DAYS_IN_YEAR = 365.2425
+_MONTH_STARTS = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365])
+
+
+def month_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Months between two months (1-12 or 0-11 alike), the short way round: 0 to 6."""
+    d = np.abs(np.asarray(a) - np.asarray(b)) % 12
+    return np.minimum(d, 12 - d)
+
+
+def month_offset(month: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """Signed months from ``centre`` to ``month`` the short way round: -6 to 5."""
+    return (np.asarray(month) - np.asarray(centre) + 6) % 12 - 6
+
+
+def day_of_year(dates: np.ndarray) -> np.ndarray:
+    """Day of the year from 0, as a float (datetime64 input; NaT gives NaN)."""
+    dates = np.asarray(dates, dtype="datetime64[D]")
+    start = dates.astype("datetime64[Y]").astype("datetime64[D]")
+    days = (dates - start).astype("float64")
+    days[np.isnat(dates)] = np.nan
+    return days
+
+
+def month_of_day(days: np.ndarray) -> np.ndarray:
+    """Calendar month (1-12) of a day of the year (0-365, fractions allowed)."""
+    days = np.mod(np.floor(np.asarray(days, dtype="float64")), 365)
+    return np.searchsorted(_MONTH_STARTS, days, side="right")
+
+
+def typical_day(days: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+    """Each group's typical day of the year: a circular median (NaN days are ignored).
+
+    The circular mean gives a reference point; the median of the offsets from it (taken
+    the short way round) resists one odd trip, such as an early return in distress, which
+    would drag a plain mean a month away with only two or three trips in a group.
+    """
+    ok = ~np.isnan(days)
+    days, group = days[ok], group[ok]
+    angle = 2 * np.pi * days / DAYS_IN_YEAR
+    sin = np.bincount(group, np.sin(angle), minlength=groups)
+    cos = np.bincount(group, np.cos(angle), minlength=groups)
+    mean = np.mod(np.arctan2(sin, cos) * DAYS_IN_YEAR / (2 * np.pi), DAYS_IN_YEAR)
+    offset = np.mod(days - mean[group] + DAYS_IN_YEAR / 2, DAYS_IN_YEAR) - DAYS_IN_YEAR / 2
+    median = _group_median(offset, group, groups)
+    return np.mod(mean + median, DAYS_IN_YEAR)
+
+
+def _group_median(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+    """Median of ``values`` per group (NaN for an empty group), by one sort."""
+    order = np.lexsort((values, group))
+    values, group = values[order], group[order]
+    counts = np.bincount(group, minlength=groups)
+    start = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    median = np.full(groups, np.nan)
+    has = counts > 0
+    lo = start[has] + (counts[has] - 1) // 2
+    hi = start[has] + counts[has] // 2
+    median[has] = (values[lo] + values[hi]) / 2
+    return median
