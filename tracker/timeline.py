@@ -1,0 +1,347 @@
+"""A worker's timeline and journey, read from the store one worker at a time.
+
+Field staff open a worker and need the whole history at once, oldest first: when and where
+the worker was registered, every trip with district and state names, every job with its
+employer and the contractor who placed the worker, grievances and services. One
+primary-key lookup per event type (``GraphStore.edge_records``) reads it; names come from the
+in-memory ``Catalog``, so a timeline costs a handful of index lookups and no scan.
+
+Rules, so that what the page shows can be explained:
+
+* a trip reported twice (one ``trip_id``, see ``tracker.trips``) is one event carrying both
+  record ids; its departure is the earliest report's, its arrival the first known arrival
+  among its reports, other fields the first report that knows them (the same reading as
+  ``analytics.round_trips``);
+* events sort by their date (registration: ``registered_on``; trip: departure; job: start;
+  grievance: the day it was reported; service: delivery), then registration, trip, job,
+  grievance, service, then record id, so equal dates keep a fixed order;
+* a date range keeps the events dated inside it (both ends included); a registration with no
+  date is shown first without a range and left out with one.
+
+The journey (``journey``) turns the trips into the places the worker stayed in, in order,
+with the days spent in each; ``Stay`` documents how missing dates are read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from graph_schema import (
+    COMPLAINED_AGAINST,
+    EMPLOYED_BY,
+    MOVED,
+    RECEIVED_SERVICE,
+    REGISTERED_AT,
+    Worker,
+)
+from tracker.catalog import Catalog
+from tracker.store import GraphStore
+
+
+class Place(BaseModel):
+    district_code: int
+    district: str | None = Field(None, description="Census 2011 district name")
+    state: str | None = None
+
+
+class Party(BaseModel):
+    """An employer, contractor or centre an event names (name None: not in the store)."""
+
+    id: str
+    name: str | None = None
+
+
+class _Event(BaseModel):
+    date: dt.date | None = Field(description="the date the timeline sorts this event by")
+    record_ids: list[str] = Field(description="the field records behind this event")
+
+
+class RegistrationEvent(_Event):
+    kind: Literal["registration"] = "registration"
+    centre: Party | None = None
+
+
+class MoveEvent(_Event):
+    """One trip, however many times it was reported."""
+
+    kind: Literal["move"] = "move"
+    trip_id: str
+    from_place: Place
+    to_place: Place
+    departed_on: dt.date
+    arrived_on: dt.date | None = None
+    reason: str | None = None
+    contractor: Party | None = None
+    employer: Party | None = None
+    sources: list[str] = Field(default_factory=list, description="who reported the trip")
+
+
+class EmploymentEvent(_Event):
+    kind: Literal["employment"] = "employment"
+    employer: Party
+    sector: str | None = None
+    contractor: Party | None = None
+    place: Place | None = None
+    start_on: dt.date
+    end_on: dt.date | None = None
+    daily_wage_inr: float | None = None
+    advance_inr: float | None = None
+
+
+class GrievanceEvent(_Event):
+    kind: Literal["grievance"] = "grievance"
+    against_kind: str
+    against: Party
+    indicator: str
+    occurred_on: dt.date | None = None
+    reported_on: dt.date
+    amount_inr: float | None = None
+    status: str | None = None
+
+
+class ServiceEvent(_Event):
+    kind: Literal["service"] = "service"
+    centre: Party
+    service: str
+    delivered_on: dt.date
+    outcome: str | None = None
+
+
+Event = Annotated[
+    RegistrationEvent | MoveEvent | EmploymentEvent | GrievanceEvent | ServiceEvent,
+    Field(discriminator="kind"),
+]
+_KIND_ORDER = {"registration": 0, "move": 1, "employment": 2, "grievance": 3, "service": 4}
+
+
+class Timeline(BaseModel):
+    worker: str = Field(description="the worker's id (a pseudonym for researcher keys)")
+    since: dt.date | None = None
+    until: dt.date | None = None
+    events: list[Event]
+
+
+class Stay(BaseModel):
+    """A place the worker stayed in between two trips.
+
+    How missing dates are read: a trip with no arrival date is taken to arrive the day it
+    left (``arrival_estimated``: a journey takes a day or two, the stay itself weeks); a
+    stay runs until the next trip leaves. Where the next trip leaves from another district
+    than the last one reached, a trip went unrecorded: the stay ends at an unknown date and
+    the next stay starts at an unknown date (``days`` None for both). The first place (where
+    the first trip left from) has no known start, and the last is ``ongoing``: neither has
+    ``days``.
+    """
+
+    place: Place
+    arrived_on: dt.date | None = None
+    left_on: dt.date | None = None
+    days: int | None = Field(None, description="days spent; None where a date is unknown")
+    arrival_estimated: bool = False
+    ongoing: bool = False
+    trip_id: str | None = Field(None, description="the trip that brought the worker here")
+
+
+class Journey(BaseModel):
+    worker: str = Field(description="the worker's id (a pseudonym for researcher keys)")
+    stays: list[Stay]
+
+
+class WorkerRecord(BaseModel):
+    """What the store holds about one worker: the node and the edges of its timeline."""
+
+    worker: dict[str, object]
+    registered_at: str | None = None
+    moves: list[dict[str, object]] = []
+    employments: list[dict[str, object]] = []
+    grievances: list[dict[str, object]] = []
+    services: list[dict[str, object]] = []
+
+
+def read_worker(store: GraphStore, worker_id: str) -> WorkerRecord | None:
+    """One worker's node and timeline edges: one primary-key lookup per type; None if the
+    worker is unknown."""
+    node = store.node_record(Worker, worker_id)
+    if node is None:
+        return None
+    centre = store.edge_records(REGISTERED_AT, worker_id)
+    return WorkerRecord(
+        worker=node,
+        registered_at=str(centre[0]["registered_at"]) if centre else None,
+        moves=store.edge_records(MOVED, worker_id),
+        employments=store.edge_records(EMPLOYED_BY, worker_id),
+        grievances=store.edge_records(COMPLAINED_AGAINST, worker_id),
+        services=store.edge_records(RECEIVED_SERVICE, worker_id),
+    )
+
+
+def timeline(
+    record: WorkerRecord,
+    catalog: Catalog,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> Timeline:
+    """Every event of the worker, oldest first (see the module docstring for the rules)."""
+    events: list[
+        RegistrationEvent | MoveEvent | EmploymentEvent | GrievanceEvent | ServiceEvent
+    ] = []
+    worker = record.worker
+    if worker.get("registered_on") is not None or record.registered_at is not None:
+        events.append(
+            RegistrationEvent(
+                date=worker.get("registered_on"),  # type: ignore[arg-type]
+                record_ids=[],
+                centre=_centre(record.registered_at, catalog),
+            )
+        )
+    events += trips(record.moves, catalog)
+    events += [_employment(row, catalog) for row in record.employments]
+    events += [_grievance(row, catalog) for row in record.grievances]
+    events += [_service(row, catalog) for row in record.services]
+    if since is not None or until is not None:
+        events = [e for e in events if e.date is not None and _within(e.date, since, until)]
+    events.sort(
+        key=lambda e: (
+            e.date or dt.date.min,
+            _KIND_ORDER[e.kind],
+            e.record_ids[0] if e.record_ids else "",
+        )
+    )
+    return Timeline(worker=str(worker["worker_id"]), since=since, until=until, events=events)
+
+
+def trips(moves: list[dict[str, object]], catalog: Catalog) -> list[MoveEvent]:
+    """The worker's trips, oldest first: reports sharing a ``trip_id`` become one event."""
+    grouped: dict[str, list[dict[str, object]]] = {}
+    for row in sorted(moves, key=lambda r: (r["departed_on"], r["record_id"])):  # type: ignore[arg-type,return-value]
+        grouped.setdefault(str(row.get("trip_id") or row["record_id"]), []).append(row)
+    out = []
+    for trip_id, reports in grouped.items():
+        first = reports[0]
+        out.append(
+            MoveEvent(
+                date=first["departed_on"],  # type: ignore[arg-type]
+                record_ids=[str(r["record_id"]) for r in reports],
+                trip_id=trip_id,
+                from_place=_place(first["from_district_code"], catalog),  # type: ignore[arg-type]
+                to_place=_place(first["to_district_code"], catalog),  # type: ignore[arg-type]
+                departed_on=first["departed_on"],  # type: ignore[arg-type]
+                arrived_on=_first(reports, "arrived_on"),  # type: ignore[arg-type]
+                reason=_first(reports, "reason"),  # type: ignore[arg-type]
+                contractor=_contractor(_first(reports, "contractor_id"), catalog),
+                employer=_employer(_first(reports, "employer_id"), catalog),
+                sources=list(dict.fromkeys(str(r["source"]) for r in reports if r["source"])),
+            )
+        )
+    return out
+
+
+def journey(record: WorkerRecord, catalog: Catalog) -> Journey:
+    """The places the worker stayed in, in order, with the days spent in each (``Stay``)."""
+    legs = trips(record.moves, catalog)
+    worker = str(record.worker["worker_id"])
+    if not legs:
+        return Journey(worker=worker, stays=[])
+    stays = [Stay(place=legs[0].from_place, left_on=legs[0].departed_on)]
+    for leg in legs:
+        here = stays[-1]
+        if here.place.district_code != leg.from_place.district_code:
+            # a trip went unrecorded: the last stay ended, and this one began, on unknown days
+            here.left_on, here.days = None, None
+            stays.append(Stay(place=leg.from_place, left_on=leg.departed_on))
+        else:
+            here.left_on = leg.departed_on
+            if here.arrived_on is not None:
+                here.days = max(0, (leg.departed_on - here.arrived_on).days)
+        stays.append(
+            Stay(
+                place=leg.to_place,
+                arrived_on=leg.arrived_on or leg.departed_on,
+                arrival_estimated=leg.arrived_on is None,
+                trip_id=leg.trip_id,
+            )
+        )
+    stays[-1].ongoing = True
+    return Journey(worker=worker, stays=stays)
+
+
+def _within(day: dt.date, since: dt.date | None, until: dt.date | None) -> bool:
+    return (since is None or day >= since) and (until is None or day <= until)
+
+
+def _first(rows: list[dict[str, object]], column: str) -> object:
+    return next((r[column] for r in rows if r.get(column) is not None), None)
+
+
+def _place(code: int | None, catalog: Catalog) -> Place | None:
+    if code is None:
+        return None
+    district, state = catalog.districts.get(int(code), (None, None))
+    return Place(district_code=int(code), district=district, state=state)
+
+
+def _contractor(contractor_id: object, catalog: Catalog) -> Party | None:
+    if contractor_id is None:
+        return None
+    return Party(id=str(contractor_id), name=catalog.contractors.get(str(contractor_id)))
+
+
+def _employer(employer_id: object, catalog: Catalog) -> Party | None:
+    if employer_id is None:
+        return None
+    found = catalog.employers.get(str(employer_id))
+    return Party(id=str(employer_id), name=found[0] if found else None)
+
+
+def _centre(centre_id: object, catalog: Catalog) -> Party | None:
+    if centre_id is None:
+        return None
+    found = catalog.centres.get(str(centre_id))
+    return Party(id=str(centre_id), name=found[0] if found else None)
+
+
+def _employment(row: dict[str, object], catalog: Catalog) -> EmploymentEvent:
+    employer_id = str(row["employer_id"])
+    found = catalog.employers.get(employer_id)
+    return EmploymentEvent(
+        date=row["start_on"],  # type: ignore[arg-type]
+        record_ids=[str(row["record_id"])],
+        employer=Party(id=employer_id, name=found[0] if found else None),
+        sector=found[1] if found else None,
+        contractor=_contractor(row["contractor_id"], catalog),
+        place=_place(row["district_code"], catalog),  # type: ignore[arg-type]
+        start_on=row["start_on"],  # type: ignore[arg-type]
+        end_on=row["end_on"],  # type: ignore[arg-type]
+        daily_wage_inr=row["daily_wage_inr"],  # type: ignore[arg-type]
+        advance_inr=row["advance_inr"],  # type: ignore[arg-type]
+    )
+
+
+def _grievance(row: dict[str, object], catalog: Catalog) -> GrievanceEvent:
+    kind = str(row["against_kind"])
+    against = (_contractor if kind == "contractor" else _employer)(row["against_id"], catalog)
+    return GrievanceEvent(
+        date=row["reported_on"],  # type: ignore[arg-type]
+        record_ids=[str(row["record_id"])],
+        against_kind=kind,
+        against=against or Party(id=str(row["against_id"])),
+        indicator=str(row["indicator"]),
+        occurred_on=row["occurred_on"],  # type: ignore[arg-type]
+        reported_on=row["reported_on"],  # type: ignore[arg-type]
+        amount_inr=row["amount_inr"],  # type: ignore[arg-type]
+        status=row["status"],  # type: ignore[arg-type]
+    )
+
+
+def _service(row: dict[str, object], catalog: Catalog) -> ServiceEvent:
+    return ServiceEvent(
+        date=row["delivered_on"],  # type: ignore[arg-type]
+        record_ids=[str(row["record_id"])],
+        centre=_centre(row["centre_id"], catalog) or Party(id=str(row["centre_id"])),
+        service=str(row["service"]),
+        delivered_on=row["delivered_on"],  # type: ignore[arg-type]
+        outcome=row["outcome"],  # type: ignore[arg-type]
+    )
