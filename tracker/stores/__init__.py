@@ -16,7 +16,7 @@ def open_store(db: str | None = None, neo4j: str | None = None) -> GraphStore:
     ``$NEO4J_USER``/``$NEO4J_PASSWORD``; otherwise the embedded LadybugDB store in ``--db``
     (else ``$LMT_DB``, else ``./lmt-data``).
     """
-    uri = neo4j or (None if db else os.environ.get("NEO4J_URI"))
+    uri = neo4j_uri(db, neo4j)
     if uri:
         from tracker.stores.neo4j_store import Neo4jStore
 
@@ -27,4 +27,15 @@ def open_store(db: str | None = None, neo4j: str | None = None) -> GraphStore:
         )
     from tracker.stores.ladybug_store import LadybugStore
 
-    return LadybugStore(db or os.environ.get("LMT_DB") or DEFAULT_DB)
+    return LadybugStore(embedded_folder(db))
+
+
+def neo4j_uri(db: str | None = None, neo4j: str | None = None) -> str | None:
+    """The Neo4j URI these options pick, or None for the embedded store."""
+    return neo4j or (None if db else os.environ.get("NEO4J_URI"))
+
+
+def embedded_folder(db: str | None = None) -> str:
+    """The embedded store's folder these options pick (without opening it: a second
+    process cannot open a LadybugDB folder that a server holds)."""
+    return db or os.environ.get("LMT_DB") or DEFAULT_DB
