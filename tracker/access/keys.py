@@ -1,0 +1,96 @@
+"""API keys: made by ``lmt keys create --role ROLE``, stored hashed, checked per request.
+
+A key reads ``lmt_<key id>_<secret>``. The key id is public (it names the key in the audit
+log and in ``lmt keys list``); the secret is 32 random bytes, shown once and stored only as
+its SHA-256. A slow password hash (bcrypt, scrypt) protects guessable passwords; a
+256-bit random secret cannot be guessed, and a fast hash keeps the check per request in
+microseconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from pydantic import BaseModel
+
+from tracker.access.db import AccessDB
+from tracker.access.roles import Role
+
+PREFIX = "lmt"
+
+
+class ApiKey(BaseModel):
+    key_id: str
+    role: Role
+    label: str | None = None
+    created_at: str
+    revoked_at: str | None = None
+
+
+class KeyRing:
+    def __init__(self, db: AccessDB) -> None:
+        self.db = db
+
+    def create(self, role: Role | str, label: str | None = None) -> tuple[ApiKey, str]:
+        """A new key for ``role``: its record and the key itself (shown once, never stored)."""
+        role = Role(role)
+        key_id = secrets.token_hex(4)
+        secret = secrets.token_urlsafe(32)
+        now = _now()
+        self.db.connection().execute(
+            "INSERT INTO api_keys (key_id, role, label, secret_sha256, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (key_id, role.value, label, _digest(secret), now),
+        )
+        return ApiKey(key_id=key_id, role=role, label=label, created_at=now), (
+            f"{PREFIX}_{key_id}_{secret}"
+        )
+
+    def verify(self, presented: str) -> ApiKey | None:
+        """The key's record if ``presented`` is a valid, unrevoked key; else None."""
+        parts = presented.strip().split("_", 2)
+        if len(parts) != 3 or parts[0] != PREFIX:
+            return None
+        _, key_id, secret = parts
+        row = (
+            self.db.connection()
+            .execute(
+                "SELECT key_id, role, label, created_at, revoked_at, secret_sha256 "
+                "FROM api_keys WHERE key_id = ?",
+                (key_id,),
+            )
+            .fetchone()
+        )
+        if row is None or row[4] is not None:
+            return None
+        if not hmac.compare_digest(row[5], _digest(secret)):
+            return None
+        return ApiKey(key_id=row[0], role=row[1], label=row[2], created_at=row[3])
+
+    def list(self) -> list[ApiKey]:
+        rows = self.db.connection().execute(
+            "SELECT key_id, role, label, created_at, revoked_at FROM api_keys ORDER BY created_at"
+        )
+        return [
+            ApiKey(key_id=r[0], role=r[1], label=r[2], created_at=r[3], revoked_at=r[4])
+            for r in rows
+        ]
+
+    def revoke(self, key_id: str) -> bool:
+        """Revoke a key at once; False if there is no such unrevoked key."""
+        cursor = self.db.connection().execute(
+            "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL",
+            (_now(), key_id),
+        )
+        return cursor.rowcount == 1
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
