@@ -1,0 +1,267 @@
+"""Finding a worker by id, phone, e-Shram number or name, however the name was spelt.
+
+The same worker's name reaches us through different hands: "Mohd Salim" at the source
+centre, "Mohammad Saleem" at the destination, "Md. Salim" on a helpline sheet; "Sunita
+Kumari" and "Suneeta Kumary"; "Vijay" in Hindi and "Bijay" in Bengali. Exact matching would
+split one person into several, so names are compared by a *phonetic key* per word
+(``name_key``) that folds the usual variants of romanised Indian names together:
+
+* known abbreviations and spellings of one name: Md/Mohd/Mohammad/Muhammad, Kr/Kumar, ...;
+* aspirated consonants written with or without h: Bh/B, Dh/D, Kh/K, Gh/G, Jh/J, Th/T, Ph/F,
+  Chh/Ch, Sh/S (Bhola/Bola, Shyam/Syam);
+* v, w and b (Devi/Debi, Vikas/Bikash, Jawahar/Javahar); z/j, q/k;
+* long vowels and their spellings: ee/i, oo/u, aa/a, ey/y/ie at the end as i (Kumary,
+  Tirkey), au/ou as o, ai/ay as e;
+* doubled letters (Munna/Muna, Pappu/Papu) and a final a (Sita/Seet).
+
+Keys that still differ by a letter or two (Mahto/Mahato, Manjhi/Majhi) are caught by fuzzy
+ranking: each query word takes the best of the exact key, a prefix of a key (names typed in
+part), or a close key by edit similarity; a worker's score is the mean over the query's
+words, so workers matching every word come first.
+
+Ids, phones (10 digits, any +91 or 0 in front) and e-Shram numbers (12 digits) match exactly.
+The index is built in memory from the Worker node table (``WorkerIndex.build``) and rebuilt
+after an ingest; 100,000 workers take about a second.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel
+
+from graph_schema import Worker
+from tracker.store import GraphStore
+
+ALIASES: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "md",
+            "mohd",
+            "mohd.",
+            "mhd",
+            "mohammad",
+            "mohammed",
+            "mohamad",
+            "mohamed",
+            "muhammad",
+            "muhammed",
+            "mohammud",
+            "mahammad",
+            "mohmmad",
+        ),
+        "muhammad",
+    ),
+    "kr": "kumar",
+    "sk": "sheikh",
+    "shaikh": "sheikh",
+    "shekh": "sheikh",
+    "sk.": "sheikh",
+}
+"""Words that are one name however written; applied before the phonetic rules."""
+
+_RULES: tuple[tuple[str, str], ...] = (
+    (r"chh", "c"),
+    (r"ch", "c"),
+    (r"ph", "f"),
+    (r"sh", "s"),
+    (r"([bdgjkt])h", r"\1"),
+    (r"[vw]", "b"),
+    (r"z", "j"),
+    (r"q", "k"),
+    (r"x", "ks"),
+    (r"ck", "k"),
+    (r"(ey|ie|y)$", "i"),
+    (r"ee", "i"),
+    (r"oo", "u"),
+    (r"(au|ou)", "o"),
+    (r"(ai|ay)", "e"),
+    (r"(.)\1+", r"\1"),
+    (r"(?<=...)a$", ""),
+)
+_COMPILED = tuple((re.compile(pattern), repl) for pattern, repl in _RULES)
+_WORD = re.compile(r"[a-z]+")
+FUZZY_CUTOFF = 0.8
+MIN_SCORE = 0.5
+
+
+def name_words(name: str) -> list[str]:
+    """Lower-case ASCII words of a name (diacritics dropped, punctuation splits words)."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return _WORD.findall(folded)
+
+
+@lru_cache(maxsize=65536)
+def word_key(word: str) -> str:
+    """The phonetic key of one lower-case word (see the module docstring)."""
+    word = ALIASES.get(word, word)
+    for pattern, repl in _COMPILED:
+        word = pattern.sub(repl, word)
+    return word
+
+
+def name_key(name: str) -> list[str]:
+    """The phonetic keys of a name's words, in order."""
+    return [word_key(w) for w in name_words(name)]
+
+
+def phone_digits(text: str) -> str | None:
+    """A phone number as its 10 digits (+91, 91 or 0 in front dropped), or None."""
+    digits = re.sub(r"\D", "", text)
+    if len(digits) == 12 and digits.startswith("91"):
+        digits = digits[2:]
+    elif len(digits) == 11 and digits.startswith("0"):
+        digits = digits[1:]
+    return digits if len(digits) == 10 else None
+
+
+class SearchHit(BaseModel):
+    worker_id: str
+    name: str
+    gender: str | None = None
+    birth_year: int | None = None
+    phone: str | None = None
+    eshram_uan: str | None = None
+    matched: Literal["worker_id", "phone", "eshram_uan", "name"]
+    score: float
+
+
+@dataclass(eq=False)
+class WorkerIndex:
+    """Workers by id, phone, e-Shram number and phonetic name key, held in memory."""
+
+    workers: pd.DataFrame
+    ids: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    by_id: dict[str, int] = field(default_factory=dict)
+    by_phone: dict[str, list[int]] = field(default_factory=dict)
+    by_eshram: dict[str, list[int]] = field(default_factory=dict)
+    by_key: dict[str, list[int]] = field(default_factory=dict)
+    keys: list[list[str]] = field(default_factory=list)
+    vocabulary: list[str] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, store: GraphStore) -> WorkerIndex:
+        return cls.from_table(store.node_table(Worker))
+
+    @classmethod
+    def from_table(cls, workers: pd.DataFrame) -> WorkerIndex:
+        workers = workers.reset_index(drop=True)
+        index = cls(workers=workers)
+        phones: dict[str, list[int]] = defaultdict(list)
+        eshram: dict[str, list[int]] = defaultdict(list)
+        by_key: dict[str, list[int]] = defaultdict(list)
+        index.ids = [str(w) for w in workers["worker_id"].tolist()]
+        index.names = [n if isinstance(n, str) else "" for n in workers["name"].tolist()]
+        index.by_id = {worker_id: row for row, worker_id in enumerate(index.ids)}
+        for row, phone in enumerate(workers["phone"].tolist()):
+            digits = phone_digits(phone) if isinstance(phone, str) else None
+            if digits:
+                phones[digits].append(row)
+        for row, uan in enumerate(workers["eshram_uan"].tolist()):
+            if isinstance(uan, str) and uan:
+                eshram[uan].append(row)
+        index.keys = [name_key(n) for n in index.names]
+        for row, keys in enumerate(index.keys):
+            for key in dict.fromkeys(keys):
+                by_key[key].append(row)
+        index.by_phone, index.by_eshram, index.by_key = dict(phones), dict(eshram), dict(by_key)
+        index.vocabulary = sorted(index.by_key)
+        index._close.cache_clear()
+        return index
+
+    def __len__(self) -> int:
+        return len(self.workers)
+
+    def search(self, query: str, limit: int = 50, offset: int = 0) -> tuple[int, list[SearchHit]]:
+        """The workers the query finds, best first: (how many in all, the page asked for).
+
+        Ids, phones and e-Shram numbers match exactly; names by phonetic key and fuzzy
+        ranking. Only the page's hits are built, so a common name stays cheap.
+        """
+        found = self.matches(query)
+        page = found[offset : offset + limit]
+        return len(found), [self._hit(row, matched, score) for row, matched, score in page]
+
+    def matches(self, query: str) -> list[tuple[int, str, float]]:
+        """(row, what matched, score) for every worker the query finds, best first."""
+        query = query.strip()
+        if not query:
+            return []
+        hits: dict[int, tuple[str, float]] = {}
+        exact = self.by_id.get(query)
+        if exact is not None:
+            hits[exact] = ("worker_id", 1.0)
+        digits = re.sub(r"\D", "", query)
+        if digits and not re.search(r"[a-zA-Z]", query):
+            for row in self.by_eshram.get(digits, []):
+                hits.setdefault(row, ("eshram_uan", 1.0))
+            phone = phone_digits(query)
+            for row in self.by_phone.get(phone, []) if phone else []:
+                hits.setdefault(row, ("phone", 1.0))
+        if not hits:
+            for row, score in self._by_name(query).items():
+                hits[row] = ("name", round(score, 3))
+        order = sorted(hits, key=lambda r: (-hits[r][1], self.names[r], self.ids[r]))
+        return [(row, *hits[row]) for row in order]
+
+    def _by_name(self, query: str) -> dict[int, float]:
+        words = [word_key(w) for w in name_words(query)]
+        if not words:
+            return {}
+        totals: dict[int, float] = defaultdict(float)
+        for word in words:
+            best: dict[int, float] = {}
+            for key, score in self._close(word):
+                for row in self.by_key[key]:
+                    if score > best.get(row, 0.0):
+                        best[row] = score
+            for row, score in best.items():
+                totals[row] += score
+        scored = {}
+        for row, total in totals.items():
+            score = total / len(words)
+            # among equal matches, prefer the name with fewer other words
+            score -= 0.01 * max(0, len(self.keys[row]) - len(words))
+            if score >= MIN_SCORE:
+                scored[row] = score
+        return scored
+
+    @lru_cache(maxsize=4096)  # noqa: B019 (one index per store state; cleared on rebuild)
+    def _close(self, word: str) -> tuple[tuple[str, float], ...]:
+        """Keys a query word matches, with a score: exact 1, a prefix 0.9, close by edit."""
+        found: dict[str, float] = {}
+        if word in self.by_key:
+            found[word] = 1.0
+        if len(word) >= 3:
+            for key in self.vocabulary:
+                if key != word and key.startswith(word):
+                    found.setdefault(key, 0.9)
+        for key in difflib.get_close_matches(word, self.vocabulary, n=25, cutoff=FUZZY_CUTOFF):
+            ratio = difflib.SequenceMatcher(None, word, key).ratio()
+            found.setdefault(key, round(0.85 * ratio, 3))
+        return tuple(found.items())
+
+    def _hit(self, row: int, matched: str, score: float) -> SearchHit:
+        record = self.workers.iloc[row]
+        return SearchHit(
+            worker_id=str(record["worker_id"]),
+            name=str(record["name"]),
+            gender=_text(record["gender"]),
+            birth_year=None if pd.isna(record["birth_year"]) else int(record["birth_year"]),
+            phone=_text(record["phone"]),
+            eshram_uan=_text(record["eshram_uan"]),
+            matched=matched,  # type: ignore[arg-type]
+            score=score,
+        )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
