@@ -1,0 +1,156 @@
+"""Inflows and outflows of one district, by corridor: who comes from where, who goes where.
+
+A district labour office asks: in March, how many workers left us, and for which districts;
+who came in, and from where. A *corridor* is an (origin district, destination district)
+pair; each counts trips (a trip reported twice counts once, by ``trip_id``) and distinct
+workers, in a month or a year of departure, or over all years.
+
+``FlowIndex`` reads the moves edge table once per store state (only the five columns it
+needs), keeps one trip per ``trip_id`` and indexes the rows by origin and by destination,
+so a district's flows are a group-by over that district's trips only.
+
+Disclosure: ``flows(..., suppress=True)`` (researcher and advocacy keys) blanks counts of
+fewer than 5 workers and the trip counts beside them, and totals add up only what is shown
+(``tracker.access.disclosure``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from graph_schema import MOVED
+from graph_schema.census import district_names
+from tracker.access.disclosure import suppressed
+from tracker.store import GraphStore
+from tracker.timeline import Place
+
+COLUMNS = ["worker_id", "from_district_code", "to_district_code", "departed_on", "trip_id"]
+
+
+class Corridor(BaseModel):
+    from_place: Place
+    to_place: Place
+    trips: int | None = Field(description="trips (None: suppressed)")
+    workers: int | None = Field(description="distinct workers (None: suppressed)")
+    suppressed: bool = False
+
+
+class Flows(BaseModel):
+    direction: str
+    corridors: list[Corridor]
+    trips: int = Field(description="trips over the corridors shown")
+    workers: int | None = Field(
+        description="distinct workers over all corridors (None when any corridor is suppressed)"
+    )
+    suppressed_corridors: int = 0
+
+
+class DistrictFlows(BaseModel):
+    district: Place
+    year: int | None = None
+    month: int | None = None
+    inflows: Flows
+    outflows: Flows
+
+
+@dataclass(frozen=True)
+class FlowIndex:
+    trips: pd.DataFrame
+    by_origin: dict[int, np.ndarray]
+    by_destination: dict[int, np.ndarray]
+
+    @classmethod
+    def build(cls, store: GraphStore) -> FlowIndex:
+        return cls.from_moves(store.edge_table(MOVED, columns=COLUMNS))
+
+    @classmethod
+    def from_moves(cls, moves: pd.DataFrame) -> FlowIndex:
+        trip = moves["trip_id"].fillna(moves.get("record_id", moves["trip_id"]))
+        ordered = moves.assign(trip_id=trip).sort_values(["trip_id", "departed_on"], kind="stable")
+        trips = ordered.drop_duplicates("trip_id").reset_index(drop=True)
+        trips = trips.assign(
+            year=trips["departed_on"].dt.year.astype("Int64"),
+            month=trips["departed_on"].dt.month.astype("Int64"),
+        )
+        return cls(
+            trips=trips,
+            by_origin=_positions(trips["from_district_code"]),
+            by_destination=_positions(trips["to_district_code"]),
+        )
+
+    def flows(
+        self,
+        district_code: int,
+        year: int | None = None,
+        month: int | None = None,
+        suppress: bool = False,
+    ) -> DistrictFlows:
+        names = district_names()
+        return DistrictFlows(
+            district=_place(district_code, names),
+            year=year,
+            month=month,
+            inflows=self._side(
+                self.by_destination, district_code, "from_district_code", year, month, suppress
+            ),
+            outflows=self._side(
+                self.by_origin, district_code, "to_district_code", year, month, suppress
+            ),
+        )
+
+    def _side(
+        self,
+        positions: dict[int, np.ndarray],
+        code: int,
+        other_end: str,
+        year: int | None,
+        month: int | None,
+        suppress: bool,
+    ) -> Flows:
+        direction = "in" if other_end == "from_district_code" else "out"
+        rows = self.trips.iloc[positions.get(code, np.empty(0, dtype=np.intp))]
+        if year is not None:
+            rows = rows[rows["year"] == year]
+        if month is not None:
+            rows = rows[rows["month"] == month]
+        grouped = (
+            rows.groupby(other_end)
+            .agg(trips=("trip_id", "size"), workers=("worker_id", "nunique"))
+            .sort_values(["workers", "trips"], ascending=False, kind="stable")
+        )
+        names = district_names()
+        corridors = []
+        for other, counts in grouped.iterrows():
+            origin, destination = (other, code) if direction == "in" else (code, other)
+            workers = int(counts["workers"])
+            hidden = suppress and suppressed(workers) is None
+            corridors.append(
+                Corridor(
+                    from_place=_place(int(origin), names),
+                    to_place=_place(int(destination), names),
+                    trips=None if hidden else int(counts["trips"]),
+                    workers=None if hidden else workers,
+                    suppressed=hidden,
+                )
+            )
+        hidden = sum(c.suppressed for c in corridors)
+        return Flows(
+            direction=direction,
+            corridors=corridors,
+            trips=sum(c.trips or 0 for c in corridors),
+            workers=None if hidden else int(rows["worker_id"].nunique()),
+            suppressed_corridors=hidden,
+        )
+
+
+def _positions(codes: pd.Series) -> dict[int, np.ndarray]:
+    return {int(code): idx for code, idx in codes.groupby(codes).indices.items()}
+
+
+def _place(code: int, names: dict[int, tuple[str, str]]) -> Place:
+    district, state = names.get(code, (None, None))
+    return Place(district_code=code, district=district, state=state)
