@@ -1,0 +1,273 @@
+"""Contractor chains: from each principal employer down to the recruiters who find workers.
+
+A chain is a path of contractor links that were all in force at some common time: the
+contractor supplying the employer, its sub-contractors, down to a recruiter. It ends at a
+contractor who placed workers with that employer, or at one nobody supplies. Chains are
+found level by level with joins on the links table (no per-chain Python loop), at most
+``MAX_DEPTH`` contractors deep, so that a tangle in the data cannot run forever. A link
+that would bring a chain back to a contractor already on it is a circle in the data and is
+reported as a data error, as is a chain cut at ``MAX_DEPTH``.
+
+A chain is as risky as its riskiest contractor (everyone it supplies passes through them):
+``risk_score`` is the highest member score and ``flagged`` says whether any member is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+
+from analytics.contractor_risk import contractor_risk
+from analytics.supply_graph import SupplyRecords, placements, read_supply_records
+from tracker.store import GraphStore
+
+MAX_DEPTH = 8
+"""Most contractors in one chain; the sample's deepest has 4."""
+
+CHAIN_COLUMNS = (
+    "chain_id",
+    "employer_id",
+    "contractor_ids",
+    "depth",
+    "workers",
+    "risk_score",
+    "flagged",
+    "recruiter_id",
+    "riskiest_contractor_id",
+    "flagged_contractor_ids",
+    "from_date",
+    "to_date",
+    "link_ids",
+)
+"""Columns of ``chains.csv``: the format's seven first, then what helps to act on it."""
+ERROR_COLUMNS = ("kind", "employer_id", "contractor_ids", "link_ids", "reason")
+
+_EARLIEST = pd.Timestamp("1000-01-01")
+_LATEST = pd.Timestamp("9000-01-01")
+
+
+def chains_from_store(store: GraphStore) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Chains with their risk, and the data errors met on the way, from a store."""
+    records = read_supply_records(store)
+    return chains_with_risk(records, contractor_risk(records))
+
+
+def chains_with_risk(
+    records: SupplyRecords, risk: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``contractor_chains`` plus each chain's risk from its members' (``chain_risk``)."""
+    placed = placements(records.employments, records.moves)
+    chains, errors = contractor_chains(records.links, placed)
+    return chain_risk(chains, risk), errors
+
+
+def contractor_chains(
+    links: pd.DataFrame, placed: pd.DataFrame, max_depth: int = MAX_DEPTH
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every chain from a principal employer down to a recruiter, and the data errors.
+
+    ``links`` is the SUPPLIES edge table, ``placed`` a ``placements`` table (which
+    contractor placed which worker with which employer, when). Returns the chains (without
+    risk columns) and a table of data errors (circles, chains cut at ``max_depth``).
+    """
+    links = _windowed(links)
+    up = links[links["supplies_to_kind"] == "employer"]
+    below = links[links["supplies_to_kind"] == "contractor"][
+        ["contractor_id", "supplies_to_id", "link_id", "start", "end"]
+    ]
+    recruits = _recruiting_pairs(placed)
+
+    paths = pd.DataFrame(
+        {
+            "employer_id": up["supplies_to_id"].to_numpy(),
+            "c1": up["contractor_id"].to_numpy(),
+            "start": up["start"].to_numpy(),
+            "end": up["end"].to_numpy(),
+            "link_ids": up["link_id"].to_numpy(),
+        }
+    )
+    found: list[pd.DataFrame] = []
+    errors: list[pd.DataFrame] = []
+    for depth in range(1, max_depth + 1):
+        if paths.empty:
+            break
+        last = f"c{depth}"
+        step = paths.reset_index(names="path").merge(
+            below, left_on=last, right_on="supplies_to_id", how="inner", suffixes=("", "_link")
+        )
+        step["start"] = np.maximum(step["start"], step["start_link"])
+        step["end"] = np.minimum(step["end"], step["end_link"])
+        step = step[step["start"] <= step["end"]]
+        circle = np.zeros(len(step), dtype=bool)
+        for level in range(1, depth + 1):
+            circle |= (step[f"c{level}"] == step["contractor_id"]).to_numpy()
+        if circle.any():
+            errors.append(_circle_errors(step[circle], depth))
+        step = step[~circle]
+
+        extended = paths.index.isin(step["path"])
+        ends_here = ~extended | _recruits_here(paths, last, recruits)
+        found.append(paths[ends_here].assign(depth=depth, recruiter_id=paths.loc[ends_here, last]))
+
+        nxt = f"c{depth + 1}"
+        paths = pd.DataFrame(
+            {
+                **{f"c{level}": step[f"c{level}"].to_numpy() for level in range(1, depth + 1)},
+                nxt: step["contractor_id"].to_numpy(),
+                "employer_id": step["employer_id"].to_numpy(),
+                "start": step["start"].to_numpy(),
+                "end": step["end"].to_numpy(),
+                "link_ids": (step["link_ids"] + "|" + step["link_id"]).to_numpy(),
+            }
+        )
+    if not paths.empty:
+        errors.append(_too_deep_errors(paths, max_depth))
+    chains = _assemble(found, placed)
+    error_table = (
+        pd.concat(errors, ignore_index=True).drop_duplicates(["kind", "contractor_ids"])
+        if errors
+        else pd.DataFrame(columns=list(ERROR_COLUMNS))
+    )
+    return chains, error_table.reset_index(drop=True)
+
+
+def chain_risk(chains: pd.DataFrame, risk: pd.DataFrame) -> pd.DataFrame:
+    """Each chain's risk from its members: the riskiest member's score, and who is flagged."""
+    members = (
+        chains[["chain_id", "contractor_ids"]]
+        .assign(contractor_id=chains["contractor_ids"].str.split("|"))
+        .explode("contractor_id")
+        .merge(risk[["contractor_id", "risk_score", "flagged"]], on="contractor_id", how="left")
+    )
+    members["risk_score"] = members["risk_score"].fillna(0.0)
+    members["flagged"] = members["flagged"].fillna(False).astype(bool)
+    ordered = members.sort_values(["chain_id", "risk_score"], ascending=[True, False])
+    top = ordered.drop_duplicates("chain_id").set_index("chain_id")
+    flagged_ids = members[members["flagged"]].groupby("chain_id")["contractor_id"].agg("|".join)
+    out = chains.copy()
+    out["risk_score"] = out["chain_id"].map(top["risk_score"]).fillna(0.0)
+    out["flagged"] = out["chain_id"].map(top["flagged"]).fillna(False).astype(bool)
+    out["riskiest_contractor_id"] = out["chain_id"].map(top["contractor_id"])
+    out["flagged_contractor_ids"] = out["chain_id"].map(flagged_ids).fillna("")
+    out["flagged"] = out["flagged_contractor_ids"] != ""
+    return out[list(CHAIN_COLUMNS)].sort_values(
+        ["risk_score", "workers", "chain_id"], ascending=[False, False, True], ignore_index=True
+    )
+
+
+# -- steps ------------------------------------------------------------------------------
+
+
+def _windowed(links: pd.DataFrame) -> pd.DataFrame:
+    """Links with ``start``/``end`` days, open ends made far past and far future."""
+    return links.assign(
+        start=links["from_date"].fillna(_EARLIEST).astype("datetime64[us]"),
+        end=links["to_date"].fillna(_LATEST).astype("datetime64[us]"),
+        link_id=links["link_id"].astype("str"),
+    )
+
+
+def _recruiting_pairs(placed: pd.DataFrame) -> pd.MultiIndex:
+    """(contractor, employer) pairs where the contractor placed workers with the employer."""
+    pairs = placed.loc[placed["employer_id"].notna(), ["contractor_id", "employer_id"]]
+    return pd.MultiIndex.from_frame(pairs.drop_duplicates())
+
+
+def _recruits_here(paths: pd.DataFrame, last: str, recruits: pd.MultiIndex) -> np.ndarray:
+    """Whether a path's last contractor itself placed workers with the path's employer."""
+    here = pd.MultiIndex.from_arrays([paths[last], paths["employer_id"]])
+    return here.isin(recruits)
+
+
+def _assemble(found: list[pd.DataFrame], placed: pd.DataFrame) -> pd.DataFrame:
+    """One row per distinct chain, with its id, period and workers."""
+    columns = [c for c in CHAIN_COLUMNS if c not in ("risk_score", "flagged")]
+    columns = [c for c in columns if c not in ("riskiest_contractor_id", "flagged_contractor_ids")]
+    if not found:
+        return pd.DataFrame(columns=columns)
+    rows = pd.concat(found, ignore_index=True)
+    levels = [c for c in rows.columns if c.startswith("c") and c[1:].isdigit()]
+    levels.sort(key=lambda c: int(c[1:]))
+    ids = rows[levels[0]].astype("str")
+    for level in levels[1:]:
+        present = rows[level].notna()
+        ids = ids.where(~present, ids + "|" + rows[level].astype("str"))
+    rows["contractor_ids"] = ids
+    chains = (
+        rows.groupby(["employer_id", "contractor_ids"], sort=False)
+        .agg(
+            depth=("depth", "first"),
+            recruiter_id=("recruiter_id", "first"),
+            start=("start", "min"),
+            end=("end", "max"),
+            link_ids=("link_ids", lambda s: ";".join(dict.fromkeys(s))),
+        )
+        .reset_index()
+    )
+    chains["chain_id"] = [
+        _chain_id(employer, path)
+        for employer, path in zip(chains["employer_id"], chains["contractor_ids"], strict=True)
+    ]
+    chains["workers"] = _chain_workers(chains, placed)
+    chains["from_date"] = chains["start"].where(chains["start"] > _EARLIEST)
+    chains["to_date"] = chains["end"].where(chains["end"] < _LATEST)
+    return chains[columns]
+
+
+def _chain_workers(chains: pd.DataFrame, placed: pd.DataFrame) -> pd.Series:
+    """Different workers the chain's recruiter placed with its employer while it was in force.
+
+    A worker placed through a recruiter with two chains to the same employer in force at
+    once counts in both: the records do not say which one carried them.
+    """
+    jobs = placed.loc[
+        placed["employer_id"].notna(), ["contractor_id", "employer_id", "worker_id", "placed_on"]
+    ]
+    joined = chains[["chain_id", "recruiter_id", "employer_id", "start", "end"]].merge(
+        jobs, left_on=["recruiter_id", "employer_id"], right_on=["contractor_id", "employer_id"]
+    )
+    when = joined["placed_on"]
+    inside = when.isna() | ((when >= joined["start"]) & (when <= joined["end"]))
+    counts = joined[inside].groupby("chain_id")["worker_id"].nunique()
+    return chains["chain_id"].map(counts).fillna(0).astype("int64")
+
+
+def _chain_id(employer_id: str, contractor_ids: str) -> str:
+    """A stable id: the same chain gets the same id in every run and on every store."""
+    digest = hashlib.sha1(f"{employer_id}>{contractor_ids}".encode()).hexdigest()
+    return f"CH-{digest[:12]}"
+
+
+def _circle_errors(step: pd.DataFrame, depth: int) -> pd.DataFrame:
+    path = step["c1"].astype("str")
+    for level in range(2, depth + 1):
+        path = path + "|" + step[f"c{level}"].astype("str")
+    return pd.DataFrame(
+        {
+            "kind": "circle",
+            "employer_id": step["employer_id"].to_numpy(),
+            "contractor_ids": (path + "|" + step["contractor_id"]).to_numpy(),
+            "link_ids": (step["link_ids"] + "|" + step["link_id"]).to_numpy(),
+            "reason": [
+                f"{who} already appears higher in this chain: the links form a circle"
+                for who in step["contractor_id"]
+            ],
+        }
+    )
+
+
+def _too_deep_errors(paths: pd.DataFrame, max_depth: int) -> pd.DataFrame:
+    path = paths["c1"].astype("str")
+    for level in range(2, max_depth + 1):
+        path = path + "|" + paths[f"c{level}"].astype("str")
+    return pd.DataFrame(
+        {
+            "kind": "too_deep",
+            "employer_id": paths["employer_id"].to_numpy(),
+            "contractor_ids": path.to_numpy(),
+            "link_ids": paths["link_ids"].to_numpy(),
+            "reason": f"chain goes on beyond {max_depth} contractors; cut there",
+        }
+    )

@@ -1,0 +1,504 @@
+"""Exploitation risk per labour contractor: a score a caseworker can follow, with reasons.
+
+The score adds up *risk points* from five kinds of evidence, each computed from the records
+with a rule that fits in a sentence, and turns them into a number between 0 and 1:
+
+    risk_score = points / (points + 3)        flagged = points >= 3, i.e. risk_score >= 0.5
+
+1. Complaints (up to a few points). Each worker who complained about the contractor counts
+   once, by their most serious complaint: the ILO indicator's severity (``SEVERITY``: 1.0
+   for violence, debt bondage, confiscated documents or locked-in workers, 0.3 for excessive
+   overtime) times its status (a resolved complaint counts 0.3). The heaviest single
+   complaint counts half, because one report is not a pattern. Complaints are weighed
+   against the workers the contractor placed: below one complainant in ten
+   (``PATTERN_RATE``), the points shrink in proportion, so a large agency with a handful of
+   complaints among hundreds of workers is not flagged for its size.
+   Complaints that name the *employer* count against the contractor who had placed that
+   worker with that employer at the time (the latest placement on or before the event).
+2. Advances (up to 2.5): advances worth more than ``BIG_ADVANCE_DAYS`` days of the worker's
+   daily wage tie workers to the contractor (debt bondage). Points = 2.5 x the share of
+   workers with a known advance who owed that much, in full once two workers did.
+3. Low wages (up to 1.5): workers paid at least 20% below the going rate, which is the
+   median of what the *other* employers' contractors pay in the same sector and district
+   (each contractor one vote; the state, then the whole country, when a district has fewer
+   than three to compare with). Points = 1.5 x the share of workers paid that low, in full
+   once two were.
+4. No valid licence (up to 0.75): the share of workers placed while the contractor held no
+   licence or one that had expired (Inter-State Migrant Workmen Act licences).
+   Alone it never flags: many small village recruiters are unlicensed and harmless.
+
+So no single weak sign flags a contractor. It takes a pattern of complaints from several
+workers, or complaints together with signs in the records (advances, low wages, no
+licence), or strong signs in the records together.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analytics.supply_graph import SupplyRecords, placements, read_supply_records
+from graph_schema.census import districts
+from tracker.store import GraphStore
+
+FLAG_POINTS = 3.0
+"""Risk points at which a contractor is flagged for a caseworker's attention."""
+RISK_THRESHOLD = 0.5
+"""``risk_score`` at which a contractor is flagged: the same line as ``FLAG_POINTS``."""
+
+SEVERITY: dict[str, float] = {
+    "physical_sexual_violence": 1.0,
+    "debt_bondage": 1.0,
+    "retention_of_identity_documents": 1.0,
+    "restriction_of_movement": 1.0,
+    "intimidation_threats": 0.8,
+    "withholding_of_wages": 0.8,
+    "deception": 0.8,
+    "isolation": 0.8,
+    "abuse_of_vulnerability": 0.6,
+    "abusive_working_living_conditions": 0.5,
+    "excessive_overtime": 0.3,
+}
+"""How serious each ILO forced-labour indicator is, 0 to 1."""
+STATUS_WEIGHT: dict[str, float] = {"open": 1.0, "referred": 1.0, "resolved": 0.3}
+"""A resolved complaint still says something happened, but much less about now."""
+FIRST_REPORT_DISCOUNT = 0.5
+"""The heaviest single complaint counts this much less: one report is not a pattern."""
+PATTERN_RATE = 0.05
+"""Complainants per worker placed (one in twenty) at which complaints count in full."""
+
+ADVANCE_FROM_DAYS = 60.0
+ADVANCE_FULL_DAYS = 180.0
+"""An advance counts from two months' wages and in full from six (see advance_evidence)."""
+BIG_ADVANCE_DAYS = 90.0
+"""In the reasons: advances worth more than three months' wages."""
+PRIOR_WORKERS = 1.0
+"""Imaginary debt-free workers added to each contractor: few workers, weak evidence."""
+ADVANCE_POINTS = 3.0
+LOW_WAGE_RATIO = 0.8
+"""In the reasons: a wage at or below this share of the going rate is 'well below' it."""
+WAGE_PRIOR_WORKERS = 2.0
+"""Imaginary workers paid the going rate added to each contractor's mean wage."""
+WAGE_FROM_SHORTFALL = 0.05
+WAGE_FULL_SHORTFALL = 0.25
+"""Wage points start when the (tempered) mean wage is 5% below the going rate, full at 25%."""
+MIN_PEERS = 3
+"""Contractors (or direct hires) to compare with before a going rate is trusted."""
+WAGE_POINTS = 1.5
+LICENCE_POINTS = 0.5
+EXPIRED_WEIGHT = 0.5
+"""A worker placed under an expired licence counts half as much as one with no licence."""
+MIN_REASON_POINTS = 0.2
+"""Record signs worth fewer points than this are left out of the reasons (complaints never)."""
+
+RISK_COLUMNS = (
+    "contractor_id",
+    "risk_score",
+    "flagged",
+    "indicators",
+    "reasons",
+    "name",
+    "points",
+    "workers_placed",
+    "complainants",
+    "complaint_points",
+    "employer_complaints",
+    "advance_points",
+    "big_advance_workers",
+    "wage_points",
+    "low_wage_workers",
+    "licence_points",
+    "unlicensed_workers",
+)
+"""Columns of ``contractor_risk.csv``: the format's five first, then the evidence."""
+
+
+def contractor_risk_from_store(store: GraphStore) -> pd.DataFrame:
+    """``contractor_risk`` on the records in a store (what the CLI and the API serve)."""
+    return contractor_risk(read_supply_records(store))
+
+
+def contractor_risk(records: SupplyRecords) -> pd.DataFrame:
+    """One row per contractor with its risk score, flag, indicators and reasons.
+
+    Pure function of the tables: the same records give the same scores on every store.
+    """
+    placed = placements(records.employments, records.moves)
+    contractors = _contractor_index(records, placed)
+    pairs = placed[["contractor_id", "worker_id"]].drop_duplicates()
+    workers_placed = pairs.groupby("contractor_id").size()
+
+    complaints = complaint_evidence(records.grievances, placed, workers_placed)
+    advances = advance_evidence(records.employments)
+    wages = wage_evidence(records.employments, records.employers)
+    licences = licence_evidence(records.contractors, placed, records.links)
+
+    out = contractors.join(workers_placed.rename("workers_placed"))
+    for part in (complaints, advances, wages, licences):
+        out = out.join(part)
+    out["workers_placed"] = out["workers_placed"].fillna(0).astype("int64")
+    for column in (
+        "complainants",
+        "employer_complaints",
+        "big_advance_workers",
+        "low_wage_workers",
+        "unlicensed_workers",
+    ):
+        out[column] = out[column].fillna(0).astype("int64")
+    for column in ("complaint_points", "advance_points", "wage_points", "licence_points"):
+        out[column] = out[column].fillna(0.0).round(3)
+    out["indicators"] = out["indicators"].fillna("")
+    out["points"] = out[
+        ["complaint_points", "advance_points", "wage_points", "licence_points"]
+    ].sum(axis=1)
+    out["risk_score"] = (out["points"] / (out["points"] + FLAG_POINTS)).round(3)
+    out["flagged"] = out["points"] >= FLAG_POINTS
+    out["points"] = out["points"].round(3)
+    out["reasons"] = [_reasons(row) for row in out.itertuples()]
+    out = out.reset_index()
+    return out[list(RISK_COLUMNS)].sort_values(
+        ["risk_score", "contractor_id"], ascending=[False, True], ignore_index=True
+    )
+
+
+# -- evidence ---------------------------------------------------------------------------
+
+
+def complaint_evidence(
+    grievances: pd.DataFrame, placed: pd.DataFrame, workers_placed: pd.Series
+) -> pd.DataFrame:
+    """Complaint points per contractor, with who complained of what (see module docstring)."""
+    named = grievances[grievances["against_kind"] == "contractor"]
+    direct = pd.DataFrame(
+        {
+            "contractor_id": named["against_id"],
+            "worker_id": named["worker_id"],
+            "indicator": named["indicator"],
+            "status": named["status"],
+            "via_employer": False,
+        }
+    )
+    via = attribute_employer_complaints(grievances, placed)
+    rows = pd.concat([direct, via], ignore_index=True)
+    rows["via_employer"] = rows["via_employer"].astype(bool)
+    columns = [
+        "complainants",
+        "complaint_points",
+        "employer_complaints",
+        "indicators",
+        "resolved_only",
+        "complaint_rate",
+        "top_indicators",
+    ]
+    if rows.empty:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="contractor_id"))
+    severity = rows["indicator"].map(SEVERITY).fillna(0.5)
+    status = rows["status"].map(STATUS_WEIGHT).fillna(1.0)
+    rows["weight"] = severity * status
+    rows["resolved"] = rows["status"].eq("resolved")
+
+    per_worker = rows.groupby(["contractor_id", "worker_id"]).agg(
+        weight=("weight", "max"), resolved=("resolved", "all")
+    )
+    per = per_worker.groupby("contractor_id").agg(
+        complainants=("weight", "size"),
+        total=("weight", "sum"),
+        heaviest=("weight", "max"),
+        resolved_only=("resolved", "all"),
+    )
+    placed_n = workers_placed.reindex(per.index).fillna(0)
+    base = np.maximum(placed_n, per["complainants"])
+    per["complaint_rate"] = per["complainants"] / base
+    scale = np.minimum(1.0, per["complaint_rate"] / PATTERN_RATE)
+    per["complaint_points"] = (per["total"] - FIRST_REPORT_DISCOUNT * per["heaviest"]) * scale
+    per["employer_complaints"] = rows[rows["via_employer"]].groupby("contractor_id").size()
+
+    by_indicator = (
+        rows.drop_duplicates(["contractor_id", "worker_id", "indicator"])
+        .groupby(["contractor_id", "indicator"])
+        .size()
+        .rename("workers")
+        .reset_index()
+        .sort_values(["contractor_id", "workers", "indicator"], ascending=[True, False, True])
+    )
+    labelled = by_indicator["indicator"] + ":" + by_indicator["workers"].astype(str)
+    per["indicators"] = labelled.groupby(by_indicator["contractor_id"]).agg("|".join)
+    words = (
+        by_indicator["indicator"].str.replace("_", " ") + " " + by_indicator["workers"].astype(str)
+    )
+    per["top_indicators"] = words.groupby(by_indicator["contractor_id"]).agg(
+        lambda s: ", ".join(s.iloc[:3])
+    )
+    return per[columns]
+
+
+def attribute_employer_complaints(grievances: pd.DataFrame, placed: pd.DataFrame) -> pd.DataFrame:
+    """Complaints naming an employer, laid at the door of the contractor who placed the worker.
+
+    The contractor is the one named on the worker's latest placement with that employer on
+    or before the day the abuse happened (else the day it was reported). A complaint with
+    no such placement stays with the employer alone.
+    """
+    about = grievances[grievances["against_kind"] == "employer"]
+    columns = ["contractor_id", "worker_id", "indicator", "status", "via_employer"]
+    known = placed[placed["employer_id"].notna() & placed["placed_on"].notna()]
+    if about.empty or known.empty:
+        return pd.DataFrame(columns=columns)
+    left = pd.DataFrame(
+        {
+            "worker_id": about["worker_id"].astype("str"),
+            "employer_id": about["against_id"].astype("str"),
+            "when": about["occurred_on"].fillna(about["reported_on"]),
+            "indicator": about["indicator"],
+            "status": about["status"],
+        }
+    ).dropna(subset=["when"])
+    right = known[["worker_id", "employer_id", "placed_on", "contractor_id"]].rename(
+        columns={"placed_on": "when"}
+    )
+    matched = pd.merge_asof(
+        left.sort_values("when"),
+        right.sort_values("when"),
+        on="when",
+        by=["worker_id", "employer_id"],
+        direction="backward",
+    )
+    matched = matched[matched["contractor_id"].notna()].assign(via_employer=True)
+    return matched[columns]
+
+
+def advance_evidence(employments: pd.DataFrame) -> pd.DataFrame:
+    """Advance points per contractor: how heavily its workers are indebted to it.
+
+    Each worker with a known advance and wage counts by the advance in days of wages:
+    nothing up to ``ADVANCE_FROM_DAYS``, in full from ``ADVANCE_FULL_DAYS``, in between in
+    proportion. The contractor's signal is the mean over its workers plus one imaginary
+    worker with no debt, so one or two large advances say less than a dozen.
+    """
+    jobs = employments[
+        employments["contractor_id"].notna()
+        & employments["advance_inr"].notna()
+        & (employments["daily_wage_inr"] > 0)
+    ]
+    days = (jobs["advance_inr"] / jobs["daily_wage_inr"]).rename("days")
+    per_worker = (
+        pd.concat([jobs[["contractor_id", "worker_id"]], days], axis=1)
+        .groupby(["contractor_id", "worker_id"])["days"]
+        .max()
+    )
+    weight = ((per_worker - ADVANCE_FROM_DAYS) / (ADVANCE_FULL_DAYS - ADVANCE_FROM_DAYS)).clip(
+        0.0, 1.0
+    )
+    big = per_worker >= BIG_ADVANCE_DAYS
+    by = per_worker.groupby("contractor_id")
+    per = pd.DataFrame(
+        {
+            "advance_workers": by.size(),
+            "big_advance_workers": big.groupby("contractor_id").sum(),
+            "big_advance_days": per_worker[big].groupby("contractor_id").median(),
+            "advance_weight": weight.groupby("contractor_id").sum(),
+        }
+    )
+    signal = per["advance_weight"] / (per["advance_workers"] + PRIOR_WORKERS)
+    per["advance_points"] = ADVANCE_POINTS * signal
+    return per
+
+
+def wage_evidence(employments: pd.DataFrame, employers: pd.DataFrame) -> pd.DataFrame:
+    """Wage points per contractor: workers paid well below the going rate (module docstring)."""
+    jobs = employments[employments["daily_wage_inr"] > 0]
+    jobs = jobs[["worker_id", "employer_id", "contractor_id", "district_code", "daily_wage_inr"]]
+    firms = employers.set_index("employer_id")
+    jobs = jobs.assign(
+        sector=jobs["employer_id"].map(firms["sector"]),
+        district_code=jobs["district_code"].fillna(jobs["employer_id"].map(firms["district_code"])),
+        peer=jobs["contractor_id"].fillna("direct hire"),
+    )
+    jobs["state_code"] = jobs["district_code"].map(_state_of_district())
+    jobs["going_rate"] = going_rate(jobs)
+    jobs = jobs[jobs["contractor_id"].notna() & jobs["going_rate"].notna()]
+    relative = (jobs["daily_wage_inr"] / jobs["going_rate"]).rename("relative")
+    per_worker = (
+        pd.concat([jobs[["contractor_id", "worker_id"]], relative], axis=1)
+        .groupby(["contractor_id", "worker_id"])["relative"]
+        .median()
+    )
+    low = per_worker <= LOW_WAGE_RATIO
+    by = per_worker.groupby("contractor_id")
+    per = pd.DataFrame(
+        {
+            "wage_workers": by.size(),
+            "low_wage_workers": low.groupby("contractor_id").sum(),
+            "wage_mean": by.mean(),
+            "wage_relative": (by.sum() + WAGE_PRIOR_WORKERS) / (by.size() + WAGE_PRIOR_WORKERS),
+        }
+    )
+    shortfall = 1.0 - per["wage_relative"]
+    scale = ((shortfall - WAGE_FROM_SHORTFALL) / (WAGE_FULL_SHORTFALL - WAGE_FROM_SHORTFALL)).clip(
+        0.0, 1.0
+    )
+    per["wage_points"] = WAGE_POINTS * scale
+    return per
+
+
+def going_rate(jobs: pd.DataFrame) -> pd.Series:
+    """The going daily wage for each job: what *others* pay in its sector and place.
+
+    Each contractor (and the employers' direct hires, together) gets one vote, its own
+    median wage, and a job is compared with the median of the other votes, so a contractor
+    paying badly cannot set the going rate it is judged by. The finest place with at least
+    ``MIN_PEERS`` other votes wins: the district, else the state, else all India.
+    """
+    rate = pd.Series(np.nan, index=jobs.index)
+    for keys in (["sector", "district_code"], ["sector", "state_code"], ["sector"]):
+        votes = (
+            jobs.groupby([*keys, "peer"], dropna=False)["daily_wage_inr"]
+            .median()
+            .rename("vote")
+            .reset_index()
+        )
+        votes["rate"] = _median_of_others(votes, keys)
+        found = jobs[[*keys, "peer"]].merge(votes, on=[*keys, "peer"], how="left")["rate"]
+        rate = rate.fillna(pd.Series(found.to_numpy(), index=jobs.index))
+    return rate
+
+
+def _median_of_others(votes: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """For each vote, the median of the other votes of its cell (NaN below ``MIN_PEERS``).
+
+    Vectorised: sort the votes of each cell, and for a vote at position ``p`` of ``m`` read
+    the middle of the ``m - 1`` others straight from the sorted array, skipping ``p``.
+    """
+    ordered = votes.sort_values([*keys, "vote"], kind="stable")
+    cell = ordered.groupby(keys, dropna=False, sort=False)
+    position = cell.cumcount().to_numpy()
+    size = cell["vote"].transform("size").to_numpy()
+    start = np.arange(len(ordered)) - position
+    values = ordered["vote"].to_numpy(dtype=float)
+    others = size - 1
+    low, high = (others - 1) // 2, others // 2
+    low = np.clip(low + (low >= position), 0, None)
+    high = np.clip(high + (high >= position), 0, None)
+    last = len(values) - 1
+    median = (values[np.minimum(start + low, last)] + values[np.minimum(start + high, last)]) / 2
+    median[others < MIN_PEERS] = np.nan
+    return pd.Series(median, index=ordered.index).reindex(votes.index)
+
+
+def licence_evidence(
+    contractors: pd.DataFrame, placed: pd.DataFrame, links: pd.DataFrame
+) -> pd.DataFrame:
+    """Licence points per contractor, from the workers it placed without a valid licence.
+
+    A worker placed by a contractor with no licence on record counts in full, one placed
+    after its licence expired counts half (``EXPIRED_WEIGHT``): a lapsed licence is a
+    breach, but the contractor is at least registered and traceable. A contractor that
+    placed no one itself (a sub-contractor, a contractor of a principal employer) is judged
+    on the day its latest link to a chain began.
+    """
+    book = contractors.set_index("contractor_id")[["licence_no", "licence_valid_until"]]
+    holds = placed[["contractor_id", "worker_id", "placed_on"]].join(book, on="contractor_id")
+    lapse = _licence_lapse(holds["licence_no"], holds["licence_valid_until"], holds["placed_on"])
+    per_worker = lapse.groupby([holds["contractor_id"], holds["worker_id"]]).max()
+    by = per_worker.groupby(level="contractor_id")
+    per = pd.DataFrame(
+        {
+            "licence_workers": by.size(),
+            "unlicensed_workers": by.agg(lambda s: int((s > 0).sum())),
+            "licence_lapse": by.mean(),
+        }
+    ).reindex(book.index)
+    per["unlicensed_workers"] = per["unlicensed_workers"].fillna(0)
+    linked_on = links.groupby("contractor_id")["from_date"].max().reindex(book.index)
+    idle = _licence_lapse(book["licence_no"], book["licence_valid_until"], linked_on)
+    per["licence_points"] = LICENCE_POINTS * per["licence_lapse"].fillna(idle)
+    per["licence_no"] = book["licence_no"]
+    per["licence_valid_until"] = book["licence_valid_until"]
+    return per
+
+
+def _licence_lapse(licence_no: pd.Series, valid_until: pd.Series, on: pd.Series) -> pd.Series:
+    """1 with no licence on record, ``EXPIRED_WEIGHT`` if expired by ``on``, else 0."""
+    expired = (valid_until < on).fillna(False).astype(bool)
+    lapse = pd.Series(0.0, index=licence_no.index)
+    lapse[expired] = EXPIRED_WEIGHT
+    lapse[licence_no.isna()] = 1.0
+    return lapse
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _contractor_index(records: SupplyRecords, placed: pd.DataFrame) -> pd.DataFrame:
+    """Every contractor in the node table, plus any only referenced (kept, never dropped)."""
+    book = records.contractors[["contractor_id", "name"]]
+    named = records.grievances.loc[records.grievances["against_kind"] == "contractor", "against_id"]
+    seen = pd.concat(
+        [book["contractor_id"], placed["contractor_id"], named, records.links["contractor_id"]]
+    ).drop_duplicates()
+    out = pd.DataFrame({"contractor_id": seen.astype("str")}).merge(
+        book, on="contractor_id", how="left"
+    )
+    return out.set_index("contractor_id")
+
+
+def _state_of_district() -> dict[int, int]:
+    return {int(d["district_code"]): int(d["state_code"]) for d in districts()}  # type: ignore[call-overload]
+
+
+def _reasons(row) -> str:
+    """Plain words for each sign that added points, strongest first."""
+    found: list[tuple[float, str]] = []
+    if row.complainants:
+        found.append((row.complaint_points, _complaint_reason(row)))
+    if row.advance_points >= MIN_REASON_POINTS:
+        found.append(
+            (
+                row.advance_points,
+                f"{row.big_advance_workers} of {int(row.advance_workers)} workers with a known "
+                f"advance owed more than {BIG_ADVANCE_DAYS:.0f} days' wages (typically "
+                f"{row.big_advance_days:.0f} days): check for debt bondage",
+            )
+        )
+    if row.wage_points >= MIN_REASON_POINTS:
+        below = round(100 * (1 - row.wage_mean))
+        found.append(
+            (
+                row.wage_points,
+                f"its workers were paid on average {below}% below the going rate for the "
+                f"sector and district ({row.low_wage_workers} of {int(row.wage_workers)} "
+                "at least 20% below): check wage slips",
+            )
+        )
+    if row.licence_points >= MIN_REASON_POINTS:
+        found.append((row.licence_points, _licence_reason(row)))
+    found.sort(key=lambda item: -item[0])
+    return "; ".join(text for _, text in found)
+
+
+def _complaint_reason(row) -> str:
+    people = "1 worker" if row.complainants == 1 else f"{row.complainants} different workers"
+    text = f"{people} complained ({row.top_indicators})"
+    if row.resolved_only:
+        text += ", all resolved"
+    if row.employer_complaints:
+        text += (
+            f"; {row.employer_complaints} of the complaints named the employer where this "
+            "contractor had placed the worker"
+        )
+    if row.complaint_rate < PATTERN_RATE and row.workers_placed:
+        text += f", among {row.workers_placed} workers placed: a small share"
+    elif row.complainants == 1:
+        text += ": a single report, not yet a pattern"
+    return text
+
+
+def _licence_reason(row) -> str:
+    if pd.isna(row.licence_no):
+        if row.unlicensed_workers:
+            return f"placed {row.unlicensed_workers} workers with no licence on record"
+        return "no licence on record"
+    until = pd.Timestamp(row.licence_valid_until).date().isoformat()
+    if row.unlicensed_workers:
+        return f"placed {row.unlicensed_workers} workers after the licence expired on {until}"
+    return f"licence expired on {until}"
