@@ -90,11 +90,13 @@ class LadybugStore(GraphStore):
     # -- frames in and out -------------------------------------------------------------
     @staticmethod
     def _scan_frame(frame: pd.DataFrame) -> pd.DataFrame:
-        """A frame LadybugDB can scan: columns c0..cn, nullable numbers as objects."""
+        """A frame LadybugDB can scan: columns c0..cn, nullable numbers and strings as
+        objects with None for missing (a ``str`` column whose values are all missing would
+        otherwise be scanned as NaN and stored as the string "nan")."""
         out = {}
         for i, name in enumerate(frame.columns):
             col = frame[name]
-            if str(col.dtype) in ("Int64", "boolean"):
+            if str(col.dtype) in ("Int64", "boolean", "str", "object"):
                 col = col.astype(object).where(col.notna(), None)
             out[f"c{i}"] = col.reset_index(drop=True)
         return pd.DataFrame(out)
