@@ -194,7 +194,7 @@ def timeline(
             RegistrationEvent(
                 date=worker.get("registered_on"),  # type: ignore[arg-type]
                 record_ids=[],
-                centre=_centre(record.registered_at, catalog),
+                centre=centre_party(record.registered_at, catalog),
             )
         )
     events += trips(record.moves, catalog)
@@ -226,8 +226,8 @@ def trips(moves: list[dict[str, object]], catalog: Catalog) -> list[MoveEvent]:
                 date=first["departed_on"],  # type: ignore[arg-type]
                 record_ids=[str(r["record_id"]) for r in reports],
                 trip_id=trip_id,
-                from_place=_place(first["from_district_code"], catalog),  # type: ignore[arg-type]
-                to_place=_place(first["to_district_code"], catalog),  # type: ignore[arg-type]
+                from_place=place(first["from_district_code"], catalog),  # type: ignore[arg-type]
+                to_place=place(first["to_district_code"], catalog),  # type: ignore[arg-type]
                 departed_on=first["departed_on"],  # type: ignore[arg-type]
                 arrived_on=_first(reports, "arrived_on"),  # type: ignore[arg-type]
                 reason=_first(reports, "reason"),  # type: ignore[arg-type]
@@ -276,7 +276,7 @@ def _first(rows: list[dict[str, object]], column: str) -> object:
     return next((r[column] for r in rows if r.get(column) is not None), None)
 
 
-def _place(code: int | None, catalog: Catalog) -> Place | None:
+def place(code: int | None, catalog: Catalog) -> Place | None:
     if code is None:
         return None
     district, state = catalog.districts.get(int(code), (None, None))
@@ -296,7 +296,7 @@ def _employer(employer_id: object, catalog: Catalog) -> Party | None:
     return Party(id=str(employer_id), name=found[0] if found else None)
 
 
-def _centre(centre_id: object, catalog: Catalog) -> Party | None:
+def centre_party(centre_id: object, catalog: Catalog) -> Party | None:
     if centre_id is None:
         return None
     found = catalog.centres.get(str(centre_id))
@@ -312,7 +312,7 @@ def _employment(row: dict[str, object], catalog: Catalog) -> EmploymentEvent:
         employer=Party(id=employer_id, name=found[0] if found else None),
         sector=found[1] if found else None,
         contractor=_contractor(row["contractor_id"], catalog),
-        place=_place(row["district_code"], catalog),  # type: ignore[arg-type]
+        place=place(row["district_code"], catalog),  # type: ignore[arg-type]
         start_on=row["start_on"],  # type: ignore[arg-type]
         end_on=row["end_on"],  # type: ignore[arg-type]
         daily_wage_inr=row["daily_wage_inr"],  # type: ignore[arg-type]
@@ -340,7 +340,7 @@ def _service(row: dict[str, object], catalog: Catalog) -> ServiceEvent:
     return ServiceEvent(
         date=row["delivered_on"],  # type: ignore[arg-type]
         record_ids=[str(row["record_id"])],
-        centre=_centre(row["centre_id"], catalog) or Party(id=str(row["centre_id"])),
+        centre=centre_party(row["centre_id"], catalog) or Party(id=str(row["centre_id"])),
         service=str(row["service"]),
         delivered_on=row["delivered_on"],  # type: ignore[arg-type]
         outcome=row["outcome"],  # type: ignore[arg-type]

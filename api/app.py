@@ -1,0 +1,86 @@
+"""The HTTP API (issue 4): ``create_app(store)`` gives the FastAPI application.
+
+Ports and adapters: routers are thin and call ``tracker`` (timelines, search, access) and
+``analytics`` (flows, networks, circuits, risk); the store is any ``GraphStore``. One
+process serves one store: LadybugDB allows one read-write Database per folder, so the
+server runs one uvicorn worker and serves requests from a thread pool, each thread with its
+own store connection (``LadybugStore`` keeps one per thread).
+
+The web pages (issue 7) are mounted at ``/`` from ``api/pages/`` when that folder exists,
+after every API route, so a page can never shadow an endpoint.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio.to_thread
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api import problems
+from api.auth import State
+from api.models import Health
+from api.routers import admin, analytics, places, workers
+from api.state import ServiceState
+from tracker.access import AccessDB
+from tracker.store import GraphStore
+
+PAGES_DIR = Path(__file__).parent / "pages"
+DESCRIPTION = """
+Journeys of seasonal migrant workers, contractor networks and district flows.
+
+Every endpoint but `/health` needs an API key (`lmt keys create --role ROLE`), sent as
+`X-API-Key: <key>` or `Authorization: Bearer <key>`. What a key sees follows its role:
+`field` full worker records; `researcher` pseudonyms, no names, phones or e-Shram numbers,
+birth years in 5-year bands; `advocacy` contractor networks and aggregates, no worker
+records; `admin` everything, batch imports and the audit log. Counts of fewer than 5
+workers are suppressed in what researcher and advocacy keys get. Errors are RFC 9457
+problem details.
+"""
+
+
+def create_app(
+    store: GraphStore,
+    access: AccessDB | str | os.PathLike | None = None,
+    pages_dir: Path | None = PAGES_DIR,
+    threads: int | None = None,
+) -> FastAPI:
+    """The API over ``store``; keys and the audit log in ``access`` (an ``AccessDB`` or
+    the path of its file; default: ``access.sqlite3`` in the embedded store's folder);
+    ``threads``: how many requests run at once (anyio's default, 40, if None)."""
+    if not isinstance(access, AccessDB):
+        if access is None:
+            folder = getattr(store, "folder", None)
+            if folder is None:
+                raise ValueError("say where keys and the audit log live (access=...)")
+            access = Path(folder) / "access.sqlite3"
+        access = AccessDB(access)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if threads:
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
+    app = FastAPI(
+        title="LMT: longitudinal migrant tracking",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.service = ServiceState(store, access)
+    problems.install(app)
+
+    @app.get("/health", response_model=Health, tags=["health"], summary="Is the service up")
+    def health(state: State) -> Health:
+        return Health(store=state.store.kind, generation=state.current.number)
+
+    for module in (workers, places, analytics, admin):
+        app.include_router(module.router)
+    if pages_dir is not None and (pages_dir / "index.html").is_file():
+        app.mount("/", StaticFiles(directory=pages_dir, html=True), name="pages")
+    return app

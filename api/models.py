@@ -1,0 +1,86 @@
+"""Response shapes of the API that are not the domain's own models (those come from
+``tracker`` and ``analytics``): pages of lists, search hits, analytics rows, health."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel, Field
+
+from tracker.timeline import Event
+
+T = TypeVar("T")
+MAX_LIMIT = 1000
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int = Field(description="how many items in all")
+    limit: int
+    offset: int
+
+
+class Paging(BaseModel):
+    limit: int
+    offset: int
+
+
+def paging(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")] = 50,
+    offset: Annotated[int, Query(ge=0, le=10**9, description="items to skip")] = 0,
+) -> Paging:
+    return Paging(limit=limit, offset=offset)
+
+
+def event_paging(
+    limit: Annotated[int, Query(ge=1, le=5000, description="events per page")] = 500,
+    offset: Annotated[int, Query(ge=0, le=10**9, description="events to skip")] = 0,
+) -> Paging:
+    """A timeline's events come in one page unless a worker has more than 500."""
+    return Paging(limit=limit, offset=offset)
+
+
+PageParams = Annotated[Paging, Depends(paging)]
+EventPageParams = Annotated[Paging, Depends(event_paging)]
+
+
+class WorkerHit(BaseModel):
+    """A worker found by a search. Researcher keys get the pseudonym and nothing else
+    that identifies the person."""
+
+    worker: str = Field(description="the worker's id (a pseudonym for researcher keys)")
+    name: str | None = None
+    gender: str | None = None
+    birth_year: int | None = None
+    birth_years: str | None = None
+    phone: str | None = None
+    eshram_uan: str | None = None
+    matched: Literal["worker_id", "phone", "eshram_uan", "name", "pseudonym"]
+    score: float
+
+
+class TimelinePage(BaseModel):
+    worker: str = Field(description="the worker's id (a pseudonym for researcher keys)")
+    since: Any = None
+    until: Any = None
+    events: list[Event]
+    total: int = Field(description="events in all (in the date range)")
+    limit: int
+    offset: int
+
+
+class AnalyticsPage(BaseModel):
+    name: str
+    columns: list[str]
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+    suppressed_rows: int = Field(0, description="rows with a count suppressed (fewer than 5)")
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    store: str
+    generation: int = Field(description="store state: goes up with each imported batch")

@@ -1,0 +1,150 @@
+"""What the API holds in memory for one store, rebuilt when the store changes.
+
+Everything here is computed from the store and valid for one *store state*: the catalog
+of names (timelines), the worker search index and the pseudonym map, the district flow
+index, the contractor network, and the analytics results. A state ends when a batch is
+imported through ``POST /batches``: ``refresh`` starts a new generation and what the old one
+held is rebuilt on first use (the search index and catalog at once). The embedded store
+cannot change under the server, because no other process can open it while the server
+runs; with Neo4j, restart the server (or post batches through it) after importing elsewhere.
+
+Analytics (circuits, contractor risk, chains) are the other engineers' functions, looked up
+by name (``ANALYTICS``). Each is computed once per state, on first request, under a lock so
+that concurrent first requests wait for one computation instead of starting several. A
+function that does not exist yet answers 503 "not computed yet".
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from analytics.contractor_network import NetworkIndex
+from analytics.district_flows import FlowIndex
+from tracker.access import AccessDB, AuditLog, KeyRing, Pseudonyms
+from tracker.catalog import Catalog
+from tracker.search import WorkerIndex
+from tracker.store import GraphStore
+
+log = logging.getLogger("lmt.api")
+
+ANALYTICS: dict[str, tuple[tuple[str, str], ...]] = {
+    "circuits": (("analytics.circuits", "circuits_from_store"),),
+    "contractors": (("analytics.contractor_risk", "contractor_risk_from_store"),),
+    "chains": (
+        ("analytics.chains", "chains_from_store"),
+        ("analytics.contractor_chains", "chains_from_store"),
+    ),
+}
+"""Analytics served under /analytics/NAME: (module, function(store)) to try; the function
+gives a DataFrame, or a tuple whose first item is one."""
+
+
+class NotComputed(RuntimeError):
+    """The analytics function is not available (yet), or failed."""
+
+
+@dataclass(frozen=True)
+class Generation:
+    """What one store state holds (built once; replaced whole on refresh)."""
+
+    number: int
+    catalog: Catalog
+    workers: WorkerIndex
+    pseudonym_to_worker: dict[str, str]
+
+
+class ServiceState:
+    def __init__(self, store: GraphStore, access: AccessDB) -> None:
+        self.store = store
+        self.access = access
+        self.keys = KeyRing(access)
+        self.audit = AuditLog(access)
+        self.pseudonyms = Pseudonyms.for_store(store)
+        self.ingest_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self._lazy: dict[str, Any] = {}
+        self._lazy_locks: dict[str, threading.Lock] = {}
+        self.current = self._build(0)
+
+    def _build(self, number: int) -> Generation:
+        workers = WorkerIndex.build(self.store)
+        return Generation(
+            number=number,
+            catalog=Catalog.load(self.store),
+            workers=workers,
+            pseudonym_to_worker={self.pseudonyms.of(w): w for w in workers.ids},
+        )
+
+    def refresh(self) -> None:
+        """The store changed: start a new generation (after an ingest)."""
+        fresh = self._build(self.current.number + 1)
+        with self._lock:
+            self.current = fresh
+            self._lazy = {}
+
+    # -- built on first use, once per generation --------------------------------------
+    def lazily(self, name: str, build: Callable[[], Any]) -> Any:
+        generation = self.current.number
+        key = f"{name}@{generation}"
+        found = self._lazy.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            lock = self._lazy_locks.setdefault(name, threading.Lock())
+        with lock:
+            found = self._lazy.get(key)
+            if found is None:
+                found = build()
+                with self._lock:
+                    if self.current.number == generation:
+                        self._lazy[key] = found
+        return found
+
+    def flows(self) -> FlowIndex:
+        return self.lazily("flows", lambda: FlowIndex.build(self.store))
+
+    def network(self) -> NetworkIndex:
+        def build() -> NetworkIndex:
+            try:
+                risk = self.analytics("contractors")
+            except NotComputed:
+                risk = None
+            return NetworkIndex.build(self.store, risk)
+
+        return self.lazily("network", build)
+
+    def analytics(self, name: str) -> pd.DataFrame:
+        """The named analytics result for the current store state (``ANALYTICS``)."""
+        function = _find(name)
+        if function is None:
+            raise NotComputed(f"{name} analytics are not computed yet (not available)")
+
+        def build() -> pd.DataFrame:
+            try:
+                result = function(self.store)
+            except Exception as error:  # someone else's function: report, never crash
+                log.exception("%s analytics failed", name)
+                raise NotComputed(f"{name} analytics could not be computed: {error}") from error
+            # chains_from_store also gives the data errors met: the table comes first
+            return result[0] if isinstance(result, tuple) else result
+
+        return self.lazily(f"analytics:{name}", build)
+
+
+def _find(name: str) -> Callable[[GraphStore], pd.DataFrame] | None:
+    for module_name, function_name in ANALYTICS[name]:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        function = getattr(module, function_name, None)
+        if callable(function):
+            return function
+    return None
