@@ -34,8 +34,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analytics.round_trips import MOVE_COLUMNS, round_trips
-from analytics.seasons import day_of_year, month_distance, month_of_day, typical_day
+from analytics.round_trips import KINDS, MOVE_COLUMNS, ROUND_TRIP, Journeys, journey_arrays
+from analytics.seasons import (
+    count_distinct,
+    day_of_year,
+    group_median,
+    month_distance,
+    month_of_day,
+    typical_day,
+)
 from graph_schema.relationships import HOME_IN, MEMBER_OF, MOVED
 from tracker.store import GraphStore
 
@@ -67,53 +74,58 @@ def find_circuits(moves: pd.DataFrame, homes: pd.DataFrame | None = None) -> pd.
     marked here if absent). ``homes`` (``worker_id``, ``home_district_code``), optional,
     gives each worker's origin; without it the origin comes from the moves.
     """
-    return circuits_of_round_trips(round_trips(moves, homes))
-
-
-def circuits_of_round_trips(trips: pd.DataFrame) -> pd.DataFrame:
-    """Circuits from a round-trip table (``round_trips.round_trips`` output)."""
-    if trips.empty:
+    if moves.empty:
         return _empty()
-    departed = trips["departed_on"].to_numpy("datetime64[D]")
-    month = departed.astype("datetime64[M]").astype("int64") % 12  # 0 = January
-    route = pd.MultiIndex.from_arrays(
-        [trips["worker_id"], trips["origin_district_code"], trips["destination_district_code"]]
-    )
-    group, routes = pd.factorize(route)
+    return circuits_of_journeys(journey_arrays(moves, homes))
+
+
+def circuits_of_journeys(journeys: Journeys) -> pd.DataFrame:
+    """Circuits from journeys (``round_trips.journey_arrays``): only round trips count."""
+    trip = journeys.kind == KINDS.index(ROUND_TRIP)
+    worker, origin = journeys.worker[trip], journeys.origin[trip]
+    destination = journeys.destination[trip]
+    departed, returned = journeys.departed[trip], journeys.returned[trip]
+    if not len(worker):
+        return _empty()
+    dep_dates = departed.astype("datetime64[D]")
+    month = dep_dates.astype("datetime64[M]").astype("int64") % 12  # 0 = January
+    # a worker has one origin, so worker and destination name the route
+    group, routes = pd.factorize((worker << 16) | destination)
     circuit, centre = _assign_windows(group, month, len(routes))
     member = circuit >= 0
-    season = _season_year(departed[member], month[member], centre[circuit[member]])
-    trips = trips[member]
+    season = _season_year(dep_dates[member], month[member], centre[circuit[member]])
     cid, circuits = pd.factorize(circuit[member])
     n = len(circuits)
+    departed, returned = departed[member], returned[member]
 
-    seasons = _count_distinct(cid, season, n)
+    seasons = count_distinct(cid, season, n)
+    first_year = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first_year, cid, season)
+    last_year = np.full(n, np.iinfo(np.int64).min)
+    np.maximum.at(last_year, cid, season)
+    depart = month_of_day(typical_day(day_of_year(dep_dates[member]), cid, n))
+    back = month_of_day(typical_day(day_of_year(returned.astype("datetime64[D]")), cid, n))
+    stay = group_median((returned - departed).astype("float64"), cid, n)
+
+    one = np.empty(n, dtype=np.int64)  # a round trip of each circuit, for its origin
+    one[cid] = np.arange(len(cid))
+    route = routes[circuits // MAX_CIRCUITS_PER_DESTINATION]
     keep = seasons >= MIN_SEASONS
-    depart = month_of_day(typical_day(day_of_year(trips["departed_on"].to_numpy()), cid, n))
-    back = month_of_day(typical_day(day_of_year(trips["returned_on"].to_numpy()), cid, n))
-    stay = (trips["returned_on"] - trips["departed_on"]).dt.days.to_numpy()
-    grouped = pd.DataFrame({"cid": cid, "season": season, "stay": stay}).groupby("cid")
-    first_year = grouped["season"].min().to_numpy()
-    last_year = grouped["season"].max().to_numpy()
-    median_stay = grouped["stay"].median().to_numpy()
-    round_trip_count = np.bincount(cid, minlength=n)
-
-    route_of = circuits // MAX_CIRCUITS_PER_DESTINATION
     out = pd.DataFrame(
         {
-            "worker_id": routes.get_level_values(0)[route_of],
-            "origin_district_code": routes.get_level_values(1)[route_of],
-            "destination_district_code": routes.get_level_values(2)[route_of],
+            "worker_id": journeys.workers.take(route >> 16),
+            "origin_district_code": pd.array(origin[member][one], dtype="Int64"),
+            "destination_district_code": pd.array(route & 0xFFFF, dtype="Int64"),
             "depart_month": depart,
             "return_month": back,
             "seasons": seasons,
             "first_year": first_year,
             "last_year": last_year,
-            "round_trips": round_trip_count,
-            "median_stay_days": median_stay,
+            "round_trips": np.bincount(cid, minlength=n),
+            "median_stay_days": stay,
         }
     )[keep]
-    out = out.astype({"origin_district_code": "Int64", "destination_district_code": "Int64"})
+    out["worker_id"] = out["worker_id"].astype("str")
     return out.sort_values(["worker_id", "depart_month"], kind="stable").reset_index(drop=True)
 
 
@@ -151,11 +163,6 @@ def _season_year(departed: np.ndarray, month: np.ndarray, centre: np.ndarray) ->
     months = departed.astype("datetime64[M]").astype("int64")  # months since 1970-01
     offset = (month - centre + 6) % 12 - 6
     return (months - offset) // 12 + 1970
-
-
-def _count_distinct(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
-    pairs = pd.DataFrame({"g": group, "v": values}).drop_duplicates()
-    return np.bincount(pairs["g"].to_numpy(), minlength=groups)
 
 
 def _empty() -> pd.DataFrame:

@@ -8,8 +8,8 @@ is a multi-stop journey (``analytics.flows``).
 
 Field records are noisy, and the rules below say how each kind of noise is read:
 
-* the same trip reported twice (one ``trip_id``, see ``tracker.trips``) counts once: the
-  earliest report gives the departure, the first known arrival among its reports the arrival;
+* the same trip reported twice (one ``trip_id``, see ``tracker.trips``) counts once: its
+  earliest reported departure and earliest known arrival;
 * rows out of date order: everything is sorted by departure first;
 * a missing arrival date: the return's departure date stands in for the day the worker got
   home (travel takes a day or two, far less than the month the analytics reason in);
@@ -24,15 +24,19 @@ A worker's *origin* is their household's home district (MEMBER_OF + HOME_IN). Wh
 is unknown, it is the district the worker's earliest recorded move left from: in field
 records a worker's history starts at home, where they were registered.
 
-Everything is vectorised: one sort and a few column operations over all workers at once,
-never a Python loop over workers, so 10 million moves take seconds.
+Everything is vectorised over all workers at once, never a Python loop over workers: worker
+and trip ids are turned into integer codes once, and the rest is numpy on integer arrays
+(days since 1970 for dates), so 10 million moves take seconds.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from analytics.seasons import count_distinct
 from tracker.trips import mark_trips
 
 MOVE_COLUMNS = [
@@ -49,6 +53,7 @@ ROUND_TRIP = "round_trip"
 MULTI_STOP = "multi_stop"
 NO_RETURN = "no_return"
 NO_DEPARTURE = "no_departure"
+KINDS = (ROUND_TRIP, MULTI_STOP, NO_RETURN, NO_DEPARTURE)
 
 JOURNEY_COLUMNS = [
     "worker_id",
@@ -62,45 +67,158 @@ JOURNEY_COLUMNS = [
     "returned_on",
 ]
 
+_NO_DAY = np.iinfo(np.int64).max
 
-def one_report_per_trip(moves: pd.DataFrame) -> pd.DataFrame:
-    """One row per trip: the earliest report, with the first arrival any report knows.
+
+@dataclass(frozen=True)
+class Trips:
+    """One row per trip (reports merged), sorted by worker then departure, as arrays.
+
+    ``worker`` indexes ``workers`` (the worker ids); dates are whole days since 1970
+    (``_NO_DAY`` for an unknown arrival).
+    """
+
+    workers: pd.Index
+    worker: np.ndarray
+    frm: np.ndarray
+    to: np.ndarray
+    departed: np.ndarray
+    arrived: np.ndarray
+
+
+@dataclass(frozen=True)
+class Journeys:
+    """``journeys`` as arrays, for the analytics that build on them (see ``journeys``)."""
+
+    workers: pd.Index
+    worker: np.ndarray
+    number: np.ndarray
+    origin: np.ndarray
+    destination: np.ndarray
+    kind: np.ndarray
+    """Index into ``KINDS``."""
+    legs: np.ndarray
+    stops: np.ndarray
+    departed: np.ndarray
+    returned: np.ndarray
+    """Days since 1970; ``_NO_DAY`` when the worker is not known to have come back."""
+
+    def frame(self) -> pd.DataFrame:
+        """The journeys as a DataFrame (columns ``JOURNEY_COLUMNS``)."""
+        returned = _dates(self.returned)
+        return pd.DataFrame(
+            {
+                "worker_id": pd.Categorical.from_codes(self.worker, categories=self.workers),
+                "journey": self.number,
+                "origin_district_code": pd.array(self.origin, dtype="Int64"),
+                "destination_district_code": pd.array(self.destination, dtype="Int64"),
+                "kind": pd.Categorical.from_codes(self.kind, categories=list(KINDS)),
+                "legs": self.legs,
+                "stops": self.stops,
+                "departed_on": _dates(self.departed),
+                "returned_on": returned,
+            }
+        )
+
+
+def one_report_per_trip(moves: pd.DataFrame) -> Trips:
+    """Merge the reports of each trip, drop moves that go nowhere, sort.
 
     ``trip_id`` is used when the edge table carries it (ingestion stores it on every MOVED
     edge); where it is missing it is marked here with the same rule (``tracker.trips``).
+    All reports of a trip share worker and corridor (that is the rule), so only the dates
+    need merging: the earliest departure and the earliest known arrival.
     """
-    moves = moves.reset_index(drop=True)
-    trips = moves[[c for c in MOVE_COLUMNS if c in moves.columns]].copy()
-    if "trip_id" not in trips.columns:
-        trips["trip_id"] = mark_trips(moves)
-    elif trips["trip_id"].isna().any():  # edges written before trips were marked
-        trips["trip_id"] = trips["trip_id"].fillna(mark_trips(moves))
-    trip = pd.factorize(trips["trip_id"])[0]
-    order = np.lexsort((trips["departed_on"].to_numpy(), trip))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = trip[order][1:] != trip[order][:-1]
-    arrival = trips["arrived_on"].groupby(trip, sort=False).transform("min")
-    trips["arrived_on"] = arrival
-    return trips.iloc[order[first]].reset_index(drop=True)
+    trip_ids = moves["trip_id"] if "trip_id" in moves.columns else None
+    if trip_ids is None or trip_ids.isna().any():
+        marked = mark_trips(moves)
+        trip_ids = marked if trip_ids is None else trip_ids.fillna(marked)
+    trip, trip_index = pd.factorize(trip_ids)
+    worker, workers = pd.factorize(moves["worker_id"])
+    n = len(trip_index)
+
+    departed = np.full(n, _NO_DAY)
+    np.minimum.at(departed, trip, _days(moves["departed_on"]))
+    arrived = np.full(n, _NO_DAY)
+    np.minimum.at(arrived, trip, _days(moves["arrived_on"]))
+    per_trip = np.empty(n, dtype=np.int64)
+    per_trip[trip] = worker
+    frm = np.empty(n, dtype=np.int64)
+    frm[trip] = moves["from_district_code"].to_numpy("int64", na_value=-1)
+    to = np.empty(n, dtype=np.int64)
+    to[trip] = moves["to_district_code"].to_numpy("int64", na_value=-2)
+
+    goes = frm != to
+    per_trip, frm, to, departed, arrived = (a[goes] for a in (per_trip, frm, to, departed, arrived))
+    # One sort on a packed key: worker, then departure day, then days to arrive.
+    day = np.clip(departed - _EPOCH_SHIFT, 0, 0xFFFF)
+    travel = np.where(arrived == _NO_DAY, 0xFFFF, np.clip(arrived - departed, 0, 0xFFFE))
+    key = (per_trip << 32) | (day << 16) | travel
+    order = np.argsort(key, kind="stable")
+    return Trips(
+        workers=pd.Index(workers),
+        worker=per_trip[order],
+        frm=frm[order],
+        to=to[order],
+        departed=departed[order],
+        arrived=arrived[order],
+    )
 
 
-def worker_origins(trips: pd.DataFrame, homes: pd.DataFrame | None = None) -> pd.Series:
-    """Origin district per worker (index ``worker_id``): home if known, else first departure.
+def worker_origins(trips: Trips, homes: pd.DataFrame | None = None) -> np.ndarray:
+    """Origin district per worker code: home if known, else the first departure's district.
 
     ``homes`` has columns ``worker_id`` and ``home_district_code`` (see
     ``analytics.circuits.homes_from_store``); workers it lacks fall back to their moves.
     """
-    earliest = trips.sort_values(["worker_id", "departed_on"], kind="stable")
-    first_from = earliest.drop_duplicates("worker_id").set_index("worker_id")["from_district_code"]
-    if homes is None or homes.empty:
-        return first_from.rename("origin_district_code")
-    home = (
-        homes.dropna(subset=["home_district_code"])
-        .drop_duplicates("worker_id")
-        .set_index("worker_id")["home_district_code"]
+    origin = np.full(len(trips.workers), -1, dtype=np.int64)
+    first = np.flatnonzero(np.r_[True, trips.worker[1:] != trips.worker[:-1]])
+    origin[trips.worker[first]] = trips.frm[first]
+    if homes is not None and not homes.empty:
+        known = homes.dropna(subset=["home_district_code"])
+        code = trips.workers.get_indexer(known["worker_id"])
+        found = code >= 0
+        origin[code[found]] = known["home_district_code"].to_numpy("int64")[found]
+    return origin
+
+
+def journey_arrays(moves: pd.DataFrame, homes: pd.DataFrame | None = None) -> Journeys:
+    """Every worker's journeys as arrays (see ``journeys`` for what the fields mean)."""
+    trips = one_report_per_trip(moves)
+    home = worker_origins(trips, homes)[trips.worker]
+    worker, frm, to = trips.worker, trips.frm, trips.to
+    from_home = frm == home
+    to_home = to == home
+    starts = np.ones(len(worker), dtype=bool)
+    starts[1:] = (worker[1:] != worker[:-1]) | from_home[1:] | to_home[:-1]
+    first = np.flatnonzero(starts)
+    last = np.append(first[1:] - 1, len(worker) - 1)
+
+    stops = _stops_per_journey(np.cumsum(starts) - 1, to, to_home, len(first))
+    leaves = from_home[first]
+    returns = to_home[last]
+    kind = np.full(len(first), KINDS.index(NO_DEPARTURE), dtype=np.int8)
+    kind[leaves & ~returns] = KINDS.index(NO_RETURN)
+    kind[leaves & returns] = KINDS.index(MULTI_STOP)
+    simple = leaves & returns & (stops == 1) & (frm[last] == to[first])
+    kind[simple] = KINDS.index(ROUND_TRIP)
+
+    arrived, departed = trips.arrived[last], trips.departed[last]
+    returned = np.where(arrived == _NO_DAY, departed, arrived)
+    returned[~returns] = _NO_DAY
+    journey_worker = worker[first]
+    return Journeys(
+        workers=trips.workers,
+        worker=journey_worker,
+        number=np.arange(len(first)) - np.searchsorted(journey_worker, journey_worker),
+        origin=home[first],
+        destination=np.where(leaves, to[first], frm[first]),
+        kind=kind,
+        legs=last - first + 1,
+        stops=stops,
+        departed=trips.departed[first],
+        returned=returned,
     )
-    home = home.reindex(first_from.index)
-    return home.fillna(first_from).astype("Int64").rename("origin_district_code")
 
 
 def journeys(moves: pd.DataFrame, homes: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -112,59 +230,9 @@ def journeys(moves: pd.DataFrame, homes: pd.DataFrame | None = None) -> pd.DataF
     first district reached (for ``no_departure``, the one the first leg left from);
     ``stops`` counts the districts visited away from home; ``returned_on`` is the day the
     worker got home (arrival, else departure of the last leg). ``journey`` numbers a
-    worker's journeys from 0.
+    worker's journeys from 0. ``worker_id`` and ``kind`` are categorical (cheap at 10M rows).
     """
-    if moves.empty:
-        return _empty_journeys()
-    trips = one_report_per_trip(moves)
-    trips = trips[trips["from_district_code"] != trips["to_district_code"]]
-    origin = worker_origins(trips, homes)
-    worker, workers = pd.factorize(trips["worker_id"])
-    frm = trips["from_district_code"].to_numpy("int64", na_value=-1)
-    to = trips["to_district_code"].to_numpy("int64", na_value=-1)
-    home = origin.reindex(workers).to_numpy("int64", na_value=-1)[worker]
-    departed = trips["departed_on"].to_numpy("datetime64[us]")
-    arrived = trips["arrived_on"].to_numpy("datetime64[us]")
-
-    order = np.lexsort((arrived, departed, worker))
-    worker, frm, to, home = worker[order], frm[order], to[order], home[order]
-    departed, arrived = departed[order], arrived[order]
-
-    from_home = frm == home
-    to_home = to == home
-    starts = np.ones(len(worker), dtype=bool)
-    starts[1:] = (worker[1:] != worker[:-1]) | from_home[1:] | to_home[:-1]
-    first = np.flatnonzero(starts)
-    last = np.append(first[1:] - 1, len(worker) - 1)
-    legs = last - first + 1
-
-    stops = _stops_per_journey(np.cumsum(starts) - 1, to, to_home, len(first))
-    leaves = from_home[first]
-    returns = to_home[last]
-    kind = np.full(len(first), NO_DEPARTURE, dtype=object)
-    kind[leaves & ~returns] = NO_RETURN
-    kind[leaves & returns] = MULTI_STOP
-    simple = leaves & returns & (stops == 1) & (frm[last] == to[first])
-    kind[simple] = ROUND_TRIP
-
-    returned = np.where(np.isnat(arrived[last]), departed[last], arrived[last])
-    returned[~returns] = np.datetime64("NaT")
-    reached = np.where(leaves, to[first], frm[first])  # no_departure: where they came from
-    journey_worker = worker[first]
-    number = np.arange(len(first)) - np.searchsorted(journey_worker, journey_worker)
-    return pd.DataFrame(
-        {
-            "worker_id": workers[journey_worker],
-            "journey": number,
-            "origin_district_code": pd.array(home[first], dtype="Int64"),
-            "destination_district_code": pd.array(reached, dtype="Int64"),
-            "kind": kind,
-            "legs": legs,
-            "stops": stops,
-            "departed_on": departed[first],
-            "returned_on": returned,
-        }
-    )
+    return journey_arrays(moves, homes).frame()
 
 
 def round_trips(moves: pd.DataFrame, homes: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -173,26 +241,28 @@ def round_trips(moves: pd.DataFrame, homes: pd.DataFrame | None = None) -> pd.Da
     return trips[trips["kind"] == ROUND_TRIP].reset_index(drop=True)
 
 
+# -- helpers ------------------------------------------------------------------------------
+_EPOCH_SHIFT = -(1 << 15)
+"""Days are packed into 16 bits of the sort key as ``day - _EPOCH_SHIFT`` (1880 to 2059)."""
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    """Whole days since 1970 (``_NO_DAY`` for a missing date)."""
+    days = dates.to_numpy("datetime64[D]")
+    out = days.astype(np.int64)
+    out[np.isnat(days)] = _NO_DAY
+    return out
+
+
+def _dates(days: np.ndarray) -> np.ndarray:
+    out = days.astype("datetime64[D]")
+    out[days == _NO_DAY] = np.datetime64("NaT")
+    return out.astype("datetime64[us]")
+
+
 def _stops_per_journey(
     journey: np.ndarray, to: np.ndarray, to_home: np.ndarray, n: int
 ) -> np.ndarray:
     """How many different districts away from home each journey reached."""
     away = ~to_home
-    pairs = pd.DataFrame({"j": journey[away], "d": to[away]}).drop_duplicates()
-    return np.bincount(pairs["j"].to_numpy(), minlength=n)
-
-
-def _empty_journeys() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "worker_id": pd.Series([], dtype="str"),
-            "journey": pd.Series([], dtype="int64"),
-            "origin_district_code": pd.Series([], dtype="Int64"),
-            "destination_district_code": pd.Series([], dtype="Int64"),
-            "kind": pd.Series([], dtype=object),
-            "legs": pd.Series([], dtype="int64"),
-            "stops": pd.Series([], dtype="int64"),
-            "departed_on": pd.Series([], dtype="datetime64[us]"),
-            "returned_on": pd.Series([], dtype="datetime64[us]"),
-        }
-    )
+    return count_distinct(journey[away], to[away], n)

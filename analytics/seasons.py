@@ -53,19 +53,32 @@ def typical_day(days: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
     cos = np.bincount(group, np.cos(angle), minlength=groups)
     mean = np.mod(np.arctan2(sin, cos) * DAYS_IN_YEAR / (2 * np.pi), DAYS_IN_YEAR)
     offset = np.mod(days - mean[group] + DAYS_IN_YEAR / 2, DAYS_IN_YEAR) - DAYS_IN_YEAR / 2
-    median = _group_median(offset, group, groups)
+    median = group_median(offset, group, groups)
     return np.mod(mean + median, DAYS_IN_YEAR)
 
 
-def _group_median(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
-    """Median of ``values`` per group (NaN for an empty group), by one sort."""
-    order = np.lexsort((values, group))
-    values, group = values[order], group[order]
+def group_median(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+    """Median of whole-number ``values`` (|v| < 2**31) per group, NaN for an empty group.
+
+    One sort of packed 64-bit keys (group in the high half, value in the low half): sorting
+    plain integers is several times faster than an argsort or a pandas group-by at 10M rows.
+    """
+    values = np.rint(values).astype(np.int64)
+    packed = np.sort((group.astype(np.int64) << 32) | (values + (1 << 31)))
+    ordered = (packed & 0xFFFFFFFF) - (1 << 31)
     counts = np.bincount(group, minlength=groups)
     start = np.concatenate(([0], np.cumsum(counts)[:-1]))
     median = np.full(groups, np.nan)
     has = counts > 0
     lo = start[has] + (counts[has] - 1) // 2
     hi = start[has] + counts[has] // 2
-    median[has] = (values[lo] + values[hi]) / 2
+    median[has] = (ordered[lo] + ordered[hi]) / 2
     return median
+
+
+def count_distinct(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
+    """How many different ``values`` (0 <= v < 2**32) each group (0 <= g < 2**31) holds."""
+    packed = np.sort((group.astype(np.int64) << 32) | values.astype(np.int64))
+    new = np.ones(len(packed), dtype=bool)
+    new[1:] = packed[1:] != packed[:-1]
+    return np.bincount(packed[new] >> 32, minlength=groups)
