@@ -9,7 +9,7 @@ split one person into several, so names are compared by a *phonetic key* per wor
 * known abbreviations and spellings of one name: Md/Mohd/Mohammad/Muhammad, Kr/Kumar, ...;
 * aspirated consonants written with or without h: Bh/B, Dh/D, Kh/K, Gh/G, Jh/J, Th/T, Ph/F,
   Chh/Ch, Sh/S (Bhola/Bola, Shyam/Syam);
-* v, w and b (Devi/Debi, Vikas/Bikash, Jawahar/Javahar); z/j, q/k;
+* v, w and b (Devi/Debi, Vikas/Bikash, Jawahar/Javahar); z/j, q/qu/k (Rafiq/Rafique);
 * long vowels and their spellings: ee/i, oo/u, aa/a, ey/y/ie at the end as i (Kumary,
   Tirkey), au/ou as o, ai/ay as e;
 * doubled letters (Munna/Muna, Pappu/Papu) and a final a (Sita/Seet).
@@ -75,6 +75,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     (r"([bdgjkt])h", r"\1"),
     (r"[vw]", "b"),
     (r"z", "j"),
+    (r"que$", "k"),
+    (r"qu", "k"),
     (r"q", "k"),
     (r"x", "ks"),
     (r"ck", "k"),
