@@ -24,7 +24,7 @@ class Api:
 
     def get(self, path: str, role: str | None = None, **params):
         headers = {"X-API-Key": self.keys[role]} if role else {}
-        return self.client.get(path, headers=headers, params=params)
+        return self.client.get(path, headers=headers, params=params or None)
 
     @property
     def service(self):
