@@ -24,17 +24,27 @@ How that is read here, all vectorised over every worker at once:
 
 ``find_circuits(moves, homes=None)`` works on DataFrames (any store, any source);
 ``circuits_from_store(store)`` reads just the columns it needs through the storage port.
+``circuits_of_journeys`` also returns the round trips of each circuit, which the corridor
+view and the seasonal calendar (``analytics.corridors``) summarise.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analytics.round_trips import KINDS, MOVE_COLUMNS, ROUND_TRIP, Journeys, journey_arrays
+from analytics.round_trips import (
+    KINDS,
+    MOVE_COLUMNS,
+    ROUND_TRIP,
+    Journeys,
+    days_to_dates,
+    journey_arrays,
+)
 from analytics.seasons import (
     count_distinct,
     day_of_year,
@@ -67,6 +77,19 @@ MAX_CIRCUITS_PER_DESTINATION = 4
 """Windows of three months: at most four disjoint ones fit in a year."""
 
 
+@dataclass(frozen=True)
+class Circuits:
+    """Circuits and the round trips that make them up (for the corridor view and calendar).
+
+    ``table`` is circuits.csv (columns ``CIRCUIT_COLUMNS``); ``trips`` has one row per round
+    trip of a circuit: ``circuit`` (row of ``table``), ``season_year``, ``departed_on``,
+    ``returned_on``, ``stay_days``.
+    """
+
+    table: pd.DataFrame
+    trips: pd.DataFrame
+
+
 def find_circuits(moves: pd.DataFrame, homes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Seasonal circuits, one row per worker and circuit (columns ``CIRCUIT_COLUMNS``).
 
@@ -76,17 +99,17 @@ def find_circuits(moves: pd.DataFrame, homes: pd.DataFrame | None = None) -> pd.
     """
     if moves.empty:
         return _empty()
-    return circuits_of_journeys(journey_arrays(moves, homes))
+    return circuits_of_journeys(journey_arrays(moves, homes)).table
 
 
-def circuits_of_journeys(journeys: Journeys) -> pd.DataFrame:
+def circuits_of_journeys(journeys: Journeys) -> Circuits:
     """Circuits from journeys (``round_trips.journey_arrays``): only round trips count."""
     trip = journeys.kind == KINDS.index(ROUND_TRIP)
     worker, origin = journeys.worker[trip], journeys.origin[trip]
     destination = journeys.destination[trip]
     departed, returned = journeys.departed[trip], journeys.returned[trip]
     if not len(worker):
-        return _empty()
+        return Circuits(_empty(), _empty_trips())
     dep_dates = departed.astype("datetime64[D]")
     month = dep_dates.astype("datetime64[M]").astype("int64") % 12  # 0 = January
     # a worker has one origin, so worker and destination name the route
@@ -96,7 +119,8 @@ def circuits_of_journeys(journeys: Journeys) -> pd.DataFrame:
     season = _season_year(dep_dates[member], month[member], centre[circuit[member]])
     cid, circuits = pd.factorize(circuit[member])
     n = len(circuits)
-    departed, returned = departed[member], returned[member]
+    departed, returned, origin = departed[member], returned[member], origin[member]
+    stay = returned - departed
 
     seasons = count_distinct(cid, season, n)
     first_year = np.full(n, np.iinfo(np.int64).max)
@@ -105,16 +129,14 @@ def circuits_of_journeys(journeys: Journeys) -> pd.DataFrame:
     np.maximum.at(last_year, cid, season)
     depart = month_of_day(typical_day(day_of_year(dep_dates[member]), cid, n))
     back = month_of_day(typical_day(day_of_year(returned.astype("datetime64[D]")), cid, n))
-    stay = group_median((returned - departed).astype("float64"), cid, n)
 
     one = np.empty(n, dtype=np.int64)  # a round trip of each circuit, for its origin
     one[cid] = np.arange(len(cid))
     route = routes[circuits // MAX_CIRCUITS_PER_DESTINATION]
-    keep = seasons >= MIN_SEASONS
-    out = pd.DataFrame(
+    table = pd.DataFrame(
         {
             "worker_id": journeys.workers.take(route >> 16),
-            "origin_district_code": pd.array(origin[member][one], dtype="Int64"),
+            "origin_district_code": pd.array(origin[one], dtype="Int64"),
             "destination_district_code": pd.array(route & 0xFFFF, dtype="Int64"),
             "depart_month": depart,
             "return_month": back,
@@ -122,11 +144,25 @@ def circuits_of_journeys(journeys: Journeys) -> pd.DataFrame:
             "first_year": first_year,
             "last_year": last_year,
             "round_trips": np.bincount(cid, minlength=n),
-            "median_stay_days": stay,
+            "median_stay_days": group_median(stay, cid, n),
         }
-    )[keep]
-    out["worker_id"] = out["worker_id"].astype("str")
-    return out.sort_values(["worker_id", "depart_month"], kind="stable").reset_index(drop=True)
+    )[seasons >= MIN_SEASONS]
+    table["worker_id"] = table["worker_id"].astype("str")
+    table = table.sort_values(["worker_id", "depart_month"], kind="stable")
+    row = np.full(n, -1, dtype=np.int64)
+    row[table.index.to_numpy()] = np.arange(len(table))
+    trip_row = row[cid]
+    kept = trip_row >= 0
+    trips = pd.DataFrame(
+        {
+            "circuit": trip_row[kept],
+            "season_year": season[kept],
+            "departed_on": days_to_dates(departed[kept]),
+            "returned_on": days_to_dates(returned[kept]),
+            "stay_days": stay[kept],
+        }
+    )
+    return Circuits(table.reset_index(drop=True), trips)
 
 
 def _assign_windows(
@@ -165,6 +201,18 @@ def _season_year(departed: np.ndarray, month: np.ndarray, centre: np.ndarray) ->
     return (months - offset) // 12 + 1970
 
 
+def _empty_trips() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "circuit": pd.Series([], dtype="int64"),
+            "season_year": pd.Series([], dtype="int64"),
+            "departed_on": pd.Series([], dtype="datetime64[us]"),
+            "returned_on": pd.Series([], dtype="datetime64[us]"),
+            "stay_days": pd.Series([], dtype="int64"),
+        }
+    )
+
+
 def _empty() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series([], dtype="int64") for c in CIRCUIT_COLUMNS})
     frame["worker_id"] = frame["worker_id"].astype("str")
@@ -188,6 +236,11 @@ def moves_from_store(store: GraphStore) -> pd.DataFrame:
 def circuits_from_store(store: GraphStore) -> pd.DataFrame:
     """``find_circuits`` over everything in ``store`` (what ``lmt circuits`` and the API use)."""
     return find_circuits(moves_from_store(store), homes_from_store(store))
+
+
+def journeys_from_store(store: GraphStore) -> Journeys:
+    """Every worker's journeys from the store, for the circuits, corridors and flows at once."""
+    return journey_arrays(moves_from_store(store), homes_from_store(store))
 
 
 def write_circuits(circuits: pd.DataFrame, path: str | os.PathLike) -> Path:

@@ -102,10 +102,20 @@ class Journeys:
     departed: np.ndarray
     returned: np.ndarray
     """Days since 1970; ``_NO_DAY`` when the worker is not known to have come back."""
+    trips: Trips
+    """The legs; journey ``j`` is ``trips[first_leg[j] : first_leg[j] + legs[j]]``."""
+    first_leg: np.ndarray
+
+    def leg_rows(self, journeys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of ``trips`` for the legs of the given journeys, in order, and their journey."""
+        legs = self.legs[journeys]
+        owner = np.repeat(journeys, legs)
+        step = np.arange(legs.sum()) - np.repeat(np.cumsum(legs) - legs, legs)
+        return self.first_leg[owner] + step, owner
 
     def frame(self) -> pd.DataFrame:
         """The journeys as a DataFrame (columns ``JOURNEY_COLUMNS``)."""
-        returned = _dates(self.returned)
+        returned = days_to_dates(self.returned)
         return pd.DataFrame(
             {
                 "worker_id": pd.Categorical.from_codes(self.worker, categories=self.workers),
@@ -115,7 +125,7 @@ class Journeys:
                 "kind": pd.Categorical.from_codes(self.kind, categories=list(KINDS)),
                 "legs": self.legs,
                 "stops": self.stops,
-                "departed_on": _dates(self.departed),
+                "departed_on": days_to_dates(self.departed),
                 "returned_on": returned,
             }
         )
@@ -218,6 +228,8 @@ def journey_arrays(moves: pd.DataFrame, homes: pd.DataFrame | None = None) -> Jo
         stops=stops,
         departed=trips.departed[first],
         returned=returned,
+        trips=trips,
+        first_leg=first,
     )
 
 
@@ -254,7 +266,8 @@ def _days(dates: pd.Series) -> np.ndarray:
     return out
 
 
-def _dates(days: np.ndarray) -> np.ndarray:
+def days_to_dates(days: np.ndarray) -> np.ndarray:
+    """Days since 1970 back to ``datetime64[us]`` (``_NO_DAY`` -> NaT)."""
     out = days.astype("datetime64[D]")
     out[days == _NO_DAY] = np.datetime64("NaT")
     return out.astype("datetime64[us]")
