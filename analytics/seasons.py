@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-DAYS_IN_YEAR = 365.2425
+DAYS_IN_YEAR = 365
+"""Days are placed on a 365-day calendar (29 February shares 28 February's place), so that a
+day's place always falls in its own month."""
 _MONTH_STARTS = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365])
 
 
@@ -25,10 +27,12 @@ def month_offset(month: np.ndarray, centre: np.ndarray) -> np.ndarray:
 
 
 def day_of_year(dates: np.ndarray) -> np.ndarray:
-    """Day of the year from 0, as a float (datetime64 input; NaT gives NaN)."""
+    """Place of each date on the 365-day calendar, from 0 (a float; NaT gives NaN)."""
     dates = np.asarray(dates, dtype="datetime64[D]")
-    start = dates.astype("datetime64[Y]").astype("datetime64[D]")
-    days = (dates - start).astype("float64")
+    months = dates.astype("datetime64[M]")
+    day = (dates - months.astype("datetime64[D]")).astype("float64")
+    days = _MONTH_STARTS[months.astype("int64") % 12] + day
+    days = np.minimum(days, _MONTH_STARTS[(months.astype("int64") % 12) + 1] - 1)  # 29 Feb
     days[np.isnat(dates)] = np.nan
     return days
 
@@ -51,7 +55,7 @@ def typical_day(days: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
     angle = 2 * np.pi * days / DAYS_IN_YEAR
     sin = np.bincount(group, np.sin(angle), minlength=groups)
     cos = np.bincount(group, np.cos(angle), minlength=groups)
-    mean = np.mod(np.arctan2(sin, cos) * DAYS_IN_YEAR / (2 * np.pi), DAYS_IN_YEAR)
+    mean = np.mod(np.rint(np.arctan2(sin, cos) * DAYS_IN_YEAR / (2 * np.pi)), DAYS_IN_YEAR)
     offset = np.mod(days - mean[group] + DAYS_IN_YEAR / 2, DAYS_IN_YEAR) - DAYS_IN_YEAR / 2
     median = group_median(offset, group, groups)
     return np.mod(mean + median, DAYS_IN_YEAR)
