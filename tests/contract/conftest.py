@@ -2,9 +2,12 @@
 
 ``store`` is parametrised over the adapters: LadybugDB always runs (a real database in
 ``tmp_path``); Neo4j runs when ``NEO4J_URI`` is set (user and password from
-``NEO4J_USER``/``NEO4J_PASSWORD``) and is skipped otherwise. The Neo4j database is wiped
-before and after every test, so point ``NEO4J_URI`` at a throwaway database: the wipe
-refuses to touch one that holds labels LMT does not declare.
+``NEO4J_USER``/``NEO4J_PASSWORD``) and is skipped otherwise. ``neo4j-emulated`` always runs
+the Neo4j adapter against ``neo4j_emulator.py``, a strict stand-in for the server that knows
+only the registry's statements: it proves the adapter's own code, not Neo4j.
+
+The real Neo4j database is wiped before and after every test, so point ``NEO4J_URI`` at a
+throwaway database: the wipe refuses to touch one that holds labels LMT does not declare.
 
 The input the tests write, and the helpers that write it, are in ``contract_graph.py``.
 """
@@ -90,17 +93,38 @@ def neo4j_backend() -> Backend:
     return backend
 
 
-def make_backend(name: str, tmp_path: Path) -> Backend:
+def emulated_neo4j_backend(monkeypatch: pytest.MonkeyPatch) -> Backend:
+    """The Neo4j adapter against ``neo4j_emulator`` (see there: it checks the adapter's
+    Python side, not Neo4j's Cypher); batches of 1,000 rows so that writes span several."""
+    import neo4j
+    from neo4j_emulator import Emulator
+
+    from tracker.stores.neo4j_store import Neo4jStore
+
+    server = Emulator()
+    monkeypatch.setattr(neo4j.GraphDatabase, "driver", server.driver)
+    return Backend(
+        "neo4j-emulated",
+        lambda: Neo4jStore("neo4j://emulated:7687", "neo4j", "secret", batch_rows=1_000),
+        lambda: server.plant_foreign(FOREIGN_LABEL),
+    )
+
+
+def make_backend(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Backend:
     if name == "neo4j":
         if not NEO4J_URI:
             pytest.skip(NEO4J_SKIP)
         return neo4j_backend()
+    if name == "neo4j-emulated":
+        return emulated_neo4j_backend(monkeypatch)
     return ladybug_backend(tmp_path / "ladybug")
 
 
-@pytest.fixture(params=["ladybug", "neo4j"])
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    made = make_backend(request.param, tmp_path)
+@pytest.fixture(params=["ladybug", "neo4j", "neo4j-emulated"])
+def backend(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Backend]:
+    made = make_backend(request.param, tmp_path, monkeypatch)
     yield made
     for step in made.cleanup:
         step()

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import neo4j
+import neo4j.time
 import pandas as pd
 
 from graph_schema import (
@@ -219,6 +220,32 @@ class Neo4jStore(GraphStore):
         )
         return edge_frame(rel, records, list(rel.table_columns))
 
+    def edge_records(self, rel: RelType, source_id: object) -> list[dict[str, object]]:
+        """The timeline's hot path: one indexed lookup, records straight to dicts."""
+        key_type = node_columns(rel.source)[rel.source.key]
+        properties = list(rel.property_names)
+        records = self._values(
+            cypher.edge_name("from", rel), ids=[_native(source_id, key_type)], properties=properties
+        )
+        endpoints = [rel.source_column, *([rel.kind_column] if rel.kind_column else [])]
+        endpoints.append(rel.target_column)
+        return [
+            {
+                **dict(zip(endpoints, map(_plain, r[: len(endpoints)]), strict=True)),
+                **dict(zip(properties, map(_plain, r[len(endpoints)]), strict=True)),
+            }
+            for r in records
+        ]
+
+    def node_record(self, node: type[Node], key: object) -> dict[str, object] | None:
+        columns = node_columns(node)
+        records = self._values(
+            cypher.node_name("by_key", node), keys=[_native(key, columns[node.key])]
+        )
+        if not records:
+            return None
+        return dict(zip(columns, map(_plain, records[0]), strict=True))
+
     def counts(self) -> dict[str, dict[str, int]]:
         nodes = {n.label: cypher.node_name("count", n) for n in NODE_TYPES}
         edges = {r.name: cypher.edge_name("count", r) for r in REL_TYPES}
@@ -281,6 +308,11 @@ def _native(value: Any, kind: PropertyType) -> Any:
     if kind is PropertyType.INT64:
         return int(value)
     return str(value) if kind is PropertyType.STRING else value
+
+
+def _plain(value: Any) -> Any:
+    """A value as ``GraphStore.edge_records`` gives it: ``neo4j.time.Date`` -> ``date``."""
+    return value.to_native() if isinstance(value, neo4j.time.Date) else value
 
 
 def edge_frame(rel: RelType, records: list[list], columns: list[str]) -> pd.DataFrame:
