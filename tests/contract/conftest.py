@@ -135,3 +135,14 @@ def store(backend: Backend) -> Iterator[GraphStore]:
     opened = backend.open()
     yield opened
     opened.close()
+
+
+@pytest.fixture(params=["neo4j", "neo4j-emulated"])
+def neo4j_side(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Backend]:
+    """A Neo4j backend alone, to compare with LadybugDB in one test."""
+    made = make_backend(request.param, tmp_path, monkeypatch)
+    yield made
+    for step in made.cleanup:
+        step()
