@@ -178,9 +178,10 @@ def main() -> int:
             ""
             if met
             else "With a closed loop, latency is the number of connections divided by the "
-            "throughput (Little's law): a request costs about 3 ms of CPU in one Python "
-            "process (key check, audit append, six store lookups, JSON), so 2 cores serve "
-            "about 300 requests/s and 20 connections each wait behind the other 19. One "
+            "throughput (Little's law): this one Python process (key check, audit append, "
+            "six store lookups, JSON per request) serves about 300 requests/s on the 2 cores "
+            "it shares with wrk, with 1 connection as with 20, so each of 20 connections "
+            "waits behind the other 19. One "
             "request alone meets the p50 target. Meeting it at 20 concurrent clients needs "
             "about 4,000 requests/s: several server processes (LadybugDB lets only one "
             "process open a store read-write, so read-only replicas) or a cheaper request."
