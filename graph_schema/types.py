@@ -2,49 +2,52 @@
 
 Each type carries its own rule (an ISO date, a Census district code, a date not in the
 future), so that a property declared once is checked the same way wherever it is read.
-The "today" that future dates are judged against comes from the pydantic validation
-context (key ``today``) so that a batch is judged against one fixed day.
+The "today" that future dates are judged against is ``judged_on`` (a context variable that
+``tracker.validation`` sets for a batch), so that a whole batch is judged against one day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+from contextvars import ContextVar
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, ValidationInfo
+from pydantic import AfterValidator, BeforeValidator
 
 from graph_schema.census import district_codes
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+judged_on: ContextVar[dt.date | None] = ContextVar("judged_on", default=None)
+"""The day a batch is judged against; unset means the clock's today."""
+
+
+def today() -> dt.date:
+    return judged_on.get() or dt.date.today()
 
 
 def parse_iso_date(value: object) -> object:
-    """Accept only `YYYY-MM-DD` (pydantic alone would also take timestamps)."""
+    """Accept only `YYYY-MM-DD` (pydantic alone would also take timestamps, and
+    ``date.fromisoformat`` alone would take `20210101`)."""
+    if isinstance(value, str):
+        if len(value) == 10 and value[4] == "-" and value[7] == "-" and value.isascii():
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise ValueError("unparseable date")
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date) or value is None:
         return value
-    if isinstance(value, str) and _ISO_DATE.match(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
     raise ValueError("unparseable date")
 
 
-def today_of(info: ValidationInfo | None) -> dt.date:
-    """The day a batch is judged against: the context's ``today``, else the clock."""
-    context = info.context if info is not None else None
-    if context and context.get("today"):
-        return context["today"]
-    return dt.date.today()
-
-
-def _not_in_future(value: dt.date, info: ValidationInfo) -> dt.date:
-    if value > today_of(info):
+def parse_past_date(value: object) -> object:
+    """An ISO date not after the batch's day; one call per cell, as this runs millions of
+    times in a big import."""
+    parsed = parse_iso_date(value)
+    if parsed is not None and parsed > today():  # type: ignore[operator]
         raise ValueError("date in the future")
-    return value
+    return parsed
 
 
 def _known_district(value: int) -> int:
@@ -59,8 +62,8 @@ def _twelve_digits(value: str) -> str:
     return value
 
 
-def _plausible_birth_year(value: int, info: ValidationInfo) -> int:
-    if not 1900 <= value <= today_of(info).year:
+def _plausible_birth_year(value: int) -> int:
+    if not 1900 <= value <= today().year:
         raise ValueError("birth year out of range")
     return value
 
@@ -74,7 +77,7 @@ def _non_negative(value: float) -> float:
 IsoDate = Annotated[dt.date, BeforeValidator(parse_iso_date)]
 """A calendar date that may lie ahead (a licence's expiry, a contract's end)."""
 
-PastDate = Annotated[dt.date, BeforeValidator(parse_iso_date), AfterValidator(_not_in_future)]
+PastDate = Annotated[dt.date, BeforeValidator(parse_past_date)]
 """A date something happened or was recorded: never after the batch's today."""
 
 DistrictCode = Annotated[int, AfterValidator(_known_district)]

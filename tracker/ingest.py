@@ -14,8 +14,12 @@ of an uninterrupted run.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import logging
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +34,7 @@ from tracker.validation import LINE, Rejection, check_references, check_rows, dr
 from tracker.writer import write_file
 
 CHUNK_ROWS = 100_000
+log = logging.getLogger(__name__)
 
 
 class FileReport(BaseModel):
@@ -107,10 +112,11 @@ def ingest_folder(
 
     files: list[FileReport] = []
     rejections: list[Rejection] = []
-    for spec in present:
-        report, rejected = _ingest_file(store, spec, folder / spec.name, today, progress)
-        files.append(report)
-        rejections += rejected
+    with _collector_paused():
+        for spec in present:
+            report, rejected = _ingest_file(store, spec, folder / spec.name, today, progress)
+            files.append(report)
+            rejections += rejected
 
     rejects = Path(rejects_dir) if rejects_dir else folder.with_name(folder.name + "-rejects")
     written = write_rejects(folder, rejects, rejections)
@@ -130,11 +136,25 @@ def ingest_folder(
     )
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while millions of rows are parsed: it found
+    nothing to collect here and took about half the parsing time (measured on moves.csv)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _ingest_file(
     store: GraphStore, spec: RecordFile, path: Path, today: dt.date, progress: Progress
 ) -> tuple[FileReport, list[Rejection]]:
     total = count_records(path)
     report = FileReport(file=spec.name)
+    started = time.monotonic()
     rejected: list[Rejection] = []
     parts: list[pd.DataFrame] = []
     for chunk in read_chunks(path, CHUNK_ROWS):
@@ -144,6 +164,7 @@ def _ingest_file(
         report.read += len(chunk.rows)
         progress(f"checking {spec.name}", report.read, max(total, report.read))
     good = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    checked = time.monotonic()
     if not good.empty:
         good, repeated = drop_repeated_ids(spec, good)
         good, unknown = check_references(spec, good, store)
@@ -157,4 +178,11 @@ def _ingest_file(
             counts.unchanged,
         )
     report.rejected = len(rejected)
+    log.info(
+        "%s: %d rows checked in %.1f s, written in %.1f s",
+        spec.name,
+        report.read,
+        checked - started,
+        time.monotonic() - checked,
+    )
     return report, rejected

@@ -13,9 +13,8 @@ Files are listed in import order: a file only refers to labels filled by files b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict
 
 from graph_schema import (
     BASED_IN,
@@ -42,21 +41,10 @@ from graph_schema.types import DistrictCode, GrievanceTarget, SupplyKind
 
 
 class Row(BaseModel):
-    """A row as read from CSV: cells are strings; an empty cell means "not known"."""
+    """A row of a format file. Cells arrive as strings, stripped, ``None`` when empty
+    ("not known"): ``tracker.validation`` prepares them so."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _empty_cells_are_unknown(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {
-                k: (None if v is None or (isinstance(v, str) and not v.strip()) else v.strip())
-                if isinstance(v, str) or v is None
-                else v
-                for k, v in data.items()
-            }
-        return data
 
 
 class CentreRow(Row, Centre):

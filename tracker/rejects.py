@@ -33,19 +33,13 @@ def write_rejects(batch: Path, rejects: Path, rejections: list[Rejection]) -> Pa
         if rejects.is_dir() and not any(rejects.iterdir()):
             rejects.rmdir()
         return None
-    by_file: dict[str, dict[int, Rejection]] = defaultdict(dict)
+    by_file: dict[str, list[Rejection]] = defaultdict(list)
     for rejection in rejections:
-        by_file[rejection.file][rejection.line] = rejection
-    for name, by_line in by_file.items():
-        header: list[str] = []
-        rows: list[tuple[list[str], str]] = []
-        for chunk in read_chunks(batch / name):
-            header = chunk.header
-            for cells, line in zip(chunk.rows, chunk.lines, strict=True):
-                if line in by_line:
-                    rows.append((cells, describe(by_line[line])))
+        by_file[rejection.file].append(rejection)
+    for name, rejected in by_file.items():
+        header, cells_of = _cells_as_sent(batch / name, rejected)
         column = reason_column(name)
-        rows = [_with_reason(header, cells, text, column) for cells, text in rows]
+        rows = [_with_reason(header, cells_of[r.line], describe(r), column) for r in rejected]
         write_rows(rejects / name, header if column in header else [*header, column], rows)
     write_rows(
         rejects / REPORT_FILE,
@@ -53,6 +47,23 @@ def write_rejects(batch: Path, rejects: Path, rejections: list[Rejection]) -> Pa
         [[r.file, str(r.line), r.record_id, r.column, r.reason] for r in rejections],
     )
     return rejects
+
+
+def _cells_as_sent(path: Path, rejected: list[Rejection]) -> tuple[list[str], dict]:
+    """The file's header and each rejected row's cells by line. Cells kept at validation are
+    used as they are; the file is re-read only for the others, and only up to the last one."""
+    cells_of = {r.line: list(r.cells) for r in rejected if r.cells}
+    missing = {r.line for r in rejected if not r.cells}
+    header: list[str] = []
+    for chunk in read_chunks(path, size=10_000):
+        header = chunk.header
+        if not missing:
+            break
+        for cells, line in zip(chunk.rows, chunk.lines, strict=True):
+            if line in missing:
+                cells_of[line] = cells
+                missing.discard(line)
+    return header, cells_of
 
 
 def reason_column(file: str) -> str:

@@ -10,7 +10,11 @@ BOOLEAN -> ``boolean``, DATE -> ``datetime64[us]`` (NaT when missing).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph_schema import Node, RelType
 from graph_schema.properties import PropertyType, model_property_types
@@ -55,12 +59,14 @@ def typed(frame: pd.DataFrame, columns: dict[str, PropertyType]) -> pd.DataFrame
 
 def _convert(col: pd.Series, kind: PropertyType) -> pd.Series:
     if kind is PropertyType.DATE:
-        if col.dtype.kind != "M":
+        if isinstance(col.dtype, pd.StringDtype):  # cells of a checked file: fast C parser
+            col = pd.to_datetime(col, format="%Y-%m-%d")
+        elif col.dtype.kind != "M":  # date objects from a driver
             col = pd.to_datetime(col.map(_iso_or_none), format="ISO8601")
         return col.astype(PANDAS_DTYPES[kind])
     if kind is PropertyType.STRING:
         return col.astype("object").where(col.notna(), None).astype("str")
-    textual = col.dtype == object or pd.api.types.is_string_dtype(col.dtype)
+    textual = col.dtype == object or isinstance(col.dtype, pd.StringDtype)
     if kind is PropertyType.BOOLEAN and textual:
         col = col.astype(object).map(_bool_or_none)
     if kind in (PropertyType.INT64, PropertyType.DOUBLE) and textual:
@@ -86,3 +92,36 @@ def _bool_or_none(value: object) -> object:
 
 _TRUE_WORDS = frozenset({"true", "1", "yes", "y", "t", "on"})
 """The words pydantic reads as true (it reads false, 0, no, n, f, off as false)."""
+
+
+def isin(column: pd.Series, values: pd.Series | Iterable) -> pd.Series:
+    """``column.isin(values)``, fast for strings.
+
+    pandas converts every value to a Python object for ``isin`` on Arrow-backed strings
+    (3.5 s for 700,000 record ids here); Arrow's own kernel takes 0.2 s.
+    """
+    haystack, needles = _arrow(column), _arrow(values, like=column)
+    if pa.types.is_null(haystack.type) or len(needles) == 0:
+        return pd.Series(False, index=column.index, dtype=bool)
+    found = pc.is_in(haystack, value_set=needles.cast(haystack.type))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=column.index, dtype=bool)
+
+
+def lookup(keys: pd.Series, table_keys: pd.Series, table_values: pd.Series) -> pd.Series:
+    """For each of ``keys``, the value at the same position as that key in ``table_keys``
+    (missing where absent): a fast ``keys.map(dict(zip(table_keys, table_values)))``."""
+    haystack = _arrow(keys)
+    position = pc.index_in(haystack, value_set=_arrow(table_keys, like=keys).cast(haystack.type))
+    taken = pa.array(table_values, from_pandas=True).take(position)
+    out = pd.Series(taken.to_pandas(), index=keys.index)
+    keeps_type = taken.null_count == 0 or isinstance(
+        table_values.dtype, pd.api.extensions.ExtensionDtype
+    )
+    return out.astype(table_values.dtype) if keeps_type else out
+
+
+def _arrow(values: pd.Series | Iterable, like: pd.Series | None = None) -> pa.Array:
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values))
+    if like is not None and series.dtype != like.dtype:
+        series = series.astype(like.dtype)
+    return pa.array(series, from_pandas=True)

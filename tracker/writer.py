@@ -23,7 +23,7 @@ import pandas as pd
 from graph_schema import MOVED, RelType
 from tracker.records import RecordFile
 from tracker.store import GraphStore
-from tracker.tables import edge_columns, node_columns, typed
+from tracker.tables import edge_columns, isin, lookup, node_columns, typed
 from tracker.trips import mark_trips
 
 
@@ -44,8 +44,18 @@ def write_file(store: GraphStore, spec: RecordFile, good: pd.DataFrame) -> Write
     return _write_events(store, rel, good)
 
 
-def _fingerprint(frame: pd.DataFrame) -> pd.Series:
-    return pd.util.hash_pandas_object(frame, index=False)
+def _compare(rows: pd.DataFrame, held: pd.DataFrame, key: str) -> tuple[pd.Series, pd.Series]:
+    """Which rows are new, and which differ from the version held under the same key.
+
+    Only rows whose key is held are fingerprinted: a first import hashes nothing."""
+    is_new = ~isin(rows[key], held[key])
+    changed = pd.Series(False, index=rows.index)
+    if len(held):
+        old = rows[~is_new]
+        held_print = pd.Series(pd.util.hash_pandas_object(held, index=False).to_numpy())
+        before = lookup(old[key], held[key], held_print)
+        changed[old.index] = before.to_numpy() != pd.util.hash_pandas_object(old, index=False)
+    return is_new, changed
 
 
 def _write_entities(store: GraphStore, spec: RecordFile, good: pd.DataFrame) -> WriteCounts:
@@ -54,17 +64,14 @@ def _write_entities(store: GraphStore, spec: RecordFile, good: pd.DataFrame) -> 
     nodes = typed(good, node_columns(node))
     key = node.key
     held = store.node_table(node, keys=nodes[key].tolist())
-    held_print = dict(zip(held[key], _fingerprint(held), strict=True))
-    new_print = _fingerprint(nodes)
-    is_new = ~nodes[key].isin(held_print.keys())
-    node_changed = nodes[key].map(held_print).ne(new_print) & ~is_new
+    is_new, node_changed = _compare(nodes, held, key)
     touched = set(nodes.loc[is_new | node_changed, key])
     store.write_nodes(node, nodes[is_new | node_changed])
 
     for rel in spec.rels:
         touched |= _write_references(store, rel, good)
 
-    changed = nodes[key].isin(touched) & ~is_new
+    changed = isin(nodes[key], touched) & ~is_new
     return WriteCounts(
         stored=int(is_new.sum()),
         replaced=int(changed.sum()),
@@ -78,11 +85,10 @@ def _write_references(store: GraphStore, rel: RelType, good: pd.DataFrame) -> se
     wanted = typed(good, edge_columns(rel))
     src, tgt = rel.source_column, rel.target_column
     held = store.edges_from(rel, wanted[src].tolist())
-    held_target = dict(zip(held[src], held[tgt], strict=True))
-    before = wanted[src].map(held_target)
+    before = lookup(wanted[src], held[src], held[tgt])
     same = (before == wanted[tgt]) | (before.isna() & wanted[tgt].isna())
     changed = wanted[~same.fillna(False).astype(bool)]
-    remove = held[held[src].isin(changed[src])]
+    remove = held[isin(held[src], changed[src])]
     store.write_edges(rel, changed[changed[tgt].notna()], remove)
     return set(changed[src])
 
@@ -95,10 +101,8 @@ def _write_events(store: GraphStore, rel: RelType, good: pd.DataFrame) -> WriteC
     if rel is MOVED:
         edges, retag = _with_trip_ids(store, edges, held)
 
-    held_print = dict(zip(held[rel.key], _fingerprint(held), strict=True))
-    is_new = ~edges[rel.key].isin(held_print.keys())
-    changed = edges[rel.key].map(held_print).ne(_fingerprint(edges)) & ~is_new
-    remove = _stack(held[held[rel.key].isin(edges.loc[changed, rel.key])], retag)
+    is_new, changed = _compare(edges, held, rel.key)
+    remove = _stack(held[isin(held[rel.key], edges.loc[changed, rel.key])], retag)
     add = _stack(edges[is_new | changed], _retagged(retag))
     store.write_edges(rel, add, remove)
     return WriteCounts(
@@ -116,12 +120,11 @@ def _with_trip_ids(
     with the new id in ``_new_trip_id``."""
     workers = pd.concat([moves["worker_id"], held["worker_id"]]).unique().tolist()
     others = store.edges_from(MOVED, workers)
-    others = others[~others["record_id"].isin(moves["record_id"])]
-    combined = pd.concat([others, moves], ignore_index=True)
-    combined["trip_id"] = mark_trips(combined)
-    trip_of = dict(zip(combined["record_id"], combined["trip_id"], strict=True))
-    moves = moves.assign(trip_id=moves["record_id"].map(trip_of).astype("str"))
-    new_ids = others["record_id"].map(trip_of)
+    others = others[~isin(others["record_id"], moves["record_id"])]
+    combined = _stack(others, moves)
+    trips = mark_trips(combined).to_numpy()
+    moves = moves.assign(trip_id=pd.Series(trips[len(others) :], index=moves.index, dtype="str"))
+    new_ids = pd.Series(trips[: len(others)], index=others.index, dtype="str")
     retag = others[new_ids.ne(others["trip_id"])].assign(_new_trip_id=new_ids)
     return moves, retag
 

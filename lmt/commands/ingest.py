@@ -1,4 +1,4 @@
-"""`lmt ingest`: not built yet (see the issues)."""
+"""`lmt ingest DIR [--rejects DIR]`: import a batch of field records."""
 
 from __future__ import annotations
 
@@ -7,10 +7,47 @@ import sys
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
-    parser = subparsers.add_parser("ingest", parents=[parent], help="(not built yet)")
+    parser = subparsers.add_parser(
+        "ingest",
+        parents=[parent],
+        help="import a folder of field records",
+        description="Import a folder in the field-records format. Good rows are stored even "
+        "when others are rejected; rejected rows go to the rejects folder with a reason. "
+        "Exit status 2 when any row was rejected.",
+    )
+    parser.add_argument("folder", metavar="DIR", help="folder of field-record CSV files")
+    parser.add_argument("--rejects", metavar="DIR", help="rejects folder (default: DIR-rejects)")
+    parser.add_argument("--today", metavar="YYYY-MM-DD", help="judge future dates against this day")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("lmt ingest is not built yet", file=sys.stderr)
-    return 1
+    import datetime as dt
+    from pathlib import Path
+
+    from tracker.ingest import NoRecordsFound, ingest_folder
+    from tracker.progress import progress_for
+    from tracker.stores import open_store
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"lmt ingest: {folder} is not a folder", file=sys.stderr)
+        return 2
+    today = dt.date.fromisoformat(args.today) if args.today else None
+    with open_store(args.db, args.neo4j) as store:
+        try:
+            report = ingest_folder(store, folder, args.rejects, today, progress_for(sys.stderr))
+        except NoRecordsFound as error:
+            print(f"lmt ingest: {error}", file=sys.stderr)
+            return 2
+    if args.json:
+        print(report.model_dump_json(indent=2))
+    else:
+        print(report.table())
+        for name in report.ignored_files:
+            print(f"ignored {name}: not a file of the format")
+        if report.rejected:
+            print(f"{report.rejected:,} rows rejected; see {report.rejects_dir}", file=sys.stderr)
+        print(f"done in {report.seconds:.1f} s")
+    return 2 if report.rejected else 0
