@@ -1,4 +1,9 @@
-"""`lmt synth`: not built yet (see the issues)."""
+"""`lmt synth --workers N --seed S OUT`: a synthetic batch in the field-records format.
+
+The batch comes with its answer key in ``OUT/answers`` (circuits, contractors, bad rows,
+summary), laid out like the sample's, so analytics can be measured on fresh data of any
+size. Same seed and size, same bytes.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,56 @@ import sys
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
-    parser = subparsers.add_parser("synth", parents=[parent], help="(not built yet)")
+    parser = subparsers.add_parser(
+        "synth",
+        parents=[parent],
+        help="write a synthetic batch with its answer key",
+        description="Write a synthetic batch of field records (all ten files) into OUT, and "
+        "its answer key into OUT/answers: seasonal circuits, exploitative contractors among "
+        "decoys, and the rows planted to break the format's rules.",
+    )
+    parser.add_argument("out", metavar="OUT", help="folder to write the batch into")
+    parser.add_argument("--workers", type=int, default=2000, help="number of workers (2000)")
+    parser.add_argument("--seed", type=int, default=7, help="random seed (7)")
+    parser.add_argument(
+        "--until",
+        metavar="YYYY-MM-DD",
+        default="2026-10-31",
+        help="last day of the batch: no valid date lies after it (2026-10-31)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("lmt synth is not built yet", file=sys.stderr)
-    return 1
+    import datetime as dt
+    import time
+    from pathlib import Path
+
+    from tracker.progress import progress_for
+    from tracker.synth import generate
+
+    try:
+        until = dt.date.fromisoformat(args.until)
+    except ValueError:
+        print(f"lmt synth: --until {args.until!r} is not a YYYY-MM-DD date", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        print(f"lmt synth: {out} exists and is not a folder", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    try:
+        summary = generate(out, args.workers, args.seed, until, progress_for(sys.stderr))
+    except ValueError as error:
+        print(f"lmt synth: {error}", file=sys.stderr)
+        return 2
+    files = summary["files"]
+    print(
+        f"wrote {out}: {summary['workers']:,} workers, "
+        f"{files['moves.csv']['rows']:,} moves, {files['employments.csv']['rows']:,} employments, "
+        f"{summary['contractors']['total']:,} contractors "
+        f"({summary['contractors']['exploitative']:,} exploitative), "
+        f"{summary['circuits']['rows']:,} circuits, {summary['bad_rows']['total']:,} bad rows "
+        f"in {time.monotonic() - started:.1f} s; answer key in {out / 'answers'}"
+    )
+    return 0
