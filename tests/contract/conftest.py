@@ -63,6 +63,14 @@ def neo4j_backend() -> Backend:
 
     auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
     driver = neo4j.GraphDatabase.driver(NEO4J_URI, auth=auth)
+    try:
+        driver.verify_connectivity()
+    except neo4j.exceptions.Neo4jError as error:  # wrong password and the like
+        driver.close()
+        pytest.fail(f"NEO4J_URI={NEO4J_URI}: {error}")
+    except neo4j.exceptions.DriverError as error:  # nothing listens there
+        driver.close()
+        pytest.fail(f"NEO4J_URI={NEO4J_URI} is set but cannot be reached: {error}")
 
     def wipe() -> None:
         with driver.session() as session:
