@@ -44,6 +44,8 @@ from analytics.round_trips import (
     Journeys,
     days_to_dates,
     journey_arrays,
+    journeys_of_trips,
+    one_report_per_trip,
 )
 from analytics.seasons import (
     count_distinct,
@@ -113,7 +115,7 @@ def circuits_of_journeys(journeys: Journeys) -> Circuits:
     dep_dates = departed.astype("datetime64[D]")
     month = dep_dates.astype("datetime64[M]").astype("int64") % 12  # 0 = January
     # a worker has one origin, so worker and destination name the route
-    group, routes = pd.factorize((worker << 16) | destination)
+    group, routes = pd.factorize((worker.astype(np.int64) << 16) | destination)
     circuit, centre = _assign_windows(group, month, len(routes))
     member = circuit >= 0
     season = _season_year(dep_dates[member], month[member], centre[circuit[member]])
@@ -235,12 +237,17 @@ def moves_from_store(store: GraphStore) -> pd.DataFrame:
 
 def circuits_from_store(store: GraphStore) -> pd.DataFrame:
     """``find_circuits`` over everything in ``store`` (what ``lmt circuits`` and the API use)."""
-    return find_circuits(moves_from_store(store), homes_from_store(store))
+    return circuits_of_journeys(journeys_from_store(store)).table
 
 
 def journeys_from_store(store: GraphStore) -> Journeys:
-    """Every worker's journeys from the store, for the circuits, corridors and flows at once."""
-    return journey_arrays(moves_from_store(store), homes_from_store(store))
+    """Every worker's journeys from the store, for the circuits, corridors and flows at once.
+
+    The moves table is dropped as soon as its trips are merged (no name holds it), so at
+    10M moves the strings and the arrays built from them are not in memory together.
+    """
+    homes = homes_from_store(store)
+    return journeys_of_trips(one_report_per_trip(moves_from_store(store)), homes)
 
 
 def write_circuits(circuits: pd.DataFrame, path: str | os.PathLike) -> Path:

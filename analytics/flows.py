@@ -28,7 +28,7 @@ from graph_schema.census import districts
 
 def district_flow_graph(trips: Trips) -> nx.DiGraph:
     """The flow graph of all trips (``Journeys.trips`` or ``one_report_per_trip``)."""
-    pair, pairs = pd.factorize((trips.frm << 16) | trips.to)
+    pair, pairs = pd.factorize((trips.frm.astype(np.int64) << 16) | trips.to)
     n = len(pairs)
     year = trips.departed.astype("datetime64[D]").astype("datetime64[Y]").astype("int64") + 1970
     count = np.bincount(pair, minlength=n)

@@ -67,15 +67,16 @@ JOURNEY_COLUMNS = [
     "returned_on",
 ]
 
-_NO_DAY = np.iinfo(np.int64).max
+NO_DAY = np.iinfo(np.int32).max
+"""The day of an unknown date in day arrays (sorts after every real day)."""
 
 
 @dataclass(frozen=True)
 class Trips:
     """One row per trip (reports merged), sorted by worker then departure, as arrays.
 
-    ``worker`` indexes ``workers`` (the worker ids); dates are whole days since 1970
-    (``_NO_DAY`` for an unknown arrival).
+    ``worker`` indexes ``workers`` (the worker ids); districts are codes; dates are whole
+    days since 1970 (``NO_DAY`` for an unknown arrival). All int32: 10M trips take 200 MB.
     """
 
     workers: pd.Index
@@ -101,21 +102,20 @@ class Journeys:
     stops: np.ndarray
     departed: np.ndarray
     returned: np.ndarray
-    """Days since 1970; ``_NO_DAY`` when the worker is not known to have come back."""
+    """Days since 1970; ``NO_DAY`` when the worker is not known to have come back."""
     trips: Trips
     """The legs; journey ``j`` is ``trips[first_leg[j] : first_leg[j] + legs[j]]``."""
     first_leg: np.ndarray
 
     def leg_rows(self, journeys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Rows of ``trips`` for the legs of the given journeys, in order, and their journey."""
-        legs = self.legs[journeys]
+        legs = self.legs[journeys].astype(np.int64)
         owner = np.repeat(journeys, legs)
         step = np.arange(legs.sum()) - np.repeat(np.cumsum(legs) - legs, legs)
         return self.first_leg[owner] + step, owner
 
     def frame(self) -> pd.DataFrame:
         """The journeys as a DataFrame (columns ``JOURNEY_COLUMNS``)."""
-        returned = days_to_dates(self.returned)
         return pd.DataFrame(
             {
                 "worker_id": pd.Categorical.from_codes(self.worker, categories=self.workers),
@@ -126,7 +126,7 @@ class Journeys:
                 "legs": self.legs,
                 "stops": self.stops,
                 "departed_on": days_to_dates(self.departed),
-                "returned_on": returned,
+                "returned_on": days_to_dates(self.returned),
             }
         )
 
@@ -143,28 +143,30 @@ def one_report_per_trip(moves: pd.DataFrame) -> Trips:
     if trip_ids is None or trip_ids.isna().any():
         marked = mark_trips(moves)
         trip_ids = marked if trip_ids is None else trip_ids.fillna(marked)
-    trip, trip_index = pd.factorize(trip_ids)
+    trip = pd.factorize(trip_ids)[0]
+    n = int(trip.max()) + 1 if len(trip) else 0
     worker, workers = pd.factorize(moves["worker_id"])
-    n = len(trip_index)
 
-    departed = np.full(n, _NO_DAY)
+    departed = np.full(n, NO_DAY, dtype=np.int32)
     np.minimum.at(departed, trip, _days(moves["departed_on"]))
-    arrived = np.full(n, _NO_DAY)
+    arrived = np.full(n, NO_DAY, dtype=np.int32)
     np.minimum.at(arrived, trip, _days(moves["arrived_on"]))
-    per_trip = np.empty(n, dtype=np.int64)
+    per_trip = np.empty(n, dtype=np.int32)
     per_trip[trip] = worker
-    frm = np.empty(n, dtype=np.int64)
-    frm[trip] = moves["from_district_code"].to_numpy("int64", na_value=-1)
-    to = np.empty(n, dtype=np.int64)
-    to[trip] = moves["to_district_code"].to_numpy("int64", na_value=-2)
+    del worker
+    frm = np.empty(n, dtype=np.int32)
+    frm[trip] = moves["from_district_code"].to_numpy("int32", na_value=-1)
+    to = np.empty(n, dtype=np.int32)
+    to[trip] = moves["to_district_code"].to_numpy("int32", na_value=-2)
+    del trip
 
     goes = frm != to
     per_trip, frm, to, departed, arrived = (a[goes] for a in (per_trip, frm, to, departed, arrived))
     # One sort on a packed key: worker, then departure day, then days to arrive.
-    day = np.clip(departed - _EPOCH_SHIFT, 0, 0xFFFF)
-    travel = np.where(arrived == _NO_DAY, 0xFFFF, np.clip(arrived - departed, 0, 0xFFFE))
-    key = (per_trip << 32) | (day << 16) | travel
-    order = np.argsort(key, kind="stable")
+    day = np.clip(departed.astype(np.int64) - _EPOCH_SHIFT, 0, 0xFFFF)
+    travel = np.where(arrived == NO_DAY, 0xFFFF, np.clip(arrived - departed, 0, 0xFFFE))
+    order = np.argsort((per_trip.astype(np.int64) << 32) | (day << 16) | travel, kind="stable")
+    del day, travel
     return Trips(
         workers=pd.Index(workers),
         worker=per_trip[order],
@@ -181,20 +183,25 @@ def worker_origins(trips: Trips, homes: pd.DataFrame | None = None) -> np.ndarra
     ``homes`` has columns ``worker_id`` and ``home_district_code`` (see
     ``analytics.circuits.homes_from_store``); workers it lacks fall back to their moves.
     """
-    origin = np.full(len(trips.workers), -1, dtype=np.int64)
+    origin = np.full(len(trips.workers), -1, dtype=np.int32)
     first = np.flatnonzero(np.r_[True, trips.worker[1:] != trips.worker[:-1]])
     origin[trips.worker[first]] = trips.frm[first]
     if homes is not None and not homes.empty:
         known = homes.dropna(subset=["home_district_code"])
         code = trips.workers.get_indexer(known["worker_id"])
         found = code >= 0
-        origin[code[found]] = known["home_district_code"].to_numpy("int64")[found]
+        origin[code[found]] = known["home_district_code"].to_numpy("int32")[found]
     return origin
 
 
 def journey_arrays(moves: pd.DataFrame, homes: pd.DataFrame | None = None) -> Journeys:
     """Every worker's journeys as arrays (see ``journeys`` for what the fields mean)."""
-    trips = one_report_per_trip(moves)
+    return journeys_of_trips(one_report_per_trip(moves), homes)
+
+
+def journeys_of_trips(trips: Trips, homes: pd.DataFrame | None = None) -> Journeys:
+    """Cut each worker's trips into journeys: a journey starts where a trip leaves home, or
+    where the previous trip came home, or with the worker's first trip."""
     home = worker_origins(trips, homes)[trips.worker]
     worker, frm, to = trips.worker, trips.frm, trips.to
     from_home = frm == home
@@ -205,8 +212,10 @@ def journey_arrays(moves: pd.DataFrame, homes: pd.DataFrame | None = None) -> Jo
     last = np.append(first[1:] - 1, len(worker) - 1)
 
     stops = _stops_per_journey(np.cumsum(starts) - 1, to, to_home, len(first))
+    del starts
     leaves = from_home[first]
     returns = to_home[last]
+    del from_home, to_home
     kind = np.full(len(first), KINDS.index(NO_DEPARTURE), dtype=np.int8)
     kind[leaves & ~returns] = KINDS.index(NO_RETURN)
     kind[leaves & returns] = KINDS.index(MULTI_STOP)
@@ -214,18 +223,20 @@ def journey_arrays(moves: pd.DataFrame, homes: pd.DataFrame | None = None) -> Jo
     kind[simple] = KINDS.index(ROUND_TRIP)
 
     arrived, departed = trips.arrived[last], trips.departed[last]
-    returned = np.where(arrived == _NO_DAY, departed, arrived)
-    returned[~returns] = _NO_DAY
+    returned = np.where(arrived == NO_DAY, departed, arrived)
+    returned[~returns] = NO_DAY
     journey_worker = worker[first]
     return Journeys(
         workers=trips.workers,
         worker=journey_worker,
-        number=np.arange(len(first)) - np.searchsorted(journey_worker, journey_worker),
+        number=(np.arange(len(first)) - np.searchsorted(journey_worker, journey_worker)).astype(
+            np.int32
+        ),
         origin=home[first],
         destination=np.where(leaves, to[first], frm[first]),
         kind=kind,
-        legs=last - first + 1,
-        stops=stops,
+        legs=(last - first + 1).astype(np.int32),
+        stops=stops.astype(np.int32),
         departed=trips.departed[first],
         returned=returned,
         trips=trips,
@@ -259,17 +270,17 @@ _EPOCH_SHIFT = -(1 << 15)
 
 
 def _days(dates: pd.Series) -> np.ndarray:
-    """Whole days since 1970 (``_NO_DAY`` for a missing date)."""
+    """Whole days since 1970 as int32 (``NO_DAY`` for a missing date)."""
     days = dates.to_numpy("datetime64[D]")
-    out = days.astype(np.int64)
-    out[np.isnat(days)] = _NO_DAY
+    out = days.astype(np.int32)
+    out[np.isnat(days)] = NO_DAY
     return out
 
 
 def days_to_dates(days: np.ndarray) -> np.ndarray:
-    """Days since 1970 back to ``datetime64[us]`` (``_NO_DAY`` -> NaT)."""
+    """Days since 1970 back to ``datetime64[us]`` (``NO_DAY`` -> NaT)."""
     out = days.astype("datetime64[D]")
-    out[days == _NO_DAY] = np.datetime64("NaT")
+    out[days == NO_DAY] = np.datetime64("NaT")
     return out.astype("datetime64[us]")
 
 
