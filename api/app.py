@@ -24,7 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from api import problems
 from api.auth import State
 from api.models import Health
-from api.routers import admin, analytics, places, workers
+from api.routers import admin, analytics, calendar, places, session, workers
 from api.state import ServiceState
 from tracker.access import AccessDB
 from tracker.store import GraphStore
@@ -79,7 +79,7 @@ def create_app(
     def health(state: State) -> Health:
         return Health(store=state.store.kind, generation=state.current.number)
 
-    for module in (workers, places, analytics, admin):
+    for module in (workers, places, analytics, admin, calendar, session):
         app.include_router(module.router)
     if pages_dir is not None and (pages_dir / "index.html").is_file():
         app.mount("/", StaticFiles(directory=pages_dir, html=True), name="pages")
