@@ -20,7 +20,13 @@ import numpy as np
 import pandas as pd
 
 from analytics.contractor_risk import contractor_risk
-from analytics.supply_graph import SupplyRecords, placements, read_supply_records
+from analytics.supply_graph import (
+    SupplyRecords,
+    decode_ids,
+    encode_ids,
+    placements,
+    read_supply_records,
+)
 from tracker.store import GraphStore
 
 MAX_DEPTH = 8
@@ -50,27 +56,36 @@ _LATEST = pd.Timestamp("9000-01-01")
 
 def chains_from_store(store: GraphStore) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Chains with their risk, and the data errors met on the way, from a store."""
-    records = read_supply_records(store)
-    return chains_with_risk(records, contractor_risk(records))
+    return chains_with_risk(read_supply_records(store))
 
 
 def chains_with_risk(
-    records: SupplyRecords, risk: pd.DataFrame
+    records: SupplyRecords, risk: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``contractor_chains`` plus each chain's risk from its members' (``chain_risk``)."""
+    """``contractor_chains`` plus each chain's risk from its members' (``chain_risk``).
+
+    ``risk`` is ``contractor_risk(records)``, computed here when not given.
+    """
+    records = encode_ids(records)
     placed = placements(records.employments, records.moves)
-    chains, errors = contractor_chains(records.links, placed)
+    if risk is None:
+        risk = contractor_risk(records, placed)
+    chains, errors = contractor_chains(records.links, placed, names=records.names)
     return chain_risk(chains, risk), errors
 
 
 def contractor_chains(
-    links: pd.DataFrame, placed: pd.DataFrame, max_depth: int = MAX_DEPTH
+    links: pd.DataFrame,
+    placed: pd.DataFrame,
+    max_depth: int = MAX_DEPTH,
+    names: pd.Index | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every chain from a principal employer down to a recruiter, and the data errors.
 
     ``links`` is the SUPPLIES edge table, ``placed`` a ``placements`` table (which
-    contractor placed which worker with which employer, when). Returns the chains (without
-    risk columns) and a table of data errors (circles, chains cut at ``max_depth``).
+    contractor placed which worker with which employer, when); with ``names``, their ids
+    are ``encode_ids`` codes and come out as ids again. Returns the chains (without risk
+    columns) and a table of data errors (circles, chains cut at ``max_depth``).
     """
     links = _windowed(links)
     up = links[links["supplies_to_kind"] == "employer"]
@@ -104,7 +119,7 @@ def contractor_chains(
         for level in range(1, depth + 1):
             circle |= (step[f"c{level}"] == step["contractor_id"]).to_numpy()
         if circle.any():
-            errors.append(_circle_errors(step[circle], depth))
+            errors.append(_circle_errors(step[circle], depth, names))
         step = step[~circle]
 
         extended = paths.index.isin(step["path"])
@@ -123,8 +138,8 @@ def contractor_chains(
             }
         )
     if not paths.empty:
-        errors.append(_too_deep_errors(paths, max_depth))
-    chains = _assemble(found, placed)
+        errors.append(_too_deep_errors(paths, max_depth, names))
+    chains = _assemble(found, placed, names)
     error_table = (
         pd.concat(errors, ignore_index=True).drop_duplicates(["kind", "contractor_ids"])
         if errors
@@ -148,9 +163,10 @@ def chain_risk(chains: pd.DataFrame, risk: pd.DataFrame) -> pd.DataFrame:
     flagged_ids = members[members["flagged"]].groupby("chain_id")["contractor_id"].agg("|".join)
     out = chains.copy()
     out["risk_score"] = out["chain_id"].map(top["risk_score"]).fillna(0.0)
-    out["flagged"] = out["chain_id"].map(top["flagged"]).fillna(False).astype(bool)
     out["riskiest_contractor_id"] = out["chain_id"].map(top["contractor_id"])
-    out["flagged_contractor_ids"] = out["chain_id"].map(flagged_ids).fillna("")
+    out["flagged_contractor_ids"] = (
+        out["chain_id"].map(flagged_ids).astype("object").fillna("").astype("str")
+    )
     out["flagged"] = out["flagged_contractor_ids"] != ""
     return out[list(CHAIN_COLUMNS)].sort_values(
         ["risk_score", "workers", "chain_id"], ascending=[False, False, True], ignore_index=True
@@ -181,39 +197,59 @@ def _recruits_here(paths: pd.DataFrame, last: str, recruits: pd.MultiIndex) -> n
     return here.isin(recruits)
 
 
-def _assemble(found: list[pd.DataFrame], placed: pd.DataFrame) -> pd.DataFrame:
-    """One row per distinct chain, with its id, period and workers."""
+def _assemble(
+    found: list[pd.DataFrame], placed: pd.DataFrame, names: pd.Index | None
+) -> pd.DataFrame:
+    """One row per distinct chain, with its id, period and workers, ids decoded."""
     columns = [c for c in CHAIN_COLUMNS if c not in ("risk_score", "flagged")]
     columns = [c for c in columns if c not in ("riskiest_contractor_id", "flagged_contractor_ids")]
     if not found:
         return pd.DataFrame(columns=columns)
     rows = pd.concat(found, ignore_index=True)
-    levels = [c for c in rows.columns if c.startswith("c") and c[1:].isdigit()]
-    levels.sort(key=lambda c: int(c[1:]))
-    ids = rows[levels[0]].astype("str")
-    for level in levels[1:]:
-        present = rows[level].notna()
-        ids = ids.where(~present, ids + "|" + rows[level].astype("str"))
-    rows["contractor_ids"] = ids
+    levels = sorted((c for c in rows.columns if _is_level(c)), key=lambda c: int(c[1:]))
+    keys = ["employer_id", *levels]
     chains = (
-        rows.groupby(["employer_id", "contractor_ids"], sort=False)
+        rows.groupby(keys, dropna=False, sort=False)
         .agg(
             depth=("depth", "first"),
             recruiter_id=("recruiter_id", "first"),
             start=("start", "min"),
             end=("end", "max"),
-            link_ids=("link_ids", lambda s: ";".join(dict.fromkeys(s))),
+            link_ids=("link_ids", "first"),
+            reports=("link_ids", "size"),
         )
         .reset_index()
     )
+    if (chains["reports"] > 1).any():  # the same chain through several dated links: rare
+        joined = rows.groupby(keys, dropna=False, sort=False)["link_ids"].agg(
+            lambda s: ";".join(dict.fromkeys(s))
+        )
+        several = chains["reports"] > 1
+        chains.loc[several, "link_ids"] = joined.to_numpy()[several.to_numpy()]
+    chains["workers"] = _chain_workers(chains, placed)
+    for column in ("employer_id", "recruiter_id", *levels):
+        chains[column] = decode_ids(chains[column], names)
+    chains["contractor_ids"] = _joined_path(chains, levels)
     chains["chain_id"] = [
         _chain_id(employer, path)
         for employer, path in zip(chains["employer_id"], chains["contractor_ids"], strict=True)
     ]
-    chains["workers"] = _chain_workers(chains, placed)
     chains["from_date"] = chains["start"].where(chains["start"] > _EARLIEST)
     chains["to_date"] = chains["end"].where(chains["end"] < _LATEST)
     return chains[columns]
+
+
+def _is_level(column: str) -> bool:
+    return column.startswith("c") and column[1:].isdigit()
+
+
+def _joined_path(frame: pd.DataFrame, levels: list[str]) -> pd.Series:
+    """``c1|c2|...`` from the level columns (ids), stopping at the first missing level."""
+    path = frame[levels[0]].astype("str")
+    for level in levels[1:]:
+        present = frame[level].notna()
+        path = path.where(~present, path + "|" + frame[level].astype("str"))
+    return path
 
 
 def _chain_workers(chains: pd.DataFrame, placed: pd.DataFrame) -> pd.Series:
@@ -225,13 +261,19 @@ def _chain_workers(chains: pd.DataFrame, placed: pd.DataFrame) -> pd.Series:
     jobs = placed.loc[
         placed["employer_id"].notna(), ["contractor_id", "employer_id", "worker_id", "placed_on"]
     ]
-    joined = chains[["chain_id", "recruiter_id", "employer_id", "start", "end"]].merge(
+    jobs = jobs[jobs["contractor_id"].isin(chains["recruiter_id"])]
+    ends = chains[["recruiter_id", "employer_id", "start", "end"]].assign(
+        row=np.arange(len(chains))
+    )
+    joined = ends.merge(
         jobs, left_on=["recruiter_id", "employer_id"], right_on=["contractor_id", "employer_id"]
     )
     when = joined["placed_on"]
     inside = when.isna() | ((when >= joined["start"]) & (when <= joined["end"]))
-    counts = joined[inside].groupby("chain_id")["worker_id"].nunique()
-    return chains["chain_id"].map(counts).fillna(0).astype("int64")
+    counts = joined[inside].drop_duplicates(["row", "worker_id"]).groupby("row").size()
+    return pd.Series(
+        counts.reindex(np.arange(len(chains)), fill_value=0).to_numpy(), index=chains.index
+    )
 
 
 def _chain_id(employer_id: str, contractor_ids: str) -> str:
@@ -240,33 +282,30 @@ def _chain_id(employer_id: str, contractor_ids: str) -> str:
     return f"CH-{digest[:12]}"
 
 
-def _circle_errors(step: pd.DataFrame, depth: int) -> pd.DataFrame:
-    path = step["c1"].astype("str")
-    for level in range(2, depth + 1):
-        path = path + "|" + step[f"c{level}"].astype("str")
+def _circle_errors(step: pd.DataFrame, depth: int, names: pd.Index | None) -> pd.DataFrame:
+    ids = {c: decode_ids(step[c], names) for c in [f"c{k}" for k in range(1, depth + 1)]}
+    who = decode_ids(step["contractor_id"], names)
+    path = _joined_path(pd.DataFrame(ids), list(ids))
     return pd.DataFrame(
         {
             "kind": "circle",
-            "employer_id": step["employer_id"].to_numpy(),
-            "contractor_ids": (path + "|" + step["contractor_id"]).to_numpy(),
+            "employer_id": decode_ids(step["employer_id"], names).to_numpy(),
+            "contractor_ids": (path + "|" + who).to_numpy(),
             "link_ids": (step["link_ids"] + "|" + step["link_id"]).to_numpy(),
             "reason": [
-                f"{who} already appears higher in this chain: the links form a circle"
-                for who in step["contractor_id"]
+                f"{c} already appears higher in this chain: the links form a circle" for c in who
             ],
         }
     )
 
 
-def _too_deep_errors(paths: pd.DataFrame, max_depth: int) -> pd.DataFrame:
-    path = paths["c1"].astype("str")
-    for level in range(2, max_depth + 1):
-        path = path + "|" + paths[f"c{level}"].astype("str")
+def _too_deep_errors(paths: pd.DataFrame, max_depth: int, names: pd.Index | None) -> pd.DataFrame:
+    ids = {c: decode_ids(paths[c], names) for c in [f"c{k}" for k in range(1, max_depth + 1)]}
     return pd.DataFrame(
         {
             "kind": "too_deep",
-            "employer_id": paths["employer_id"].to_numpy(),
-            "contractor_ids": path.to_numpy(),
+            "employer_id": decode_ids(paths["employer_id"], names).to_numpy(),
+            "contractor_ids": _joined_path(pd.DataFrame(ids), list(ids)).to_numpy(),
             "link_ids": paths["link_ids"].to_numpy(),
             "reason": f"chain goes on beyond {max_depth} contractors; cut there",
         }

@@ -10,10 +10,14 @@ placed workers with an employer (recruitment); workers are not nodes (see
   separate pieces; modularity never joins separate pieces, so a small piece is one
   community as it is and Louvain runs only on the pieces larger than ``SMALL_PIECE``;
 * brokers: contractors many shortest paths between others run through (betweenness
-  centrality). Exact on each piece up to ``EXACT_BETWEENNESS`` nodes; on larger pieces it
-  is estimated from ``BETWEENNESS_SAMPLES`` sampled sources (networkx's ``k``), since exact
-  betweenness on 50,000 nodes takes hours. Paths never cross pieces, so per-piece figures
-  are the whole network's, normalised by the whole network's number of pairs.
+  centrality). Paths never cross pieces, so it is computed piece by piece and normalised
+  by the whole network's number of pairs. Exact betweenness costs one breadth-first search
+  per node, hours on a network of 50,000 contractors in networkx; so when the exact figure
+  would cost more than ``BETWEENNESS_WORK`` node and edge visits, every piece is given the
+  same share of sampled sources (networkx's ``k``, at least ``MIN_SOURCES``), chosen to fit
+  that budget, and the figures are estimates (unbiased, scaled by networkx). The share used
+  is kept in ``graph.graph["betweenness_sources_share"]`` (1.0: exact). On networks like the
+  sample's, many small pieces, it is exact.
 """
 
 from __future__ import annotations
@@ -22,21 +26,17 @@ import math
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from analytics.contractor_risk import contractor_risk
-from analytics.supply_graph import (
-    SupplyRecords,
-    contractor_node,
-    employer_node,
-    placements,
-    read_supply_records,
-)
+from analytics.supply_graph import SupplyRecords, encode_ids, placements, read_supply_records
 from tracker.store import GraphStore
 
 SMALL_PIECE = 12
-EXACT_BETWEENNESS = 1000
-BETWEENNESS_SAMPLES = 200
+BETWEENNESS_WORK = 600_000
+"""Node and edge visits betweenness may spend (about 4 s in networkx on the reference machine)."""
+MIN_SOURCES = 4
 BROKER_SHARE = 0.01
 """The top 1% of contractors by betweenness (and above zero) are called brokers."""
 SEED = 6
@@ -54,85 +54,71 @@ def network_from_store(store: GraphStore) -> tuple[nx.Graph, pd.DataFrame]:
     return graph, network_roles(graph)
 
 
-def contractor_network(records: SupplyRecords, risk: pd.DataFrame | None = None) -> nx.Graph:
+def contractor_network(
+    records: SupplyRecords, risk: pd.DataFrame | None = None, placed: pd.DataFrame | None = None
+) -> nx.Graph:
     """Undirected network of contractors and employers (module docstring).
 
     Edge ``weight`` is 1 per contractor link plus the workers placed along that edge;
-    contractor nodes carry ``risk_score`` and ``flagged`` when ``risk`` is given.
+    contractor nodes carry ``risk_score``, ``flagged`` and ``workers_placed`` when ``risk``
+    is given. ``placed`` may pass the records' ``placements`` when the caller has them.
     """
-    placed = placements(records.employments, records.moves)
+    records = encode_ids(records)
+    if placed is None:
+        placed = placements(records.employments, records.moves)
     links = records.links
-    to_employer = links["supplies_to_kind"] == "employer"
-    sources = links["contractor_id"].map(contractor_node)
-    targets = links["supplies_to_id"].where(~to_employer).map(contractor_node, na_action="ignore")
-    targets = targets.fillna(links["supplies_to_id"].where(to_employer).map(employer_node))
-    supply = pd.DataFrame({"a": sources, "b": targets, "links": 1, "workers": 0})
+    to_employer = (links["supplies_to_kind"] == "employer").to_numpy()
+    upper = _node_names(records, links["supplies_to_id"])
+    supply = pd.DataFrame(
+        {
+            "a": "contractor:" + _node_names(records, links["contractor_id"]),
+            "b": np.where(to_employer, "employer:", "contractor:") + upper,
+            "links": 1,
+            "workers": 0,
+        }
+    )
     hired = (
-        placed[placed["employer_id"].notna()]
-        .groupby(["contractor_id", "employer_id"])["worker_id"]
-        .nunique()
+        placed.loc[placed["employer_id"].notna(), ["contractor_id", "employer_id", "worker_id"]]
+        .drop_duplicates()
+        .groupby(["contractor_id", "employer_id"])
+        .size()
+        .rename("workers")
         .reset_index()
     )
     recruitment = pd.DataFrame(
         {
-            "a": hired["contractor_id"].map(contractor_node),
-            "b": hired["employer_id"].map(employer_node),
+            "a": "contractor:" + _node_names(records, hired["contractor_id"]),
+            "b": "employer:" + _node_names(records, hired["employer_id"]),
             "links": 0,
-            "workers": hired["worker_id"].to_numpy(),
+            "workers": hired["workers"].to_numpy(),
         }
     )
     edges = pd.concat([supply, recruitment], ignore_index=True)
     # one undirected edge per pair, whichever way round it was recorded
-    low = edges[["a", "b"]].min(axis=1)
-    high = edges[["a", "b"]].max(axis=1)
-    edges = (
-        edges.assign(a=low, b=high).groupby(["a", "b"], as_index=False)[["links", "workers"]].sum()
-    )
-    edges["weight"] = edges["links"] + edges["workers"]
+    a, b = edges["a"].to_numpy(dtype=object), edges["b"].to_numpy(dtype=object)
+    edges["a"], edges["b"] = np.where(a < b, a, b), np.where(a < b, b, a)
+    edges = edges.groupby(["a", "b"], as_index=False)[["links", "workers"]].sum()
 
     graph = nx.Graph()
-    graph.add_weighted_edges_from(edges[["a", "b", "weight"]].itertuples(index=False, name=None))
-    nx.set_edge_attributes(
-        graph,
-        {
-            (a, b): {"links": int(n), "workers": int(w)}
-            for a, b, n, w in edges[["a", "b", "links", "workers"]].itertuples(
-                index=False, name=None
-            )
-        },
+    graph.add_edges_from(
+        (a, b, {"weight": int(n + w), "links": int(n), "workers": int(w)})
+        for a, b, n, w in edges.itertuples(index=False, name=None)
     )
     _add_nodes(graph, records, risk)
     return graph
 
 
+def _node_names(records: SupplyRecords, codes: pd.Series) -> np.ndarray:
+    return records.decode(codes).to_numpy(dtype=object)
+
+
 def network_roles(
-    graph: nx.Graph,
-    *,
-    seed: int = SEED,
-    exact_up_to: int = EXACT_BETWEENNESS,
-    samples: int = BETWEENNESS_SAMPLES,
+    graph: nx.Graph, *, seed: int = SEED, work: int = BETWEENNESS_WORK
 ) -> pd.DataFrame:
     """Each node's community, the community's size, betweenness and whether it is a broker."""
-    community: dict[str, int] = {}
-    betweenness: dict[str, float] = {}
-    pairs = max(1, (len(graph) - 1) * (len(graph) - 2) / 2)
-    next_id = 0
     pieces = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
-    for piece in pieces:
-        sub = graph.subgraph(piece)
-        if len(piece) <= SMALL_PIECE:
-            groups = [piece]
-        else:
-            groups = nx.community.louvain_communities(sub, weight="weight", seed=seed)
-            groups = sorted(groups, key=lambda c: (-len(c), min(c)))
-        for group in groups:
-            for node in group:
-                community[node] = next_id
-            next_id += 1
-        if len(piece) > 2:
-            k = None if len(piece) <= exact_up_to else min(samples, len(piece))
-            raw = nx.betweenness_centrality(sub, k=k, normalized=False, seed=seed)
-            betweenness.update({node: value / pairs for node, value in raw.items()})
+    community = _communities(graph, pieces, seed)
+    betweenness = _betweenness(graph, pieces, seed, work)
     nodes = list(graph.nodes)
     roles = pd.DataFrame(
         {
@@ -145,11 +131,51 @@ def network_roles(
     )
     roles["community_size"] = roles.groupby("community")["node"].transform("size")
     roles["broker"] = _brokers(roles)
-    for row in roles.itertuples(index=False):
-        graph.nodes[row.node].update(
-            community=int(row.community), betweenness=float(row.betweenness), broker=row.broker
+    for node, group, between, broker in zip(
+        nodes, roles["community"], roles["betweenness"], roles["broker"], strict=True
+    ):
+        graph.nodes[node].update(
+            community=int(group), betweenness=float(between), broker=bool(broker)
         )
     return roles[list(ROLE_COLUMNS)]
+
+
+def _communities(graph: nx.Graph, pieces: list[set], seed: int) -> dict[str, int]:
+    """Community number per node: Louvain on large pieces, small pieces whole."""
+    community: dict[str, int] = {}
+    next_id = 0
+    for piece in pieces:
+        if len(piece) <= SMALL_PIECE:
+            groups = [piece]
+        else:
+            found = nx.community.louvain_communities(
+                graph.subgraph(piece), weight="weight", seed=seed
+            )
+            groups = sorted(found, key=lambda c: (-len(c), min(c)))
+        for group in groups:
+            community.update(dict.fromkeys(group, next_id))
+            next_id += 1
+    return community
+
+
+def _betweenness(graph: nx.Graph, pieces: list[set], seed: int, work: int) -> dict[str, float]:
+    """Betweenness per node, exact or from sampled sources within ``work`` (module docstring)."""
+    pairs = max(1.0, (len(graph) - 1) * (len(graph) - 2) / 2)
+    costs = [(piece, len(piece) + graph.subgraph(piece).number_of_edges()) for piece in pieces]
+    exact_cost = sum(len(piece) * size for piece, size in costs if len(piece) > 2)
+    share = min(1.0, work / exact_cost) if exact_cost else 1.0
+    graph.graph["betweenness_sources_share"] = share
+    found: dict[str, float] = {}
+    for piece, _ in costs:
+        if len(piece) <= 2:  # nobody stands between anybody
+            continue
+        k = max(min(len(piece), MIN_SOURCES), round(share * len(piece)))
+        sub = graph.subgraph(piece)
+        raw = nx.betweenness_centrality(
+            sub, k=None if k >= len(piece) else k, normalized=False, seed=seed
+        )
+        found.update({node: value / pairs for node, value in raw.items()})
+    return found
 
 
 def write_graphml(graph: nx.Graph, path: str | Path) -> Path:
@@ -221,32 +247,46 @@ def plot_network(graph: nx.Graph, path: str | Path, *, max_nodes: int = PLOT_NOD
 
 def _add_nodes(graph: nx.Graph, records: SupplyRecords, risk: pd.DataFrame | None) -> None:
     """Attributes for every contractor and employer (GraphML wants no missing values)."""
-    for row in records.employers.itertuples(index=False):
+    employers = records.employers
+    for employer_id, name, sector, district in zip(
+        _node_names(records, employers["employer_id"]),
+        employers["name"],
+        employers["sector"],
+        employers["district_code"],
+        strict=True,
+    ):
         graph.add_node(
-            employer_node(row.employer_id),
+            f"employer:{employer_id}",
             kind="employer",
-            id=row.employer_id,
-            name=_text(row.name),
-            sector=_text(row.sector),
-            district_code=_number(row.district_code),
+            id=employer_id,
+            name=_text(name),
+            sector=_text(sector),
+            district_code=_number(district),
         )
-    scores = risk.set_index("contractor_id") if risk is not None else None
-    for row in records.contractors.itertuples(index=False):
-        attributes = {
-            "kind": "contractor",
-            "id": row.contractor_id,
-            "name": _text(row.name),
-            "district_code": _number(row.base_district_code),
-            "licensed": not pd.isna(row.licence_no),
-        }
-        if scores is not None and row.contractor_id in scores.index:
-            found = scores.loc[row.contractor_id]
-            attributes.update(
-                risk_score=float(found["risk_score"]),
-                flagged=bool(found["flagged"]),
-                workers_placed=int(found["workers_placed"]),
-            )
-        graph.add_node(contractor_node(row.contractor_id), **attributes)
+    found: dict[str, dict] = {}
+    if risk is not None:
+        found = (
+            risk.set_index("contractor_id")[["risk_score", "flagged", "workers_placed"]]
+            .astype({"risk_score": float, "flagged": bool, "workers_placed": int})
+            .to_dict("index")
+        )
+    contractors = records.contractors
+    for contractor_id, name, district, licence in zip(
+        _node_names(records, contractors["contractor_id"]),
+        contractors["name"],
+        contractors["base_district_code"],
+        contractors["licence_no"],
+        strict=True,
+    ):
+        graph.add_node(
+            f"contractor:{contractor_id}",
+            kind="contractor",
+            id=contractor_id,
+            name=_text(name),
+            district_code=_number(district),
+            licensed=not pd.isna(licence),
+            **found.get(contractor_id, {}),
+        )
     for node, data in graph.nodes(data=True):  # referenced but not in the node tables
         data.setdefault("kind", node.split(":", 1)[0])
         data.setdefault("id", node.split(":", 1)[1])
