@@ -1,7 +1,8 @@
 """The answer key: circuits, contractors, bad rows and counts, in the sample's layout.
 
-Circuits are found from the journeys as they really happened (before any reporting noise)
-by the format's own definition, not read off the plan: a round trip is a journey from home
+Circuits are found from the journeys as they happened, dated as the good records date them
+(a trip reported twice counts once, from its earliest report), by the format's own
+definition, not read off the plan: a round trip is a journey from home
 to one destination and straight back; a circuit is the round trips of one worker to one
 destination whose departure months lie within a month of each other, made in at least two
 different years; seasons are its complete round trips. The plan is then used only to name
@@ -60,8 +61,9 @@ def circular_gap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.minimum(gap, 12 - gap)
 
 
-def round_trips(journeys: Journeys) -> dict[str, np.ndarray]:
-    """Journeys with a leg out and a leg straight back, and nothing in between."""
+def round_trips(journeys: Journeys, departed: np.ndarray) -> dict[str, np.ndarray]:
+    """Journeys with a leg out and a leg straight back, and nothing in between;
+    ``departed`` is each leg's departure as the records give it."""
     n = int(journeys.journey.max(initial=-1)) + 1
     legs = {
         k: np.bincount(journeys.journey[journeys.leg == k], minlength=n) for k in (OUT, MID, RET)
@@ -75,15 +77,20 @@ def round_trips(journeys: Journeys) -> dict[str, np.ndarray]:
         "worker": journeys.worker[out],
         "origin": journeys.origin[out],
         "destination": journeys.destination[out],
-        "departed": journeys.departed[out],
-        "returned": journeys.departed[back],
+        "departed": departed[out],
+        "returned": departed[back],
         "unit": journeys.unit[out],
     }
 
 
-def circuits(journeys: Journeys) -> dict[str, np.ndarray]:
-    """One row per worker and circuit, with the columns of ``answers/circuits.csv``."""
-    trips = round_trips(journeys)
+def circuits(journeys: Journeys, departed: np.ndarray) -> dict[str, np.ndarray]:
+    """One row per worker and circuit, with the columns of ``answers/circuits.csv``.
+
+    ``departed`` is each leg's departure as the good records give it: the earliest of its
+    reports (``tracker.trips``: a trip's earliest report stands for it). A second report
+    may say the worker left up to three days earlier than they did, which can carry a
+    departure on 2 January into the old year; the key follows the records."""
+    trips = round_trips(journeys, departed)
     month = month_of(trips["departed"]) - 1
     year = year_of(trips["departed"])
     group_keys, group = np.unique(

@@ -424,7 +424,11 @@ def _write_answers(
     seed: int,
     until: dt.date,
 ) -> dict:
-    circuits = answers.circuits(journeys)
+    moves = {e.name: e for e in events}["moves.csv"]
+    good = moves.valid()
+    reported = journeys.departed.copy()
+    np.minimum.at(reported, moves.columns["leg"][good], moves.columns["departed"][good])
+    circuits = answers.circuits(journeys, reported)
     write_csv(
         out / "answers" / "circuits.csv",
         {

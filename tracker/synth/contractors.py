@@ -142,7 +142,7 @@ def _rank_within(group: np.ndarray, key: np.ndarray) -> np.ndarray:
     """Position of each row within its group when the group is ordered by ``key``."""
     order = np.lexsort((key, group))
     sorted_group = group[order]
-    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
+    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]][: len(order)])
     sizes = np.diff(np.r_[starts, len(order)])
     rank = np.empty(len(order), np.int64)
     rank[order] = np.arange(len(order)) - np.repeat(starts, sizes)
@@ -197,18 +197,21 @@ def make_network(
     direct = rng.random(placements) < DIRECT_HIRE
     via_agency = ~direct & (market_agency[market] >= 0) & (rng.random(placements) < AGENCY_TAKE)
 
-    # tier-1s: each the main supplier of every n-th employer of its market
-    tier1_in = np.maximum(1, np.rint(employers_in * TIER1_PER_EMPLOYER)).astype(np.int64)
-    tier1_in = np.minimum(tier1_in, employers_in)
+    # tier-1s work in one destination district, each the main supplier of every n-th
+    # employer there (of whatever sector); employers are grouped by district already
+    district_keys, employer_in = np.unique(employer_district, return_inverse=True)
+    districts = len(district_keys)
+    employers_of = np.bincount(employer_in, minlength=districts)
+    tier1_in = np.maximum(1, np.rint(employers_of * TIER1_PER_EMPLOYER)).astype(np.int64)
     tier1_start = agencies + np.cumsum(tier1_in) - tier1_in
     tier1s = int(tier1_in.sum())
-    tier1_market = np.repeat(np.arange(markets), tier1_in)
-    employer_local = np.arange(employers) - employer_start[employer_market]
-    in_market = tier1_in[employer_market]
-    primary = tier1_start[employer_market] + employer_local % in_market
+    tier1_district = np.repeat(district_keys, tier1_in)
+    local = np.arange(employers) - (np.cumsum(employers_of) - employers_of)[employer_in]
+    in_district = tier1_in[employer_in]
+    primary = tier1_start[employer_in] + local % in_district
     secondary = np.where(
-        (in_market > 1) & (rng.random(employers) < 0.15),
-        tier1_start[employer_market] + (employer_local + 1) % in_market,
+        (in_district > 1) & (rng.random(employers) < 0.15),
+        tier1_start[employer_in] + (local + 1) % in_district,
         -1,
     )
 
@@ -221,30 +224,32 @@ def make_network(
     under_sub = (sub_ids - sub_first[sub_tier1] == 1) & (rng.random(subs) < 0.4)
     sub_parent = np.where(under_sub, sub_ids - 1, sub_tier1 + agencies)
 
-    # recruiters: per market, each covering a run of neighbouring home districts
+    # recruiters: per destination district, each covering a run of neighbouring homes
     contracted = np.flatnonzero(~direct & ~via_agency)
-    pool = market[contracted]
-    pool_size = np.bincount(pool, minlength=markets)
+    market_district = np.searchsorted(district_keys, market_keys // 16)
+    pool = market_district[market[contracted]]
+    pool_size = np.bincount(pool, minlength=districts)
     recruiters_in = _split(pool_size, scale(workers, 373))
     recruiters = int(recruiters_in.sum())
-    recruiter_ids = agencies + tier1s + subs + np.arange(recruiters)
-    first_recruiter = agencies + tier1s + subs + np.cumsum(recruiters_in) - recruiters_in
+    first_id = agencies + tier1s + subs
+    recruiter_ids = first_id + np.arange(recruiters)
+    first_recruiter = first_id + np.cumsum(recruiters_in) - recruiters_in
     rank = _rank_within(pool, home[contracted] * 4096 + rng.integers(0, 4096, len(contracted)))
     spread = ((rank + 0.5) / pool_size[pool]) ** 1.4
     local = np.minimum((recruiters_in[pool] * spread).astype(np.int64), recruiters_in[pool] - 1)
-    total = agencies + tier1s + subs + recruiters
+    total = first_id + recruiters
     contractor = np.full(placements, -1)
     contractor[contracted] = first_recruiter[pool] + local
     contractor[via_agency] = market_agency[market[via_agency]]
     role = np.repeat([AGENCY, TIER1, SUB, RECRUITER], [agencies, tier1s, subs, recruiters])
 
-    # each recruiter works for one tier-1 of its market: through a sub, the tier-1 itself,
-    # or straight for that tier-1's employers
-    recruiter_market = np.repeat(np.arange(markets), recruiters_in)
+    # each recruiter works for one tier-1 of its district: through a sub, for the tier-1
+    # itself, or straight for the employers
+    recruiter_district = np.repeat(np.arange(districts), recruiters_in)
     recruiter_tier1 = (
-        tier1_start[recruiter_market]
+        tier1_start[recruiter_district]
         - agencies
-        + (rng.random(recruiters) * tier1_in[recruiter_market]).astype(np.int64)
+        + (rng.random(recruiters) * tier1_in[recruiter_district]).astype(np.int64)
     )
     n_subs = subs_of[recruiter_tier1]
     pick = rng.random(recruiters)
@@ -256,21 +261,24 @@ def make_network(
         recruiter_tier1 + agencies,
     )
 
-    # the employer: one its recruiter's tier-1 supplies (every n-th of the market, from
-    # the tier-1's position), else any of the market; big employers hire more
+    # the employer: one of the market that the recruiter's tier-1 supplies, if there is
+    # one (else any of the market, and the recruiter supplies it directly); big employers
+    # hire more
     skew = rng.random(placements) ** 1.6
-    through = np.full(placements, -1)
-    through[contracted] = recruiter_tier1[contractor[contracted] - recruiter_ids[0]]
-    t_local = through - (tier1_start[market] - agencies)
-    supplied = (employers_in[market] - t_local + tier1_in[market] - 1) // tier1_in[market]
-    k = np.minimum((supplied * skew).astype(np.int64), supplied - 1)
     anyone = np.minimum((employers_in[market] * skew).astype(np.int64), employers_in[market] - 1)
-    employer_local_of = np.where(through >= 0, t_local + tier1_in[market] * k, anyone)
-    employer = employer_start[market] + employer_local_of
+    employer = employer_start[market] + anyone
+    by_tier1 = employer_market * (tier1s + agencies) + primary
+    ordered = np.argsort(by_tier1, kind="stable")
+    through = recruiter_tier1[contractor[contracted] - first_id] + agencies
+    wanted = market[contracted] * (tier1s + agencies) + through
+    low = np.searchsorted(by_tier1[ordered], wanted, side="left")
+    high = np.searchsorted(by_tier1[ordered], wanted, side="right")
+    found = high > low
+    pick_one = low + np.minimum(((high - low) * skew[contracted]).astype(np.int64), high - low - 1)
+    employer[contracted[found]] = ordered[pick_one[found]]
 
     # base districts: recruiters where their recruits live, everyone else where they work
     base = np.full(total, 10_000, np.int64)
-    tier1_district = market_keys[tier1_market] // 16
     base[agencies : agencies + tier1s] = tier1_district
     base[sub_ids] = tier1_district[sub_tier1]
     np.minimum.at(base, contractor[contracted], home[contracted])
@@ -299,15 +307,17 @@ def make_network(
     advance_days[exploiter] = [90, 280]
     advance_days[pattern == SILENT] = [110, 300]
 
-    # links that employers are supplied by directly: one per (contractor, employer) used
+    # direct supply: agencies to their employers; a recruiter to the employers it supplies
+    # straight, or that its tier-1 does not supply
     hired = np.flatnonzero(contractor >= 0)
     pair = np.unique(contractor[hired] * (employers + 1) + employer[hired])
     pair_contractor, pair_employer = pair // (employers + 1), pair % (employers + 1)
-    is_recruiter = pair_contractor >= agencies + tier1s + subs
-    direct_pair = ~is_recruiter  # agencies
-    direct_pair[is_recruiter] = to_employer[
-        pair_contractor[is_recruiter] - agencies - tier1s - subs
-    ]
+    direct_pair = pair_contractor < agencies
+    recruiter_pair = pair_contractor >= first_id
+    r = pair_contractor[recruiter_pair] - first_id
+    e = pair_employer[recruiter_pair]
+    tier1 = recruiter_tier1[r] + agencies
+    direct_pair[recruiter_pair] = to_employer[r] | ((primary[e] != tier1) & (secondary[e] != tier1))
     upward = ~to_employer | (recruits[recruiter_ids] == 0)
     links = _links(
         rng,

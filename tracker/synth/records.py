@@ -421,7 +421,7 @@ def _complainants(
     # one stay per (contractor, worker), picked at random
     key = contractor * (workers + 1) + stays.worker[ok]
     order = np.lexsort((rng.random(len(ok)), key))
-    first = np.r_[True, key[order][1:] != key[order][:-1]]
+    first = np.r_[True, key[order][1:] != key[order][:-1]][: len(order)]
     pair_stay, pair_contractor = ok[order][first], contractor[order][first]
     pairs = np.bincount(pair_contractor, minlength=network.contractors)
     pattern = network.pattern
