@@ -15,12 +15,16 @@ How that is read here, all vectorised over every worker at once:
    to the circuit. Those left over are searched again, so a worker who goes to the same
    district in two seasons of a year has two circuits. Departures three months apart never
    share a window.
-3. Each round trip is dated by its *season year*: the year of the occurrence of the
-   circuit's month nearest its departure, so that a January circuit entered on 28 December
-   counts for the coming year. ``seasons`` is the number of different season years; a window
-   with fewer than two is not a circuit (a single season, a long-term migrant's one trip).
+3. "In at least two different years" is read as the definition says it: the round trips in
+   the window must leave in at least two different calendar years. A window whose trips all
+   leave in one year is not a circuit (a single season, a long-term migrant's one trip; also
+   a January and a December departure of the same year). Each complete round trip of the
+   circuit is one season: ``seasons`` counts them (the answer keys count the same way),
+   ``years`` counts the different years, ``first_year``/``last_year`` are the first and last
+   years of departure.
 4. ``depart_month`` and ``return_month`` are the circular medians of the circuit's departure
-   and return days; ``first_year``/``last_year`` the first and last season years.
+   and return days (so a circuit leaving around New Year gets December or January, whichever
+   its trips lean to).
 
 ``find_circuits(moves, homes=None)`` works on DataFrames (any store, any source);
 ``circuits_from_store(store)`` reads just the columns it needs through the storage port.
@@ -67,12 +71,12 @@ CIRCUIT_COLUMNS = [
     "seasons",
     "first_year",
     "last_year",
-    "round_trips",
+    "years",
     "median_stay_days",
 ]
 """circuits.csv: the format's required columns first, then extras."""
 
-MIN_SEASONS = 2
+MIN_YEARS = 2
 WINDOW_MONTHS = 1
 """A departure belongs to a circuit if its month is within this many months of the circuit's."""
 MAX_CIRCUITS_PER_DESTINATION = 4
@@ -84,8 +88,8 @@ class Circuits:
     """Circuits and the round trips that make them up (for the corridor view and calendar).
 
     ``table`` is circuits.csv (columns ``CIRCUIT_COLUMNS``); ``trips`` has one row per round
-    trip of a circuit: ``circuit`` (row of ``table``), ``season_year``, ``departed_on``,
-    ``returned_on``, ``stay_days``.
+    trip of a circuit: ``circuit`` (row of ``table``), ``year`` (of departure),
+    ``departed_on``, ``returned_on``, ``stay_days``.
     """
 
     table: pd.DataFrame
@@ -116,19 +120,19 @@ def circuits_of_journeys(journeys: Journeys) -> Circuits:
     month = dep_dates.astype("datetime64[M]").astype("int64") % 12  # 0 = January
     # a worker has one origin, so worker and destination name the route
     group, routes = pd.factorize((worker.astype(np.int64) << 16) | destination)
-    circuit, centre = _assign_windows(group, month, len(routes))
+    circuit = _assign_windows(group, month, len(routes))
     member = circuit >= 0
-    season = _season_year(dep_dates[member], month[member], centre[circuit[member]])
+    year = dep_dates[member].astype("datetime64[Y]").astype("int64") + 1970
     cid, circuits = pd.factorize(circuit[member])
     n = len(circuits)
     departed, returned, origin = departed[member], returned[member], origin[member]
     stay = returned - departed
 
-    seasons = count_distinct(cid, season, n)
+    years = count_distinct(cid, year, n)
     first_year = np.full(n, np.iinfo(np.int64).max)
-    np.minimum.at(first_year, cid, season)
+    np.minimum.at(first_year, cid, year)
     last_year = np.full(n, np.iinfo(np.int64).min)
-    np.maximum.at(last_year, cid, season)
+    np.maximum.at(last_year, cid, year)
     depart = month_of_day(typical_day(day_of_year(dep_dates[member]), cid, n))
     back = month_of_day(typical_day(day_of_year(returned.astype("datetime64[D]")), cid, n))
 
@@ -142,13 +146,13 @@ def circuits_of_journeys(journeys: Journeys) -> Circuits:
             "destination_district_code": pd.array(route & 0xFFFF, dtype="Int64"),
             "depart_month": depart,
             "return_month": back,
-            "seasons": seasons,
+            "seasons": np.bincount(cid, minlength=n),
             "first_year": first_year,
             "last_year": last_year,
-            "round_trips": np.bincount(cid, minlength=n),
+            "years": years,
             "median_stay_days": group_median(stay, cid, n),
         }
-    )[seasons >= MIN_SEASONS]
+    )[years >= MIN_YEARS]
     table["worker_id"] = table["worker_id"].astype("str")
     table = table.sort_values(["worker_id", "depart_month"], kind="stable")
     row = np.full(n, -1, dtype=np.int64)
@@ -158,7 +162,7 @@ def circuits_of_journeys(journeys: Journeys) -> Circuits:
     trips = pd.DataFrame(
         {
             "circuit": trip_row[kept],
-            "season_year": season[kept],
+            "year": year[kept],
             "departed_on": days_to_dates(departed[kept]),
             "returned_on": days_to_dates(returned[kept]),
             "stay_days": stay[kept],
@@ -167,17 +171,14 @@ def circuits_of_journeys(journeys: Journeys) -> Circuits:
     return Circuits(table.reset_index(drop=True), trips)
 
 
-def _assign_windows(
-    group: np.ndarray, month: np.ndarray, groups: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Give each round trip a candidate circuit (``-1``: none) and each candidate its month.
+def _assign_windows(group: np.ndarray, month: np.ndarray, groups: int) -> np.ndarray:
+    """Give each round trip a candidate circuit (``-1``: none).
 
-    Candidate ids are ``group * MAX_CIRCUITS_PER_DESTINATION + round``; ``centre[id]`` is the
-    candidate's month (0-11). Each round takes, per group, the three-month window holding the
-    most remaining departures (ties: the most in the centre month, then the earliest month).
+    Candidate ids are ``group * MAX_CIRCUITS_PER_DESTINATION + round``. Each round takes, per
+    group, the three-month window holding the most remaining departures (ties: the most in
+    the centre month, then the earliest month); the loop is over rounds, never over workers.
     """
     circuit = np.full(len(group), -1, dtype=np.int64)
-    centre = np.zeros(groups * MAX_CIRCUITS_PER_DESTINATION, dtype=np.int64)
     left = np.ones(len(group), dtype=bool)
     for rnd in range(MAX_CIRCUITS_PER_DESTINATION):
         if not left.any():
@@ -191,23 +192,15 @@ def _assign_windows(
         taken = left & (month_distance(month, best[group]) <= WINDOW_MONTHS)
         ids = group[taken] * MAX_CIRCUITS_PER_DESTINATION + rnd
         circuit[taken] = ids
-        centre[group * MAX_CIRCUITS_PER_DESTINATION + rnd] = best[group]
         left &= ~taken
-    return circuit, centre
-
-
-def _season_year(departed: np.ndarray, month: np.ndarray, centre: np.ndarray) -> np.ndarray:
-    """Year of the occurrence of the circuit's month nearest each departure."""
-    months = departed.astype("datetime64[M]").astype("int64")  # months since 1970-01
-    offset = (month - centre + 6) % 12 - 6
-    return (months - offset) // 12 + 1970
+    return circuit
 
 
 def _empty_trips() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "circuit": pd.Series([], dtype="int64"),
-            "season_year": pd.Series([], dtype="int64"),
+            "year": pd.Series([], dtype="int64"),
             "departed_on": pd.Series([], dtype="datetime64[us]"),
             "returned_on": pd.Series([], dtype="datetime64[us]"),
             "stay_days": pd.Series([], dtype="int64"),

@@ -6,8 +6,8 @@ leave in this month and come back in that one. Both tables summarise the seasona
 not blur the seasons:
 
 * ``corridor_view``: one row per origin, destination, departure month and return month:
-  how many workers travel it, their median stay, the years it was active, workers per season
-  year and the change from the year before its last year;
+  how many workers travel it, their median stay, the years it was active, workers per year
+  and the change from the year before its last year;
 * ``seasonal_calendar``: one row per corridor (origin, destination) and calendar month:
   round trips of circuits leaving and coming back in that month, over all years.
 
@@ -45,7 +45,7 @@ def corridor_view(circuits: Circuits) -> pd.DataFrame:
         {
             "corridor": corridor[trips["circuit"].to_numpy()],
             "worker": table["worker_id"].to_numpy()[trips["circuit"].to_numpy()],
-            "year": trips["season_year"].to_numpy(),
+            "year": trips["year"].to_numpy(),
             "stay": trips["stay_days"].to_numpy(),
         }
     )

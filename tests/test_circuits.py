@@ -26,7 +26,7 @@ def test_a_circuit_three_years_running():
         KILN,
     )
     assert (row.depart_month, row.return_month) == (7, 10)
-    assert (row.seasons, row.first_year, row.last_year, row.round_trips) == (3, 2019, 2021, 3)
+    assert (row.seasons, row.first_year, row.last_year, row.years) == (3, 2019, 2021, 3)
     assert row.median_stay_days == 97
 
 
@@ -34,13 +34,13 @@ def test_a_trip_reported_twice_counts_once():
     rows = seasons("W1", [2019, 2020], "07-10", "10-15")
     rows += [("W1", HOME, KILN, "2019-07-12"), ("W1", KILN, HOME, "2020-10-14")]  # duplicates
     row = only(find_circuits(moves(*rows)))
-    assert (row.seasons, row.round_trips) == (2, 2)
+    assert (row.seasons, row.years) == (2, 2)
 
 
 def test_duplicates_marked_here_when_the_table_has_no_trip_ids():
     rows = [*seasons("W1", [2019, 2020], "07-10", "10-15"), ("W1", HOME, KILN, "2019-07-12")]
     row = only(find_circuits(moves(*rows, trip_ids=False)))
-    assert (row.seasons, row.round_trips) == (2, 2)
+    assert (row.seasons, row.years) == (2, 2)
 
 
 def test_missing_arrival_dates_use_the_departure():
@@ -58,7 +58,7 @@ def test_a_missing_return_record_drops_that_season_only():
     rows = [*season("W1", 2019, "03-05", "06-20"), ("W1", HOME, KILN, "2020-03-08")]
     rows += season("W1", 2021, "03-02", "06-18") + season("W1", 2022, "03-10", "06-25")
     row = only(find_circuits(moves(*rows)))
-    assert (row.seasons, row.first_year, row.last_year, row.round_trips) == (3, 2019, 2022, 3)
+    assert (row.seasons, row.first_year, row.last_year, row.years) == (3, 2019, 2022, 3)
     kinds = journeys(moves(*rows))["kind"].tolist()
     assert kinds == ["round_trip", "no_return", "round_trip", "round_trip"]
 
@@ -82,13 +82,20 @@ def test_december_and_january_departures_are_one_month_apart():
     row = only(find_circuits(moves(*rows)))
     assert row.depart_month in (12, 1)
     assert row.return_month == 5
-    # January 2021 is the season of December 2020: three different seasons
-    assert (row.seasons, row.first_year, row.last_year) == (3, 2019, 2021)
+    # three round trips (seasons), leaving in two different years
+    assert (row.seasons, row.years, row.first_year, row.last_year) == (3, 2, 2019, 2021)
 
 
-def test_two_trips_in_one_season_are_one_season():
-    rows = season("W1", 2019, "12-20", "12-31") + season("W1", 2020, "01-15", "03-01")
+def test_january_and_december_of_one_year_are_not_two_years():
+    """The definition asks for two different years; both trips leave in 2020."""
+    rows = season("W1", 2020, "01-05", "04-20") + season("W1", 2020, "12-20", "04-10")
     assert find_circuits(moves(*rows)).empty
+
+
+def test_a_december_and_the_next_january_are_two_years():
+    rows = season("W1", 2019, "12-20", "12-31") + season("W1", 2020, "01-15", "03-01")
+    row = only(find_circuits(moves(*rows)))
+    assert (row.seasons, row.first_year, row.last_year) == (2, 2019, 2020)
 
 
 def test_two_circuits_a_year_to_different_destinations():
