@@ -278,14 +278,16 @@ def make_moves(
     home = people.home[worker]
     away = np.where(kind == RET, journeys.origin[leg], journeys.destination[leg])
     source = _choice(rng, SOURCE_SHARES, len(leg))
-    first_source = np.zeros(legs, np.int64)
-    first_source[:] = source[:legs]
-    clash = copy & (source == first_source[leg])
-    source = np.where(
-        clash, (source + 1 + rng.integers(0, len(SOURCES) - 1, len(leg))) % len(SOURCES), source
-    )
     dst_centre = centres.destination_at[away]
-    source = np.where((source == DESTINATION_CENTRE) & (dst_centre < 0), SOURCE_CENTRE, source)
+    possible = np.ones((len(leg), len(SOURCES)), bool)
+    possible[:, DESTINATION_CENTRE] = dst_centre >= 0
+    source = np.where(possible[np.arange(len(leg)), source], source, SOURCE_CENTRE)
+    # a second report comes from another source than the first
+    possible[np.flatnonzero(copy), source[leg[copy]]] = False
+    drawn = source
+    for step in range(1, len(SOURCES)):
+        clash = ~possible[np.arange(len(leg)), source]
+        source = np.where(clash, (drawn + step) % len(SOURCES), source)
     transit = centres.transit[rng.integers(0, len(centres.transit), len(leg))]
     helpline = centres.helplines[rng.integers(0, len(centres.helplines), len(leg))]
     at_home = centres.source_at[home]
