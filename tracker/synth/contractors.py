@@ -418,7 +418,7 @@ def _links(
     begins = np.where(
         recruits > 0,
         first_use - rng.integers(30, 400, total),
-        rng.integers(start, day_of(dt.date(2023, 1, 1)), total),
+        rng.integers(start, max(start + 1, min(day_of(dt.date(2023, 1, 1)), until)), total),
     )
     sources = np.concatenate([c for c, _, _ in chains])
     targets = np.concatenate([t for _, t, _ in chains])
@@ -441,6 +441,6 @@ def _links(
         "link_contractor": sources,
         "link_to_employer": to_employer,
         "link_target": targets,
-        "link_from": np.maximum(begins[sources], start),
+        "link_from": np.clip(begins[sources], start, until),
         "link_to": ends[sources],
     }
