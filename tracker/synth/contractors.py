@@ -358,13 +358,15 @@ def make_network(
 def _patterns(
     rng: np.random.Generator, role: np.ndarray, recruits: np.ndarray, total: int
 ) -> np.ndarray:
-    """Plant exploiters among recruiters with enough recruits to show a pattern, then the
-    decoys, then split the rest into licensed (benign) and unlicensed but clean."""
+    """Plant exploiters among recruiters with enough recruits to show a pattern (the more
+    recruits, the likelier: bonded gangs are large), then the decoys, then split the rest
+    into licensed (benign) and unlicensed but clean."""
     pattern = np.full(total, BENIGN)
     recruiter = role == RECRUITER
     eligible = np.flatnonzero(recruiter & (recruits >= MIN_EXPLOITER_WORKERS))
     wanted = min(round(EXPLOITER_SHARE * total), len(eligible) // 2)
-    chosen = rng.choice(eligible, size=wanted, replace=False)
+    weight = recruits[eligible] / max(1, recruits[eligible].sum())
+    chosen = rng.choice(eligible, size=wanted, replace=False, p=weight)
     pattern[chosen] = rng.choice(EXPLOITER_PATTERNS, size=wanted, p=EXPLOITER_PATTERN_SHARES)
     pattern[role == AGENCY] = BIG_LOW_RATE
     big = max(

@@ -107,7 +107,7 @@ def register(
 ) -> None:
     """When and where each worker was registered: around their first journey, mostly at the
     source centre at home; met at a destination centre when registered after leaving; a few
-    by a helpline."""
+    by a helpline or at a railway help desk."""
     n = people.workers
     known = first_departure >= 0
     anchor = np.where(known, first_departure, rng.integers(start, until + 1, n))
@@ -116,9 +116,14 @@ def register(
     at_destination = centres.destination_at[np.where(known, first_destination, 0)]
     away = known & (registered_on > first_departure) & (at_destination >= 0)
     registered_at = np.where(away & (rng.random(n) < 0.7), at_destination, at_source)
-    by_phone = rng.random(n) < 0.04
-    registered_at = np.where(
-        by_phone, centres.helplines[rng.integers(0, len(centres.helplines), n)], registered_at
+    elsewhere = rng.random(n)
+    registered_at = np.select(
+        [elsewhere < 0.03, elsewhere < 0.08],
+        [
+            centres.helplines[rng.integers(0, len(centres.helplines), n)],
+            centres.transit[rng.integers(0, len(centres.transit), n)],
+        ],
+        registered_at,
     )
     people.registered_on = registered_on
     people.registered_at = registered_at

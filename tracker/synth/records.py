@@ -59,10 +59,10 @@ DUPLICATE_SHARE = 0.125
 DUPLICATE_OFFSETS = np.array([0, 1, 2, 3])
 DUPLICATE_OFFSET_SHARES = np.array([0.2, 0.35, 0.3, 0.15])
 ARRIVAL_UNKNOWN = 0.118
-SOURCE_SHARES = {
+SOURCE_SHARES = {  # a destination centre only where there is one: about 0.26 of reports
     SOURCE_CENTRE: 0.33,
     TRANSIT: 0.30,
-    DESTINATION_CENTRE: 0.26,
+    DESTINATION_CENTRE: 0.35,
     SELF: 0.068,
     HELPLINE: 0.042,
 }
