@@ -39,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
     from tracker.progress import progress_for
     from tracker.synth import generate
+    from tracker.synth.batch import check_settings
 
     try:
         until = dt.date.fromisoformat(args.until)
@@ -49,12 +50,12 @@ def run(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         print(f"lmt synth: {out} exists and is not a folder", file=sys.stderr)
         return 2
-    started = time.monotonic()
-    try:
-        summary = generate(out, args.workers, args.seed, until, progress_for(sys.stderr))
-    except ValueError as error:
-        print(f"lmt synth: {error}", file=sys.stderr)
+    problem = check_settings(args.workers, args.seed, until)
+    if problem:
+        print(f"lmt synth: {problem}", file=sys.stderr)
         return 2
+    started = time.monotonic()
+    summary = generate(out, args.workers, args.seed, until, progress_for(sys.stderr))
     files = summary["files"]
     print(
         f"wrote {out}: {summary['workers']:,} workers, "

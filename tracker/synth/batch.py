@@ -82,13 +82,11 @@ def generate(
     progress: Progress = no_progress,
 ) -> dict:
     """Write a batch of ``workers`` workers into ``out`` (and ``out/answers``); returns the
-    summary that ``answers/summary.json`` holds."""
-    if workers < 1:
-        raise ValueError("workers must be at least 1")
-    if seed < 0:
-        raise ValueError("seed must not be negative")
-    if until < dt.date(FIRST_YEAR + 1, 1, 1):
-        raise ValueError(f"until must not be before {FIRST_YEAR + 1}-01-01")
+    summary that ``answers/summary.json`` holds. Raises ``ValueError`` for settings it
+    cannot honour (see ``check_settings``)."""
+    problem = check_settings(workers, seed, until)
+    if problem:
+        raise ValueError(problem)
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(10)]
     last = day_of(until)
     places = world()
@@ -152,6 +150,17 @@ def generate(
     )
     progress("done", STAGES, STAGES)
     return summary
+
+
+def check_settings(workers: int, seed: int, until: dt.date) -> str | None:
+    """What is wrong with these settings, in words, or None."""
+    if workers < 1:
+        return "--workers must be at least 1"
+    if seed < 0:
+        return "--seed must not be negative"
+    if until < dt.date(FIRST_YEAR + 1, 1, 1):
+        return f"--until must not be before {FIRST_YEAR + 1}-01-01 (batches start in {FIRST_YEAR})"
+    return None
 
 
 class _Ids:

@@ -365,9 +365,10 @@ def _patterns(
     recruiter = role == RECRUITER
     eligible = np.flatnonzero(recruiter & (recruits >= MIN_EXPLOITER_WORKERS))
     wanted = min(round(EXPLOITER_SHARE * total), len(eligible) // 2)
-    weight = recruits[eligible] / max(1, recruits[eligible].sum())
-    chosen = rng.choice(eligible, size=wanted, replace=False, p=weight)
-    pattern[chosen] = rng.choice(EXPLOITER_PATTERNS, size=wanted, p=EXPLOITER_PATTERN_SHARES)
+    if wanted:
+        weight = recruits[eligible] / recruits[eligible].sum()
+        chosen = rng.choice(eligible, size=wanted, replace=False, p=weight)
+        pattern[chosen] = rng.choice(EXPLOITER_PATTERNS, size=wanted, p=EXPLOITER_PATTERN_SHARES)
     pattern[role == AGENCY] = BIG_LOW_RATE
     big = max(
         BIG_CONTRACTOR_WORKERS, 4 * float(np.median(recruits[recruiter])) if recruiter.any() else 0
