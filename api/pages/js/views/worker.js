@@ -1,0 +1,269 @@
+// A worker's page: who they are, the journey strip (places in order with the days spent in
+// each) and the vertical timeline of every record, oldest first, each kind of event with
+// its own colour and icon. Contractors appear on the trips and jobs they arranged (and on
+// grievances against them) as chips of their own colour that open their network.
+// Researcher keys get the same page under a pseudonym, with nothing that names the person:
+// the API leaves those fields out, and the page shows only what it gets.
+
+import { get, seg } from "../api.js";
+import { h, put } from "../dom.js";
+import { icon } from "../icons.js";
+import { daysText, formatDate, formatNumber, rupees, t, vocab } from "../i18n.js";
+import { loading, problem } from "./problem.js";
+
+export const KINDS = ["registration", "move", "employment", "contractor", "grievance", "service"];
+
+export async function workerView(view) {
+  const [id] = view.params;
+  const title = h("h1", { tabindex: "-1" }, id);
+  put(view.main, title, loading());
+  const base = `/workers/${seg(id)}`;
+  const [profile, journey, timeline] = await Promise.all([
+    get(base),
+    get(`${base}/journey`),
+    get(`${base}/timeline`),
+  ]);
+  if (!view.alive()) return null;
+  view.main.querySelector(".loading")?.remove();
+  title.textContent = profile.name || profile.worker;
+  const home = profile.household?.home?.district_code ?? null;
+  put(view.main, 
+    profileCard(profile),
+    journeySection(journey, home),
+    timelineSection(timeline, base),
+  );
+  return title;
+}
+
+function profileCard(p) {
+  const facts = [
+    [t("worker"), p.worker],
+    [t("gender"), vocab("gender", p.gender)],
+    [t("born"), p.birth_year ?? p.birth_years],
+    [t("phone"), p.phone],
+    [t("eshram"), p.eshram_uan],
+    [t("village"), p.household?.village],
+    [t("home"), placeText(p.household?.home)],
+    [t("household"), p.household?.household],
+    [
+      t("registered"),
+      [formatDate(p.registration?.registered_on), p.registration?.centre && partyText(p.registration.centre)]
+        .filter(Boolean)
+        .join(" · "),
+    ],
+  ];
+  return h(
+    "section",
+    { class: "card profile", "aria-label": t("worker") },
+    p.pseudonymised ? h("p", { class: "notice notice-info pseudonym-note" }, t("pseudonymNote")) : null,
+    facts2dl(facts, "facts"),
+  );
+}
+
+// -- the journey strip -------------------------------------------------------------------
+function journeySection(journey, home) {
+  const stays = journey.stays || [];
+  const section = h(
+    "section",
+    { class: "journey", "aria-labelledby": "journey-title" },
+    h("h2", { id: "journey-title" }, t("journey")),
+    h("p", { class: "help" }, t("journeyHelp")),
+  );
+  if (!stays.length) {
+    section.append(h("p", {}, t("noTrips")));
+    return section;
+  }
+  const list = h(
+    "ol",
+    { class: "strip" },
+    stays.map((stay) => {
+      const atHome = home !== null && stay.place.district_code === home;
+      let days;
+      if (stay.ongoing) days = t("stillThere");
+      else if (stay.days === null || stay.days === undefined) days = t("daysUnknown");
+      else days = daysText(stay.days);
+      return h(
+        "li",
+        { class: `stay${atHome ? " stay-home" : ""}${stay.ongoing ? " stay-now" : ""}`, dataset: { days: stay.days ?? "" } },
+        h("span", { class: "stay-place" }, icon(atHome ? "home" : "place", { size: 16 }), stay.place.district || stay.place.district_code),
+        h("span", { class: "stay-state" }, stay.place.state || ""),
+        h("strong", { class: "stay-days" }, days),
+        h(
+          "span",
+          { class: "stay-dates" },
+          [formatDate(stay.arrived_on), formatDate(stay.left_on)].filter(Boolean).join(" – "),
+          stay.arrival_estimated ? h("abbr", { title: t("arrivalEstimated"), "aria-label": t("arrivalEstimated") }, " *") : null,
+        ),
+        atHome ? h("span", { class: "visually-hidden" }, ` (${t("homePlace")})`) : null,
+      );
+    }),
+  );
+  // A scrolling region must be reachable by keyboard to be scrolled (WCAG 2.1.1).
+  section.append(h("div", { class: "strip-scroll", tabindex: "0", role: "region", "aria-label": t("journey") }, list));
+  return section;
+}
+
+// -- the timeline ------------------------------------------------------------------------
+function timelineSection(first, base) {
+  const list = h("ol", { class: "timeline" });
+  const count = h("p", { class: "help" });
+  const section = h(
+    "section",
+    { class: "timeline-section", "aria-labelledby": "timeline-title" },
+    h("h2", { id: "timeline-title" }, t("timeline")),
+    h("p", { class: "help" }, t("timelineHelp")),
+    kindFilter(list),
+    count,
+    list,
+  );
+  let shown = 0;
+  const more = h("button", { type: "button", class: "btn" }, t("more"));
+  const add = (page) => {
+    list.append(...page.events.map(eventItem));
+    shown += page.events.length;
+    more.hidden = shown >= page.total;
+    count.textContent = t("events", { n: formatNumber(page.total) });
+  };
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    try {
+      add(await get(`${base}/timeline`, { offset: shown }));
+    } catch (error) {
+      section.append(problem(error));
+    } finally {
+      more.disabled = false;
+    }
+  });
+  add(first);
+  if (!first.total) list.replaceWith(h("p", {}, t("noEvents")));
+  section.append(more);
+  return section;
+}
+
+/** Checkboxes that show or hide each kind; with their colours and icons they are the key. */
+function kindFilter(list) {
+  return h(
+    "fieldset",
+    { class: "kinds" },
+    h("legend", {}, t("showKinds")),
+    KINDS.map((kind) =>
+      h(
+        "label",
+        { class: `kind-toggle kind-${kind}` },
+        h("input", {
+          type: "checkbox",
+          checked: true,
+          value: kind,
+          onchange: (event) => list.classList.toggle(`hide-${kind}`, !event.target.checked),
+        }),
+        h("span", { class: "kind-dot" }, icon(kind, { size: 14 })),
+        t(`kind.${kind}`),
+      ),
+    ),
+  );
+}
+
+function eventItem(event) {
+  const [title, facts, contractor] = describe(event);
+  return h(
+    "li",
+    { class: `event kind-${event.kind}`, dataset: { kind: event.kind, date: event.date || "" } },
+    h("span", { class: "event-marker" }, icon(event.kind, { size: 18 })),
+    h(
+      "article",
+      { class: "event-card" },
+      h(
+        "header",
+        {},
+        h("span", { class: "event-kind" }, t(`kind.${event.kind}`)),
+        event.date ? h("time", { datetime: event.date }, formatDate(event.date)) : null,
+      ),
+      h("h3", { class: "event-title" }, title),
+      contractor ? contractorChip(contractor) : null,
+      facts2dl(facts, "event-facts"),
+      event.record_ids?.length ? h("p", { class: "records" }, `${t("records")}: ${event.record_ids.join(", ")}`) : null,
+    ),
+  );
+}
+
+/** [title, facts, contractor] of an event, per kind. */
+function describe(e) {
+  switch (e.kind) {
+    case "registration":
+      return [e.centre ? partyText(e.centre) : t("registered"), [], null];
+    case "move":
+      return [
+        `${placeText(e.from_place)} → ${placeText(e.to_place)}`,
+        [
+          [t("left"), formatDate(e.departed_on)],
+          [t("arrived"), formatDate(e.arrived_on)],
+          [t("reason"), vocab("reason", e.reason)],
+          [t("employer"), e.employer && partyText(e.employer)],
+          [t("reportedBy"), (e.sources || []).map((x) => vocab("source", x)).join(", ")],
+        ],
+        e.contractor,
+      ];
+    case "employment":
+      return [
+        partyText(e.employer),
+        [
+          [t("sector"), vocab("sector", e.sector)],
+          [t("place"), placeText(e.place)],
+          [t("from"), formatDate(e.start_on)],
+          [t("until"), e.end_on ? formatDate(e.end_on) : t("ongoing")],
+          [t("wage"), e.daily_wage_inr !== null && e.daily_wage_inr !== undefined ? rupees(e.daily_wage_inr) : null],
+          [t("advance"), e.advance_inr ? rupees(e.advance_inr) : null],
+        ],
+        e.contractor,
+      ];
+    case "grievance":
+      return [
+        vocab("indicator", e.indicator),
+        [
+          [t("against"), e.against_kind === "contractor" ? null : `${vocab("against", e.against_kind)}: ${partyText(e.against)}`],
+          [t("happened"), formatDate(e.occurred_on)],
+          [t("amount"), e.amount_inr ? rupees(e.amount_inr) : null],
+          [t("status"), vocab("status", e.status)],
+        ],
+        e.against_kind === "contractor" ? e.against : null,
+      ];
+    case "service":
+      return [
+        vocab("service", e.service),
+        [
+          [t("centre"), partyText(e.centre)],
+          [t("outcome"), vocab("outcome", e.outcome)],
+        ],
+        null,
+      ];
+    default:
+      return [e.kind, [], null];
+  }
+}
+
+function contractorChip(party) {
+  return h(
+    "a",
+    { class: "contractor-chip", href: `#/contractor/${seg(party.id)}`, dataset: { contractor: party.id } },
+    icon("contractor", { size: 16 }),
+    h("span", { class: "visually-hidden" }, `${t("contractor")}: `),
+    partyText(party),
+  );
+}
+
+function facts2dl(facts, cls) {
+  const shown = facts.filter(([, value]) => value !== null && value !== undefined && value !== "");
+  if (!shown.length) return null;
+  return h("dl", { class: cls }, shown.map(([term, value]) => h("div", {}, h("dt", {}, term), h("dd", {}, value))));
+}
+
+export function placeText(place) {
+  if (!place) return "";
+  const name = place.district || String(place.district_code);
+  return place.state ? `${name} (${place.state})` : name;
+}
+
+function partyText(party) {
+  if (!party) return "";
+  return party.name ? `${party.name} (${party.id})` : party.id;
+}
