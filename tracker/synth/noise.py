@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from graph_schema.types import INDICATORS
-from tracker.synth.dates import split
+from tracker.synth.dates import split, ymd_days
 from tracker.synth.records import Events
 
 BAD_SHARE = 0.01
@@ -117,9 +117,9 @@ def _break(
     elif kind == "arrival_before_departure":
         values[column][rows] = values["departed"][rows] - rng.integers(5, 41, len(rows))
     elif kind == "future":
-        year, _, _ = split(values[column][rows])
+        _, month, day = split(values[column][rows])
         target = future_year + rng.integers(0, 10, len(rows))
-        shift = np.rint((target - year) * 365.25).astype(np.int64)
+        shift = ymd_days(target, month, np.minimum(day, 28)) - values[column][rows]
         for name in FUTURE_SHIFTED[events.name]:
             known = values[name][rows] >= 0
             values[name][rows] = np.where(known, values[name][rows] + shift, values[name][rows])
