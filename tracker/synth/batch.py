@@ -22,6 +22,8 @@ from tracker.synth.journeys import (
     BEHAVIOURS,
     FIRST_DAY,
     FIRST_YEAR,
+    MID,
+    MULTI_STOP,
     OUT,
     SECTORS,
     Journeys,
@@ -29,7 +31,7 @@ from tracker.synth.journeys import (
 )
 from tracker.synth.noise import UNKNOWN_INDICATORS, plant_bad_rows, shuffle
 from tracker.synth.people import FIRST_NAMES, GENDERS, SURNAMES, People, make_people, register
-from tracker.synth.places import CODES, Centres, district_sectors, make_centres, world
+from tracker.synth.places import CODES, Centres, World, district_sectors, make_centres, world
 from tracker.synth.records import (
     OUTCOMES,
     REASONS,
@@ -131,10 +133,10 @@ def generate(
     ids = _Ids(workers, seed)
     rows = {
         "centres.csv": _write_centres(out, centres),
-        "households.csv": _write_households(out, people, centres),
+        "households.csv": _write_households(out, people),
         "workers.csv": _write_workers(out, people, centres, ids),
-        "employers.csv": _write_employers(out, streams[4], network, ranked),
-        "contractors.csv": _write_contractors(out, streams[4], network, people, places),
+        "employers.csv": _write_employers(out, streams[4], network),
+        "contractors.csv": _write_contractors(out, streams[4], network, places),
         "contractor_links.csv": _write_links(out, network),
     }
     progress("writing events", 5, STAGES)
@@ -205,7 +207,7 @@ def _write_centres(out: Path, centres: Centres) -> int:
     )
 
 
-def _write_households(out: Path, people: People, centres: Centres) -> int:
+def _write_households(out: Path, people: People) -> int:
     registered = np.full(people.households, np.iinfo(np.int64).max)
     np.minimum.at(registered, people.worker_household, people.registered_on)
     return write_csv(
@@ -247,9 +249,7 @@ def _write_workers(out: Path, people: People, centres: Centres, ids: _Ids) -> in
     )
 
 
-def _write_employers(
-    out: Path, rng: np.random.Generator, network: Network, ranked: np.ndarray
-) -> int:
+def _write_employers(out: Path, rng: np.random.Generator, network: Network) -> int:
     n = len(network.employer_district)
     brand = rng.integers(0, len(BRANDS), n)
     surname = rng.integers(0, len(SURNAMES), n)
@@ -273,9 +273,7 @@ def _write_employers(
     )
 
 
-def _write_contractors(
-    out: Path, rng: np.random.Generator, network: Network, people: People, places
-) -> int:
+def _write_contractors(out: Path, rng: np.random.Generator, network: Network, places: World) -> int:
     n = network.contractors
     order = np.argsort(network.number)
     person = np.where(network.role[order] == 2, rng.random(n) < 0.7, rng.random(n) < 0.3)
@@ -537,7 +535,19 @@ def _bad_rows(events: list[Events], lines: dict, ids: _Ids) -> dict:
     }
 
 
-def _summary(events, journeys, network, people, rows, circuits, bad, workers, seed, until) -> dict:
+def _summary(
+    events: list[Events],
+    journeys: Journeys,
+    network: Network,
+    people: People,
+    rows: dict[str, int],
+    circuits: dict[str, np.ndarray],
+    bad: dict,
+    workers: int,
+    seed: int,
+    until: dt.date,
+) -> dict:
+    """The counts of ``answers/summary.json``, in the sample's layout (plus a few)."""
     by_name = {e.name: e for e in events}
     moves = by_name["moves.csv"]
     valid_moves = moves.valid()
@@ -559,7 +569,7 @@ def _summary(events, journeys, network, people, rows, circuits, bad, workers, se
         grievances.columns["indicator"][good_grievances], minlength=len(INDICATORS)
     )
     behaviours = np.bincount(journeys.behaviour, minlength=len(BEHAVIOURS))
-    multi_stop = journeys.leg == 1
+    moved_on = (journeys.leg == MID) & (journeys.behaviour[journeys.worker] == MULTI_STOP)
     return {
         "format": "field records v1",
         "profile": "synth",
@@ -576,11 +586,7 @@ def _summary(events, journeys, network, people, rows, circuits, bad, workers, se
         },
         "circuits": answers.circuit_summary(circuits),
         "behaviours": {BEHAVIOURS[i]: int(c) for i, c in enumerate(behaviours)},
-        "multi_stop_journeys": int(
-            np.unique(
-                journeys.journey[multi_stop & (journeys.behaviour[journeys.worker] == 6)]
-            ).size
-        ),
+        "multi_stop_journeys": int(np.unique(journeys.journey[moved_on]).size),
         "family_circuit_workers": int(journeys.follower.sum()),
         "near_miss_workers": int(journeys.near_miss.sum()),
         "contractors": {
