@@ -1,9 +1,9 @@
 """Circuits against answer keys: the sample batch and fresh `lmt synth` batches.
 
 Each batch is ingested into a new LadybugDB store (the real path), circuits are found with
-``circuits_from_store`` and scored with ``bench.circuit_scores.score``: precision and recall
-on (worker_id, origin, destination), and the share of matched rows whose departure and
-return months are right within a month. Unseen batches made like the sample judge the
+``circuits_from_store`` and scored with ``analytics.circuit_scores.score``: precision and
+recall on (worker_id, origin, destination), and the share of matched rows whose departure
+and return months are right within a month. Unseen batches made like the sample judge the
 method, so the figures for seeds other than the sample's matter most.
 
     .venv/bin/python -m bench.circuits_quality --workers 20000 --seeds 11 12 13
@@ -26,8 +26,8 @@ TODAY = dt.date(2026, 11, 23)
 
 
 def score_batch(batch: Path, work: Path) -> dict:
+    from analytics.circuit_scores import score
     from analytics.circuits import circuits_from_store
-    from bench.circuit_scores import score
     from tracker.ingest import ingest_folder
     from tracker.stores.ladybug_store import LadybugStore
 

@@ -1,5 +1,8 @@
 """Score found circuits against an answer key (``answers/circuits.csv`` of a batch).
 
+Used by the quality test on the sample and by ``bench/circuits_quality.py`` on fresh
+``lmt synth`` batches, so both measure the same way.
+
 The issue's measure: match on (worker_id, origin, destination), one row per worker and
 circuit; precision, recall, and the share of matched rows whose departure and return months
 are right within a month either way (December next to January).
@@ -36,6 +39,14 @@ def score(found: pd.DataFrame, key: pd.DataFrame) -> dict[str, float]:
         "return_ok": float(back.mean()) if hits else 1.0,
         "months_ok": float((depart & back).mean()) if hits else 1.0,
         "seasons_equal": float((matched["seasons"] == matched["seasons_key"]).mean())
+        if hits
+        else 1.0,
+        "years_equal": float(
+            (
+                (matched["first_year"] == matched["first_year_key"])
+                & (matched["last_year"] == matched["last_year_key"])
+            ).mean()
+        )
         if hits
         else 1.0,
     }
