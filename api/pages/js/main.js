@@ -85,6 +85,7 @@ async function render() {
     }
     if (!view.alive()) return;
     if (!(error instanceof ApiError)) console.error(error);
+    for (const waiting of main.querySelectorAll(".loading")) waiting.remove();
     main.append(problem(error instanceof ApiError ? error : new ApiError(-1, String(error)), render));
   }
   if (!view.alive()) return;

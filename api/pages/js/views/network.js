@@ -81,7 +81,7 @@ function showMember(box, m, isCentre) {
     [t("workers"), m.suppressed ? t("fewerThan5") : m.workers ?? null],
   ];
   if (m.kind === "contractor") {
-    rows.push([t("licensed"), m.licensed === null || m.licensed === undefined ? null : m.licensed ? "✓" : t("unlicensed")]);
+    rows.push([t("licensed"), m.licensed === null || m.licensed === undefined ? null : m.licensed ? t("yes") : t("unlicensed")]);
     if (m.risk_score !== null && m.risk_score !== undefined) rows.push([t("risk"), riskMeter(m.risk_score)]);
   }
   const reasons = (m.reasons || "").split(/;\s*/).filter(Boolean);
