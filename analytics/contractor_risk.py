@@ -1,35 +1,40 @@
 """Exploitation risk per labour contractor: a score a caseworker can follow, with reasons.
 
-The score adds up *risk points* from five kinds of evidence, each computed from the records
-with a rule that fits in a sentence, and turns them into a number between 0 and 1:
+Four kinds of evidence each give *risk points* by a rule that fits in a sentence; the points
+add up and become a score between 0 and 1:
 
-    risk_score = points / (points + 3)        flagged = points >= 3, i.e. risk_score >= 0.5
+    risk_score = points / (points + 3)     flagged = points >= 3, that is risk_score >= 0.5
 
-1. Complaints (up to a few points). Each worker who complained about the contractor counts
+1. Complaints (no upper limit). Each worker who complained about the contractor counts
    once, by their most serious complaint: the ILO indicator's severity (``SEVERITY``: 1.0
-   for violence, debt bondage, confiscated documents or locked-in workers, 0.3 for excessive
-   overtime) times its status (a resolved complaint counts 0.3). The heaviest single
-   complaint counts half, because one report is not a pattern. Complaints are weighed
-   against the workers the contractor placed: below one complainant in ten
-   (``PATTERN_RATE``), the points shrink in proportion, so a large agency with a handful of
-   complaints among hundreds of workers is not flagged for its size.
-   Complaints that name the *employer* count against the contractor who had placed that
-   worker with that employer at the time (the latest placement on or before the event).
-2. Advances (up to 2.5): advances worth more than ``BIG_ADVANCE_DAYS`` days of the worker's
-   daily wage tie workers to the contractor (debt bondage). Points = 2.5 x the share of
-   workers with a known advance who owed that much, in full once two workers did.
-3. Low wages (up to 1.5): workers paid at least 20% below the going rate, which is the
-   median of what the *other* employers' contractors pay in the same sector and district
-   (each contractor one vote; the state, then the whole country, when a district has fewer
-   than three to compare with). Points = 1.5 x the share of workers paid that low, in full
-   once two were.
-4. No valid licence (up to 0.75): the share of workers placed while the contractor held no
-   licence or one that had expired (Inter-State Migrant Workmen Act licences).
-   Alone it never flags: many small village recruiters are unlicensed and harmless.
+   for violence, debt bondage, kept documents, restricted movement; 0.3 for excessive
+   overtime) times its status (open or referred 1.0, resolved 0.3). The heaviest single
+   complaint counts half: one report is not a pattern. So one serious complaint gives 0.5
+   points, two give 1.5, four 3.5. Complaints are weighed against the workers the contractor
+   placed: about 2 in 100 workers complain about any contractor (``BASE_RATE``), and only
+   complainants beyond that count (points x (1 - expected / complainants)), so a large
+   agency with five complaints among 250 workers scores next to nothing. A complaint naming
+   the *employer* counts against the contractor who had placed that worker with that
+   employer at the time (the latest placement on or before the day it happened).
+2. Advances (up to 3): an advance worth many days of the worker's daily wage ties the worker
+   to the contractor (debt bondage). Each worker with a known advance weighs 0 up to 60
+   days' wages, 1 from 180 days, in proportion between; points = 3 x the sum over workers /
+   (workers + 1). The imaginary extra worker with no debt keeps one or two large advances
+   from counting as much as a dozen; alone, advances never reach 3 points.
+3. Low wages (up to 1.5): the contractor's workers' wages against the going rate, the median
+   of what the *other* contractors (and the employers' direct hires) pay in the same sector
+   and district (the state, then all India, when fewer than three others are there to
+   compare with). The mean ratio, tempered by two imaginary workers paid the going rate,
+   gives 0 points at 5% below the going rate and 1.5 from 25% below.
+4. No valid licence (up to 0.5): the share of workers placed with no licence on record
+   (counting 1) or after the licence expired (counting 0.5). Alone it never flags: many
+   small village recruiters are unlicensed and harmless.
 
-So no single weak sign flags a contractor. It takes a pattern of complaints from several
-workers, or complaints together with signs in the records (advances, low wages, no
-licence), or strong signs in the records together.
+So no single weak sign flags a contractor. It takes a pattern of serious complaints from
+several workers, or some complaints together with signs in the records (large advances,
+low wages, no licence), or strong signs in the records together. ``reasons`` says in plain
+words which signs added points, strongest first (record signs under 0.2 points are left
+out); ``indicators`` lists each indicator complained of with the number of workers.
 """
 
 from __future__ import annotations
