@@ -20,6 +20,7 @@ from pathlib import Path
 import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from api import problems
 from api.auth import State
@@ -82,5 +83,7 @@ def create_app(
     for module in (workers, places, analytics, admin, calendar, session):
         app.include_router(module.router)
     if pages_dir is not None and (pages_dir / "index.html").is_file():
-        app.mount("/", StaticFiles(directory=pages_dir, html=True), name="pages")
+        # pages only are gzipped (phones on poor connections); API answers are left alone
+        pages = GZipMiddleware(StaticFiles(directory=pages_dir, html=True), minimum_size=500)
+        app.mount("/", pages, name="pages")
     return app

@@ -393,16 +393,38 @@ def test_keyboard_users_skip_to_content_and_see_where_focus_is(tab):
 
 
 # -- weight ---------------------------------------------------------------------------------
-def test_the_pages_are_small_and_need_no_other_host():
-    """Poor connections: everything the pages load, together, stays under 120 kB (before
-    compression). The no-CDN half is checked in every test (the ``tab`` fixture)."""
-    files = [p for p in PAGES.rglob("*") if p.is_file()]
-    total = sum(p.stat().st_size for p in files)
-    assert total < 120_000, f"{total} bytes"
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        assert not re.search(r"""(src|href)=["']https?://""", text), path
-        assert "import(" not in text or "http" not in text, path
+def test_the_pages_are_small_on_the_wire_and_load_without_a_waterfall(browser, site):
+    """Poor connections: the first visit's page files, as sent (gzipped), stay under 40 kB,
+    and index.html names every module for preloading, so they come in one round trip."""
+    page = browser.new_page()
+    sent: dict[str, tuple[int, str | None]] = {}
+
+    def done(request):
+        response = request.response()
+        if request.url.startswith(site.base) and response is not None:
+            encoding = response.headers.get("content-encoding")
+            sent[request.url] = (request.sizes()["responseBodySize"], encoding)
+
+    page.on("requestfinished", done)
+    try:
+        page.goto(site.url("#/signin"))
+        page.wait_for_selector("#key")
+        page.wait_for_load_state("networkidle")
+    finally:
+        page.close()
+    files = {p.relative_to(PAGES).as_posix() for p in PAGES.rglob("*") if p.is_file()}
+    loaded = {url.removeprefix(site.base + "/").split("#")[0] or "index.html" for url in sent}
+    assert loaded == files, files ^ loaded  # every file, once the sign-in page is up
+    total = sum(size for size, _ in sent.values())
+    print(f"pages on the wire: {total} bytes in {len(sent)} files")
+    assert total < 40_000, f"{total} bytes on the wire"
+    assert all(enc == "gzip" for size, enc in sent.values() if size > 1000), sent
+    index = (PAGES / "index.html").read_text(encoding="utf-8")
+    for module in (p for p in files if p.endswith(".js")):
+        assert f'<link rel="modulepreload" href="{module}">' in index, module
+    for path in PAGES.rglob("*"):
+        if path.is_file():
+            assert not re.search(r"""(src|href)=["']https?://""", path.read_text()), path
 
 
 @pytest.mark.parametrize("role", ["field", "researcher", "advocacy", "admin"])
