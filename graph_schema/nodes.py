@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict
-
+from graph_schema.checked import Checked
 from graph_schema.types import (
     BirthYear,
     CentreKind,
@@ -23,10 +22,9 @@ from graph_schema.types import (
 )
 
 
-class Node(BaseModel):
+class Node(Checked):
     """Base of every node label."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
     label: ClassVar[str]
     key: ClassVar[str]
     personal: ClassVar[frozenset[str]] = frozenset()

@@ -19,8 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import model_validator
 
+from graph_schema.checked import Checked
 from graph_schema.nodes import Centre, Contractor, District, Employer, Household, Node, Worker
 from graph_schema.types import (
     DistrictCode,
@@ -36,10 +37,9 @@ from graph_schema.types import (
 )
 
 
-class EdgeProperties(BaseModel):
+class EdgeProperties(Checked):
     """Base of every relationship's property model."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
     derived: ClassVar[dict[str, type]] = {}
     """Properties the service computes (never read from a record): name -> python type."""
 
