@@ -91,7 +91,7 @@ function journeySection(journey, home) {
         h(
           "span",
           { class: "stay-dates" },
-          [formatDate(stay.arrived_on), formatDate(stay.left_on)].filter(Boolean).join(" – "),
+          stayDates(stay),
           stay.arrival_estimated ? h("abbr", { title: t("arrivalEstimated"), "aria-label": t("arrivalEstimated") }, " *") : null,
         ),
         atHome ? h("span", { class: "visually-hidden" }, ` (${t("homePlace")})`) : null,
@@ -101,6 +101,12 @@ function journeySection(journey, home) {
   // A scrolling region must be reachable by keyboard to be scrolled (WCAG 2.1.1).
   section.append(h("div", { class: "strip-scroll", tabindex: "0", role: "region", "aria-label": t("journey") }, list));
   return section;
+}
+
+/** "30 Jul 2020 – 17 Oct 2020"; an end not known shows as "…" so the dates never mislead. */
+function stayDates(stay) {
+  if (!stay.arrived_on && !stay.left_on) return "";
+  return `${formatDate(stay.arrived_on) || "…"} – ${formatDate(stay.left_on) || "…"}`;
 }
 
 // -- the timeline ------------------------------------------------------------------------
