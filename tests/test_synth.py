@@ -401,9 +401,14 @@ def test_planted_contractor_signals(bigger):
         read(bigger, "employers.csv")[["employer_id", "sector"]], on="employer_id"
     )
     jobs = jobs[jobs["daily_wage_inr"] != ""].astype({"daily_wage_inr": float})
-    jobs["year"] = jobs["start_on"].str[:4]
-    norm = jobs.groupby(["sector", "district_code", "year"])["daily_wage_inr"].transform("median")
-    jobs["wage_share"] = jobs["daily_wage_inr"] / norm
+    jobs["job"] = range(len(jobs))
+    # the going rate: what others pay in the same sector and district
+    market = ["sector", "district_code"]
+    others = jobs[[*market, "contractor_id", "daily_wage_inr"]]
+    pairs = jobs[["job", *market, "contractor_id"]].merge(others, on=market, suffixes=("", "_o"))
+    pairs = pairs[pairs["contractor_id"] != pairs["contractor_id_o"]]
+    going_rate = pairs.groupby("job")["daily_wage_inr"].median()
+    jobs["wage_share"] = jobs["daily_wage_inr"] / jobs["job"].map(going_rate)
     jobs["advance_days"] = pd.to_numeric(jobs["advance_inr"]) / jobs["daily_wage_inr"]
     jobs["exploitative"] = jobs["contractor_id"].map(key["exploitative"]) == "true"
     by = jobs.groupby("exploitative")

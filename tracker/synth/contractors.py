@@ -224,11 +224,10 @@ def make_network(
     under_sub = (sub_ids - sub_first[sub_tier1] == 1) & (rng.random(subs) < 0.4)
     sub_parent = np.where(under_sub, sub_ids - 1, sub_tier1 + agencies)
 
-    # recruiters: per destination district, each covering a run of neighbouring homes
+    # recruiters: per market, each covering a run of neighbouring home districts
     contracted = np.flatnonzero(~direct & ~via_agency)
-    market_district = np.searchsorted(district_keys, market_keys // 16)
-    pool = market_district[market[contracted]]
-    pool_size = np.bincount(pool, minlength=districts)
+    pool = market[contracted]
+    pool_size = np.bincount(pool, minlength=markets)
     recruiters_in = _split(pool_size, scale(workers, 373))
     recruiters = int(recruiters_in.sum())
     first_id = agencies + tier1s + subs
@@ -243,14 +242,15 @@ def make_network(
     contractor[via_agency] = market_agency[market[via_agency]]
     role = np.repeat([AGENCY, TIER1, SUB, RECRUITER], [agencies, tier1s, subs, recruiters])
 
-    # each recruiter works for one tier-1 of its district: through a sub, for the tier-1
-    # itself, or straight for the employers
-    recruiter_district = np.repeat(np.arange(districts), recruiters_in)
-    recruiter_tier1 = (
-        tier1_start[recruiter_district]
-        - agencies
-        + (rng.random(recruiters) * tier1_in[recruiter_district]).astype(np.int64)
+    # each recruiter works for a tier-1 that supplies an employer of its market (the
+    # tier-1 of one such employer, its own): through a sub, for the tier-1 itself, or,
+    # for some, straight for that one employer
+    recruiter_market = np.repeat(np.arange(markets), recruiters_in)
+    in_market = employers_in[recruiter_market]
+    own_employer = employer_start[recruiter_market] + np.minimum(
+        (rng.random(recruiters) * in_market).astype(np.int64), in_market - 1
     )
+    recruiter_tier1 = primary[own_employer] - agencies
     n_subs = subs_of[recruiter_tier1]
     pick = rng.random(recruiters)
     to_employer = np.where(n_subs > 0, pick < 0.25, pick < 0.3)
@@ -261,21 +261,22 @@ def make_network(
         recruiter_tier1 + agencies,
     )
 
-    # the employer: one of the market that the recruiter's tier-1 supplies, if there is
-    # one (else any of the market, and the recruiter supplies it directly); big employers
-    # hire more
+    # the employer: for a recruiter's recruit, one of the market its tier-1 supplies (the
+    # recruiter's own, if it supplies that employer straight); else any of the market.
+    # Big employers hire more.
     skew = rng.random(placements) ** 1.6
     anyone = np.minimum((employers_in[market] * skew).astype(np.int64), employers_in[market] - 1)
     employer = employer_start[market] + anyone
     by_tier1 = employer_market * (tier1s + agencies) + primary
     ordered = np.argsort(by_tier1, kind="stable")
-    through = recruiter_tier1[contractor[contracted] - first_id] + agencies
-    wanted = market[contracted] * (tier1s + agencies) + through
+    recruiter = contractor[contracted] - first_id
+    wanted = market[contracted] * (tier1s + agencies) + recruiter_tier1[recruiter] + agencies
     low = np.searchsorted(by_tier1[ordered], wanted, side="left")
     high = np.searchsorted(by_tier1[ordered], wanted, side="right")
-    found = high > low
     pick_one = low + np.minimum(((high - low) * skew[contracted]).astype(np.int64), high - low - 1)
-    employer[contracted[found]] = ordered[pick_one[found]]
+    employer[contracted] = np.where(
+        to_employer[recruiter], own_employer[recruiter], ordered[pick_one]
+    )
 
     # base districts: recruiters where their recruits live, everyone else where they work
     base = np.full(total, 10_000, np.int64)
@@ -296,7 +297,9 @@ def make_network(
     last_use = np.full(total, -1, np.int64)
     np.maximum.at(last_use, by[known], np.where(stays.end[known] >= 0, stays.end[known], until))
 
-    pattern = _patterns(rng, role, recruits, total)
+    peers = np.zeros(total, np.int64)
+    peers[recruiter_ids] = recruiters_in[recruiter_market] - 1
+    pattern = _patterns(rng, role, recruits, peers, total)
     licensed = rng.random(total) < LICENSED_SHARE[pattern]
     licence_year, valid_until = _licences(rng, pattern, until)
     exploiter = EXPLOITATIVE[pattern]
@@ -307,17 +310,10 @@ def make_network(
     advance_days[exploiter] = [90, 280]
     advance_days[pattern == SILENT] = [110, 300]
 
-    # direct supply: agencies to their employers; a recruiter to the employers it supplies
-    # straight, or that its tier-1 does not supply
-    hired = np.flatnonzero(contractor >= 0)
+    # direct supply: agencies to each employer they supplied, recruiters to their own
+    hired = np.flatnonzero(via_agency)
     pair = np.unique(contractor[hired] * (employers + 1) + employer[hired])
-    pair_contractor, pair_employer = pair // (employers + 1), pair % (employers + 1)
-    direct_pair = pair_contractor < agencies
-    recruiter_pair = pair_contractor >= first_id
-    r = pair_contractor[recruiter_pair] - first_id
-    e = pair_employer[recruiter_pair]
-    tier1 = recruiter_tier1[r] + agencies
-    direct_pair[recruiter_pair] = to_employer[r] | ((primary[e] != tier1) & (secondary[e] != tier1))
+    straight = np.flatnonzero(to_employer & (recruits[recruiter_ids] > 0))
     upward = ~to_employer | (recruits[recruiter_ids] == 0)
     links = _links(
         rng,
@@ -325,7 +321,8 @@ def make_network(
         chains=[
             (sub_ids, sub_parent, False),
             (recruiter_ids[upward], recruiter_parent[upward], False),
-            (pair_contractor[direct_pair], pair_employer[direct_pair], True),
+            (pair // (employers + 1), pair % (employers + 1), True),
+            (recruiter_ids[straight], own_employer[straight], True),
             (primary, np.arange(employers), True),
             (secondary[secondary >= 0], np.flatnonzero(secondary >= 0), True),
         ],
@@ -356,14 +353,21 @@ def make_network(
 
 
 def _patterns(
-    rng: np.random.Generator, role: np.ndarray, recruits: np.ndarray, total: int
+    rng: np.random.Generator,
+    role: np.ndarray,
+    recruits: np.ndarray,
+    peers: np.ndarray,
+    total: int,
 ) -> np.ndarray:
     """Plant exploiters among recruiters with enough recruits to show a pattern (the more
-    recruits, the likelier: bonded gangs are large), then the decoys, then split the rest
-    into licensed (benign) and unlicensed but clean."""
+    recruits, the likelier: bonded gangs are large) and with ``peers`` in their market, so
+    that their low wages stand out against others' in the same sector and district; then
+    the decoys; then split the rest into licensed (benign) and unlicensed but clean."""
     pattern = np.full(total, BENIGN)
     recruiter = role == RECRUITER
-    eligible = np.flatnonzero(recruiter & (recruits >= MIN_EXPLOITER_WORKERS))
+    eligible = np.flatnonzero(recruiter & (recruits >= MIN_EXPLOITER_WORKERS) & (peers > 0))
+    if len(eligible) < 2 * round(EXPLOITER_SHARE * total):  # few markets with rivals
+        eligible = np.flatnonzero(recruiter & (recruits >= MIN_EXPLOITER_WORKERS))
     wanted = min(round(EXPLOITER_SHARE * total), len(eligible) // 2)
     if wanted:
         weight = recruits[eligible] / recruits[eligible].sum()
