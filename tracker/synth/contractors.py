@@ -1,11 +1,13 @@
 """Employers and the contractor chains that supply them, with planted exploiters and decoys.
 
 Employers sit in destination districts, one set per (district, sector) market, as many as
-the placements there need. Each employer has a tier-1 contractor; some tier-1s have
-sub-contractors (a few of them below another sub); recruiters, based in the workers' home
-districts, supply a sub, a tier-1 or the employer directly. A few large agencies supply big
-construction and factory employers directly and recruit on their own. A worker's placement
-(employer and recruiter) is always connected through these links.
+the placements there need. Tier-1 contractors work in one destination district, each the
+main supplier of some of its employers; some tier-1s have sub-contractors (a few of them
+below another sub). Recruiters, based where their recruits live, work in one market and
+have one link, as in the sample: to a sub or a tier-1 that supplies employers of their
+market, or straight to one employer. A few large agencies supply big construction and
+factory employers directly and recruit on their own. A worker's recruiter always reaches
+the worker's employer through these links.
 
 About 5% of contractors are exploitative recruiters, with a pattern (debt bondage, wage
 theft, deceptive recruitment, document retention, violence) that shows in grievances from
