@@ -33,6 +33,7 @@ MEMORY_TARGET_GIB = 6.0
 
 
 def measure(workers: int, out: Path) -> dict:
+    load_before = os.getloadavg()[0]
     command = [sys.executable, "-m", "lmt.cli", "synth", "--workers", str(workers)]
     command += ["--seed", "7", str(out)]
     done = subprocess.run(
@@ -41,7 +42,9 @@ def measure(workers: int, out: Path) -> dict:
     report = done.stderr
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", report)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report)
-    if not wall or not rss:
+    user = re.search(r"User time \(seconds\): ([\d.]+)", report)
+    system = re.search(r"System time \(seconds\): ([\d.]+)", report)
+    if not wall or not rss or not user or not system:
         raise SystemExit(f"could not read /usr/bin/time's report:\n{report}")
     seconds = 0.0
     for part in wall.group(1).split(":"):
@@ -51,6 +54,8 @@ def measure(workers: int, out: Path) -> dict:
     return {
         "workers": workers,
         "seconds": seconds,
+        "cpu_seconds": float(user.group(1)) + float(system.group(1)),
+        "load_before": load_before,
         "peak_gib": int(rss.group(1)) / 1024**2,
         "moves": summary["files"]["moves.csv"]["rows"],
         "rows": sum(f["rows"] for f in summary["files"].values()),
@@ -82,8 +87,8 @@ def main() -> None:
 
     lines = [
         "| workers | moves | rows in all files | contractors | circuits | on disk | wall time "
-        "| peak memory | target |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| CPU time | load before | peak memory | target |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in results:
         target = TARGETS.get(r["workers"])
@@ -94,14 +99,15 @@ def main() -> None:
         lines.append(
             f"| {r['workers']:,} | {r['moves']:,} | {r['rows']:,} | {r['contractors']:,} "
             f"| {r['circuits']:,} | {r['bytes'] / 1e6:,.0f} MB | {r['seconds']:.1f} s "
-            f"| {r['peak_gib']:.2f} GiB | {verdict} |"
+            f"| {r['cpu_seconds']:.1f} s | {r['load_before']:.1f} | {r['peak_gib']:.2f} GiB "
+            f"| {verdict} |"
         )
-    load = os.getloadavg()[0]
     body = "\n".join(lines) + (
         "\n\nEach figure is one run of the whole command in its own process, measured by "
-        "`/usr/bin/time -v` (wall clock, maximum resident set size), Python start-up included. "
-        f"Load average when the last run ended: {load:.1f} on this machine's "
-        f"{os.cpu_count()} cores (other work shares the machine, so times vary between runs)."
+        "`/usr/bin/time -v` (wall clock, user + system CPU time, maximum resident set size), "
+        'Python start-up included. The command runs on one core; "load before" is the '
+        f"1-minute load average when the run started, on this machine's {os.cpu_count()} "
+        "cores: other work shares the machine, so wall times vary between runs, CPU times less."
     )
     sizes = " ".join(str(s) for s in args.sizes)
     write_section(
