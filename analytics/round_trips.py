@@ -181,7 +181,10 @@ def worker_origins(trips: Trips, homes: pd.DataFrame | None = None) -> np.ndarra
     """Origin district per worker code: home if known, else the first departure's district.
 
     ``homes`` has columns ``worker_id`` and ``home_district_code`` (see
-    ``analytics.circuits.homes_from_store``); workers it lacks fall back to their moves.
+    ``analytics.circuits.homes_from_store``). Workers it lacks fall back to their moves, and
+    so do workers none of whose trips touch their recorded home (a household registered in
+    one district while its worker travels from another): a home the worker never leaves
+    from or comes back to cannot anchor a journey.
     """
     origin = np.full(len(trips.workers), -1, dtype=np.int32)
     first = np.flatnonzero(np.r_[True, trips.worker[1:] != trips.worker[:-1]])
@@ -190,7 +193,12 @@ def worker_origins(trips: Trips, homes: pd.DataFrame | None = None) -> np.ndarra
         known = homes.dropna(subset=["home_district_code"])
         code = trips.workers.get_indexer(known["worker_id"])
         found = code >= 0
-        origin[code[found]] = known["home_district_code"].to_numpy("int32")[found]
+        home = origin.copy()
+        home[code[found]] = known["home_district_code"].to_numpy("int32")[found]
+        at_home = home[trips.worker]
+        touched = (trips.frm == at_home) | (trips.to == at_home)
+        used = np.bincount(trips.worker[touched], minlength=len(origin)) > 0
+        origin = np.where(used, home, origin)
     return origin
 
 

@@ -191,6 +191,13 @@ def test_without_homes_the_first_departure_gives_the_origin():
     assert row.origin_district_code == HOME
 
 
+def test_a_home_the_moves_never_touch_gives_way_to_the_moves():
+    rows = seasons("W1", [2019, 2020], "07-10", "10-15", home=SITE)
+    homes = pd.DataFrame({"worker_id": ["W1"], "home_district_code": [HOME]})
+    row = only(find_circuits(moves(*rows), homes))
+    assert (row.origin_district_code, row.destination_district_code) == (SITE, KILN)
+
+
 def test_no_moves_no_circuits():
     found = find_circuits(moves(*seasons("W1", [2019], "07-10", "10-15")).iloc[:0])
     assert found.empty
