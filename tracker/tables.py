@@ -58,6 +58,8 @@ def typed(frame: pd.DataFrame, columns: dict[str, PropertyType]) -> pd.DataFrame
 
 
 def _convert(col: pd.Series, kind: PropertyType) -> pd.Series:
+    if str(col.dtype) == PANDAS_DTYPES[kind]:
+        return col  # already in form: typing a typed table again costs nothing
     if kind is PropertyType.DATE:
         if isinstance(col.dtype, pd.StringDtype):  # cells of a checked file: fast C parser
             col = pd.to_datetime(col, format="%Y-%m-%d")

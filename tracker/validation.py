@@ -122,12 +122,14 @@ def _reason(item: dict, column: str, on_column: bool) -> str:
     kind, value = item["type"], item.get("input")
     if not on_column:  # a rule across columns or a date rule: its message names the column
         return str(item["msg"]).removeprefix("Value error, ")
-    if kind == "missing":
+    if kind == "missing" or value is None:
         return f"missing required {column}"
     if kind == "literal_error":
         return f"unknown {column} {value!r}"
     if kind in ("greater_than_equal", "less_than_equal") and column in _district_columns():
         return f"unknown district code in {column}: {value!r}"
+    if kind.startswith(("date_", "datetime_")):
+        return f"unparseable date in {column}: {value!r}"
     if kind in ("int_parsing", "int_from_float"):
         return f"not a whole number in {column}: {value!r}"
     if kind == "float_parsing":

@@ -125,7 +125,8 @@ def _with_trip_ids(
     trips = mark_trips(combined).to_numpy()
     moves = moves.assign(trip_id=pd.Series(trips[len(others) :], index=moves.index, dtype="str"))
     new_ids = pd.Series(trips[: len(others)], index=others.index, dtype="str")
-    retag = others[new_ids.ne(others["trip_id"])].assign(_new_trip_id=new_ids)
+    moved = new_ids.ne(others["trip_id"])
+    retag = others[moved].assign(_new_trip_id=new_ids[moved])
     return moves, retag
 
 
