@@ -30,6 +30,13 @@ def plot_calendar(
     import matplotlib.pyplot as plt
 
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if calendar.empty:  # say so rather than draw empty axes
+        fig = plt.figure(figsize=(6, 1.5))
+        fig.text(0.5, 0.5, "No seasonal circuits in the store", ha="center", va="center")
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        return path
     ranked = calendar.drop_duplicates(CORRIDOR).sort_values("workers", ascending=False)
     corridors = ranked.head(top)[CORRIDOR].to_numpy()
     labels = [
@@ -51,7 +58,6 @@ def plot_calendar(
         fig.colorbar(image, ax=ax, shrink=0.8, label="round trips (all years)")
     axes[0].set_yticks(range(len(labels)), labels, fontsize=8)
     fig.suptitle("Seasonal calendar of circuits: busiest corridors (workers)")
-    path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
@@ -59,9 +65,6 @@ def plot_calendar(
 
 def _grid(calendar: pd.DataFrame, corridors: np.ndarray, column: str) -> np.ndarray:
     """A corridors x 12 array of ``column`` in the order of ``corridors``."""
-    grid = np.zeros((len(corridors), 12))
-    if not len(corridors):
-        return grid
     wide = calendar.pivot_table(index=CORRIDOR, columns="month", values=column, aggfunc="sum")
     wide = wide.reindex(columns=range(1, 13), fill_value=0)
     index = pd.MultiIndex.from_arrays([corridors[:, 0], corridors[:, 1]])

@@ -25,6 +25,19 @@ from graph_schema.census import district_names
 
 CORRIDOR = ["origin_district_code", "destination_district_code"]
 CORRIDOR_KEY = [*CORRIDOR, "depart_month", "return_month"]
+VIEW_FIGURES = [
+    "workers",
+    "circuits",
+    "median_stay_days",
+    "first_year",
+    "last_year",
+    "years_active",
+    "workers_last_year",
+    "workers_year_before",
+    "change_year_over_year",
+    "workers_by_year",
+]
+CALENDAR_FIGURES = ["month", "departures", "returns", "workers"]
 
 
 def corridor_view(circuits: Circuits) -> pd.DataFrame:
@@ -38,7 +51,7 @@ def corridor_view(circuits: Circuits) -> pd.DataFrame:
     """
     table, trips = circuits.table, circuits.trips
     if table.empty:
-        return _with_names(pd.DataFrame(columns=[*CORRIDOR_KEY]))
+        return _with_names(pd.DataFrame(columns=[*CORRIDOR_KEY, *VIEW_FIGURES]))
     key = table[CORRIDOR_KEY].astype("int64")
     corridor, corridors = pd.factorize(pd.MultiIndex.from_frame(key))
     per_trip = pd.DataFrame(
@@ -86,7 +99,7 @@ def seasonal_calendar(circuits: Circuits) -> pd.DataFrame:
     """
     table, trips = circuits.table, circuits.trips
     if table.empty:
-        return _with_names(pd.DataFrame(columns=[*CORRIDOR, "month", "departures", "returns"]))
+        return _with_names(pd.DataFrame(columns=[*CORRIDOR, *CALENDAR_FIGURES]))
     key = table[CORRIDOR].astype("int64")
     corridor, corridors = pd.factorize(pd.MultiIndex.from_frame(key))
     of_trip = corridor[trips["circuit"].to_numpy()]

@@ -187,6 +187,8 @@ def worker_origins(trips: Trips, homes: pd.DataFrame | None = None) -> np.ndarra
     from or comes back to cannot anchor a journey.
     """
     origin = np.full(len(trips.workers), -1, dtype=np.int32)
+    if not len(trips.worker):
+        return origin
     first = np.flatnonzero(np.r_[True, trips.worker[1:] != trips.worker[:-1]])
     origin[trips.worker[first]] = trips.frm[first]
     if homes is not None and not homes.empty:
@@ -217,7 +219,7 @@ def journeys_of_trips(trips: Trips, homes: pd.DataFrame | None = None) -> Journe
     starts = np.ones(len(worker), dtype=bool)
     starts[1:] = (worker[1:] != worker[:-1]) | from_home[1:] | to_home[:-1]
     first = np.flatnonzero(starts)
-    last = np.append(first[1:] - 1, len(worker) - 1)
+    last = np.append(first[1:] - 1, len(worker) - 1)[: len(first)]  # none when no trips
 
     stops = _stops_per_journey(np.cumsum(starts) - 1, to, to_home, len(first))
     del starts

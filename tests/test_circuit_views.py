@@ -193,3 +193,19 @@ def test_lmt_circuits_refuses_a_plot_it_cannot_draw(small_store, tmp_path):
     with pytest.raises(SystemExit) as exit_:
         main(["circuits", "--db", str(small_store)])  # --out is required
     assert exit_.value.code == 2
+
+
+def test_an_empty_store_gives_empty_files_with_headers(tmp_path):
+    from tracker.stores.ladybug_store import LadybugStore
+
+    LadybugStore(tmp_path / "db", buffer_pool_mb=64).close()
+    out = tmp_path / "out"
+    names = ("circuits", "corridors", "calendar", "multistop")
+    args = ["circuits", "--db", str(tmp_path / "db"), "--out", str(out / "circuits.csv")]
+    for name in names[1:]:
+        args += [f"--{name}", str(out / f"{name}.csv")]
+    assert main([*args, "--plot", str(out / "calendar.svg"), "--gexf", str(out / "f.gexf")]) == 0
+    for name in names:
+        frame = pd.read_csv(out / f"{name}.csv")
+        assert frame.empty and len(frame.columns) >= 8, name
+    assert (out / "calendar.svg").stat().st_size > 0
