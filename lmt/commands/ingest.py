@@ -19,6 +19,9 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     parser.add_argument("--rejects", metavar="DIR", help="rejects folder (default: DIR-rejects)")
     parser.add_argument("--today", metavar="YYYY-MM-DD", help="judge future dates against this day")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log each file's timings to stderr"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -30,6 +33,10 @@ def run(args: argparse.Namespace) -> int:
     from tracker.progress import progress_for
     from tracker.stores import open_store
 
+    if args.verbose:
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     folder = Path(args.folder)
     if not folder.is_dir():
         print(f"lmt ingest: {folder} is not a folder", file=sys.stderr)

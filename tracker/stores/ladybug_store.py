@@ -54,6 +54,8 @@ class LadybugStore(GraphStore):
             str(self.folder / DB_FILE), buffer_pool_size=pool_mb * 1024 * 1024
         )
         self._local = threading.local()
+        self._connections: list[ladybug.Connection] = []
+        self._connections_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._open_schema()
 
@@ -64,6 +66,8 @@ class LadybugStore(GraphStore):
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = ladybug.Connection(self._db)
+            with self._connections_lock:
+                self._connections.append(conn)
         return conn
 
     def _query(self, statement: str, parameters: dict | None = None) -> pd.DataFrame:
@@ -331,6 +335,12 @@ class LadybugStore(GraphStore):
             )
 
     def close(self) -> None:
+        """Close every thread's connection, then the database: the folder's lock is let go
+        only when no connection is left, so another process can open the store."""
+        with self._connections_lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
         self._db.close()
 
 
