@@ -73,6 +73,18 @@ class GraphStore(ABC):
         """
         return plain_records(self.edges_from(rel, [source_id]))
 
+    def edge_records_of(
+        self, rels: Sequence[RelType], source_id: object
+    ) -> dict[str, list[dict[str, object]]]:
+        """One source node's edges of several types (all leaving the same label), as
+        ``{rel.name: records}`` with records as ``edge_records`` gives them.
+
+        A timeline reads five edge types of one worker per page view. An adapter that can
+        read them in one lookup overrides this (LadybugDB: one query, not five, for about a
+        third of the CPU); this default asks ``edge_records`` once per type.
+        """
+        return {rel.name: self.edge_records(rel, source_id) for rel in rels}
+
     def node_record(self, node: type[Node], key: object) -> dict[str, object] | None:
         """One node's properties as a plain record (as ``edge_records``), or None."""
         found = plain_records(self.node_table(node, [key]))

@@ -3,8 +3,9 @@
 Field staff open a worker and need the whole history at once, oldest first: when and where
 the worker was registered, every trip with district and state names, every job with its
 employer and the contractor who placed the worker, grievances and services. One
-primary-key lookup per event type (``GraphStore.edge_records``) reads it; names come from the
-in-memory ``Catalog``, so a timeline costs a handful of index lookups and no scan.
+primary-key lookup for the worker and one for all its timeline edges
+(``GraphStore.edge_records_of``) read it; names come from the in-memory ``Catalog``, so a
+timeline costs two index lookups and no scan.
 
 Rules, so that what the page shows can be explained:
 
@@ -25,9 +26,10 @@ with the days spent in each; ``Stay`` documents how missing dates are read.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
 from graph_schema import (
     COMPLAINED_AGAINST,
@@ -115,6 +117,12 @@ Event = Annotated[
     Field(discriminator="kind"),
 ]
 _KIND_ORDER = {"registration": 0, "move": 1, "employment": 2, "grievance": 3, "service": 4}
+_EVENTS = TypeAdapter(list[Event])
+
+
+def events_json(events: list[Event]) -> bytes:
+    """Events as the JSON array a ``Timeline`` holds them in (the API keeps these bytes)."""
+    return _EVENTS.dump_json(events)
 
 
 class Timeline(BaseModel):
@@ -150,31 +158,40 @@ class Journey(BaseModel):
     stays: list[Stay]
 
 
-class WorkerRecord(BaseModel):
-    """What the store holds about one worker: the node and the edges of its timeline."""
+@dataclass
+class WorkerRecord:
+    """What the store holds about one worker: the node and the edges of its timeline.
+
+    A dataclass, not a model: the store already gives typed values, and validating a
+    worker's records again cost more than a third of reading them from the store."""
 
     worker: dict[str, object]
     registered_at: str | None = None
-    moves: list[dict[str, object]] = []
-    employments: list[dict[str, object]] = []
-    grievances: list[dict[str, object]] = []
-    services: list[dict[str, object]] = []
+    moves: list[dict[str, object]] = field(default_factory=list)
+    employments: list[dict[str, object]] = field(default_factory=list)
+    grievances: list[dict[str, object]] = field(default_factory=list)
+    services: list[dict[str, object]] = field(default_factory=list)
+
+
+TIMELINE_RELS = (REGISTERED_AT, MOVED, EMPLOYED_BY, COMPLAINED_AGAINST, RECEIVED_SERVICE)
+"""The edge types a timeline reads, in one ``GraphStore.edge_records_of`` lookup."""
 
 
 def read_worker(store: GraphStore, worker_id: str) -> WorkerRecord | None:
-    """One worker's node and timeline edges: one primary-key lookup per type; None if the
-    worker is unknown."""
+    """One worker's node and timeline edges (two primary-key lookups: the node, then all
+    its timeline edges at once); None if the worker is unknown."""
     node = store.node_record(Worker, worker_id)
     if node is None:
         return None
-    centre = store.edge_records(REGISTERED_AT, worker_id)
+    edges = store.edge_records_of(TIMELINE_RELS, worker_id)
+    centre = edges[REGISTERED_AT.name]
     return WorkerRecord(
         worker=node,
         registered_at=str(centre[0]["registered_at"]) if centre else None,
-        moves=store.edge_records(MOVED, worker_id),
-        employments=store.edge_records(EMPLOYED_BY, worker_id),
-        grievances=store.edge_records(COMPLAINED_AGAINST, worker_id),
-        services=store.edge_records(RECEIVED_SERVICE, worker_id),
+        moves=edges[MOVED.name],
+        employments=edges[EMPLOYED_BY.name],
+        grievances=edges[COMPLAINED_AGAINST.name],
+        services=edges[RECEIVED_SERVICE.name],
     )
 
 

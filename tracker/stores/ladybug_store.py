@@ -20,6 +20,7 @@ import os
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import ClassVar
 
 import ladybug
 import pandas as pd
@@ -258,7 +259,7 @@ class LadybugStore(GraphStore):
     def edges_from(self, rel: RelType, source_ids: Sequence) -> pd.DataFrame:
         ids = list(dict.fromkeys(source_ids))
         anchor = f" {{{quoted(rel.source.key)}: "
-        if not ids:
+        if not ids or (len(ids) > 1 and self._no_edges(rel)):
             return typed(pd.DataFrame(), edge_columns(rel))
         if len(ids) == 1:  # a parameterised primary-key lookup: the timeline's hot path
             statement = f"MATCH {self._edge_pattern(rel, anchor + '$id}')}"
@@ -273,10 +274,32 @@ class LadybugStore(GraphStore):
             result = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         return self._named(result, edge_columns(rel))
 
+    def _no_edges(self, rel: RelType) -> bool:
+        """A first import asks for the edges of 100,000 workers of a type that has none;
+        the join over them took seconds even so."""
+        return self._query(f"MATCH ()-[r:{rel.name}]->() RETURN r LIMIT 1").empty
+
     def edge_records(self, rel: RelType, source_id: object) -> list[dict[str, object]]:
         anchor = f" {{{quoted(rel.source.key)}: $id}}"
         statement = f"MATCH {self._edge_pattern(rel, anchor)} RETURN {self._edge_return(rel)}"
         return self._records(statement, {"id": source_id}, rel.table_columns)
+
+    def edge_records_of(
+        self, rels: Sequence[RelType], source_id: object
+    ) -> dict[str, list[dict[str, object]]]:
+        """All of ``rels`` in one query (``-[r:A|B|C]->``): LadybugDB's fixed cost per query
+        is paid once, not once per type (a worker's five timeline types: about 0.3 ms of
+        CPU, against 0.9 ms for five queries). Each row says its type (``label(r)``); a
+        property its type lacks reads as null and is not put in its record."""
+        plan = _EdgesOf.plan(tuple(rels))
+        if plan is None:  # types that share a property name with different value types
+            return super().edge_records_of(rels, source_id)
+        found: dict[str, list[dict[str, object]]] = {rel.name: [] for rel in rels}
+        result = self._conn.execute(plan.statement, {"id": source_id})
+        while result.has_next():
+            row = result.get_next()
+            found[row[0]].append(plan.record(row))
+        return found
 
     def node_record(self, node: type[Node], key: object) -> dict[str, object] | None:
         columns = tuple(node_columns(node))
@@ -388,3 +411,60 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
+class _EdgesOf:
+    """The statement ``edge_records_of`` runs for one tuple of edge types, and how each of
+    its rows becomes a record in the edge-table columns of the row's type."""
+
+    _plans: ClassVar[dict[tuple[str, ...], _EdgesOf | None]] = {}
+
+    def __init__(self, statement: str, layouts: dict[tuple[str, str | None], tuple]) -> None:
+        self.statement = statement
+        self._layouts = layouts
+        self._by_target = any(target is not None for _, target in layouts)
+
+    @classmethod
+    def plan(cls, rels: tuple[RelType, ...]) -> _EdgesOf | None:
+        """The plan for ``rels`` (made once); None if two of them give one property name
+        different value types (one result column cannot hold both)."""
+        names = tuple(rel.name for rel in rels)
+        if names not in cls._plans:
+            cls._plans[names] = cls._make(rels)
+        return cls._plans[names]
+
+    @classmethod
+    def _make(cls, rels: tuple[RelType, ...]) -> _EdgesOf | None:
+        source = rels[0].source
+        if any(rel.source is not source for rel in rels):
+            raise ValueError("edge_records_of reads edge types that leave one label")
+        kinds: dict[str, PropertyType] = {}
+        for rel in rels:
+            columns = edge_columns(rel)
+            for name in rel.property_names:
+                if kinds.setdefault(name, columns[name]) != columns[name]:
+                    return None
+        by_target = any(len(rel.targets) > 1 for rel in rels)
+        expressions = ["label(r)", f"a.{quoted(source.key)}"] + (["label(b)"] if by_target else [])
+        index: dict[str, int] = {}
+
+        def column(expression: str) -> int:
+            if expression not in index:
+                index[expression] = len(expressions)
+                expressions.append(expression)
+            return index[expression]
+
+        layouts: dict[tuple[str, str | None], tuple] = {}
+        for rel in rels:
+            properties = [(p, column(f"r.{quoted(p)}"), None) for p in rel.property_names]
+            for kind, target in rel.targets.items():
+                layout = [(rel.source_column, 1, None)]
+                if rel.kind_column:
+                    layout.append((rel.kind_column, None, kind))
+                layout.append((rel.target_column, column(f"b.{quoted(target.key)}"), None))
+                layouts[(rel.name, target.label if by_target else None)] = (*layout, *properties)
+        types = "|".join(rel.name for rel in rels)
+        pattern = f"(a:{source.label} {{{quoted(source.key)}: $id}})-[r:{types}]->(b)"
+        return cls(f"MATCH {pattern} RETURN {', '.join(expressions)}", layouts)
+
+    def record(self, row: list) -> dict[str, object]:
+        layout = self._layouts[(row[0], row[2] if self._by_target else None)]
+        return {name: value if at is None else row[at] for name, at, value in layout}
