@@ -24,6 +24,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from api import problems
 from api.auth import State
+from api.fastpath import TimelineFastPath
 from api.models import Health
 from api.routers import admin, analytics, calendar, places, session, workers
 from api.state import ServiceState
@@ -49,10 +50,12 @@ def create_app(
     access: AccessDB | str | os.PathLike | None = None,
     pages_dir: Path | None = PAGES_DIR,
     threads: int | None = None,
+    timeline_cache_mb: int | None = None,
 ) -> FastAPI:
     """The API over ``store``; keys and the audit log in ``access`` (an ``AccessDB`` or
     the path of its file; default: ``access.sqlite3`` in the embedded store's folder);
-    ``threads``: how many requests run at once (anyio's default, 40, if None)."""
+    ``threads``: how many requests run at once (anyio's default, 40, if None);
+    ``timeline_cache_mb``: JSON of recent timelines kept (``api.state``)."""
     if not isinstance(access, AccessDB):
         if access is None:
             folder = getattr(store, "folder", None)
@@ -65,7 +68,10 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if threads:
             anyio.to_thread.current_default_thread_limiter().total_tokens = threads
-        yield
+        try:
+            yield
+        finally:
+            service.close()  # audit entries still held in memory are written
 
     app = FastAPI(
         title="LMT: longitudinal migrant tracking",
@@ -73,8 +79,9 @@ def create_app(
         description=DESCRIPTION,
         lifespan=lifespan,
     )
-    app.state.service = ServiceState(store, access)
+    app.state.service = service = ServiceState(store, access, timeline_cache_mb)
     problems.install(app)
+    app.add_middleware(TimelineFastPath)
 
     @app.get("/health", response_model=Health, tags=["health"], summary="Is the service up")
     def health(state: State) -> Health:

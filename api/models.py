@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import Depends, Query
@@ -26,18 +28,24 @@ class Paging(BaseModel):
     offset: int
 
 
-def paging(
+async def paging(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")] = 50,
     offset: Annotated[int, Query(ge=0, le=10**9, description="items to skip")] = 0,
 ) -> Paging:
     return Paging(limit=limit, offset=offset)
 
 
-def event_paging(
-    limit: Annotated[int, Query(ge=1, le=5000, description="events per page")] = 500,
+EVENTS_PER_PAGE = 500
+
+
+async def event_paging(
+    limit: Annotated[int, Query(ge=1, le=5000, description="events per page")] = EVENTS_PER_PAGE,
     offset: Annotated[int, Query(ge=0, le=10**9, description="events to skip")] = 0,
 ) -> Paging:
-    """A timeline's events come in one page unless a worker has more than 500."""
+    """A timeline's events come in one page unless a worker has more than 500.
+
+    Both paging dependencies are ``async`` only so that FastAPI calls them in the event
+    loop rather than hopping to the thread pool for them (``api.auth.service``)."""
     return Paging(limit=limit, offset=offset)
 
 
@@ -68,6 +76,31 @@ class TimelinePage(BaseModel):
     total: int = Field(description="events in all (in the date range)")
     limit: int
     offset: int
+
+
+def timeline_page_json(
+    worker: str,
+    since: dt.date | None,
+    until: dt.date | None,
+    events: bytes,
+    total: int,
+    limit: int,
+    offset: int,
+) -> bytes:
+    """A ``TimelinePage`` as JSON, around events already in JSON (``events_json``): the
+    cached bytes go out as they are, only the page around them (the id or pseudonym the
+    role sees) is made per request. Same fields, same order as the model."""
+    head = json.dumps(
+        {
+            "worker": worker,
+            "since": since.isoformat() if since else None,
+            "until": until.isoformat() if until else None,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    tail = f',"total":{total},"limit":{limit},"offset":{offset}}}'
+    return b"".join((head[:-1].encode(), b',"events":', events, tail.encode()))
 
 
 class AnalyticsPage(BaseModel):

@@ -8,6 +8,12 @@ held is rebuilt on first use (the search index and catalog at once). The embedde
 cannot change under the server, because no other process can open it while the server
 runs; with Neo4j, restart the server (or post batches through it) after importing elsewhere.
 
+Timelines are kept as JSON in a bounded LRU (``tracker.cache``, ``timeline_cache_mb``,
+``$LMT_TIMELINE_CACHE_MB``): a whole timeline per worker, the same bytes for every role (the
+events name no worker; the page around them carries the id or pseudonym). The cache is
+suspended while a batch is written (``changing``) and emptied when it is done, so an answer
+never outlives the store state it was read from.
+
 Analytics (circuits, contractor risk, chains) are the other engineers' functions, looked up
 by name (``ANALYTICS``). Each is computed once per state, on first request, under a lock so
 that concurrent first requests wait for one computation instead of starting several. A
@@ -16,10 +22,13 @@ function that does not exist yet answers 503 "not computed yet".
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import logging
+import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,9 +37,11 @@ import pandas as pd
 from analytics.contractor_network import NetworkIndex
 from analytics.district_flows import FlowIndex
 from tracker.access import AccessDB, AuditLog, KeyRing, Pseudonyms
+from tracker.cache import VersionedLRU
 from tracker.catalog import Catalog
 from tracker.search import WorkerIndex
 from tracker.store import GraphStore
+from tracker.timeline import Timeline, events_json, read_worker, timeline
 
 log = logging.getLogger("lmt.api")
 
@@ -60,12 +71,32 @@ class Generation:
     pseudonym_to_worker: dict[str, str]
 
 
+AUDIT_FLUSH_SECONDS = 0.2
+"""How long a read's audit entry may wait in memory before it is written (``AuditLog``)."""
+DEFAULT_TIMELINE_CACHE_MB = 256
+"""About 35,000 timelines of the synthetic batches (7 KB of JSON each on average)."""
+
+
+@dataclass(frozen=True)
+class CachedTimeline:
+    """A worker's whole timeline, oldest first, as the JSON array of its events."""
+
+    events: bytes
+    total: int
+
+
 class ServiceState:
-    def __init__(self, store: GraphStore, access: AccessDB) -> None:
+    def __init__(
+        self, store: GraphStore, access: AccessDB, timeline_cache_mb: int | None = None
+    ) -> None:
         self.store = store
         self.access = access
         self.keys = KeyRing(access)
-        self.audit = AuditLog(access)
+        self.audit = AuditLog(access, flush_every=AUDIT_FLUSH_SECONDS)
+        if timeline_cache_mb is None:
+            found = os.environ.get("LMT_TIMELINE_CACHE_MB")
+            timeline_cache_mb = int(found) if found else DEFAULT_TIMELINE_CACHE_MB
+        self.timelines: VersionedLRU[CachedTimeline] = VersionedLRU(timeline_cache_mb * 2**20)
         self.pseudonyms = Pseudonyms.for_store(store)
         self.ingest_lock = threading.Lock()
         self._lock = threading.Lock()
@@ -88,6 +119,48 @@ class ServiceState:
         with self._lock:
             self.current = fresh
             self._lazy = {}
+        self.timelines.invalidate()
+
+    @contextmanager
+    def changing(self) -> Iterator[None]:
+        """Around a write to the store: no timeline is cached while it runs, and the state
+        is refreshed when it ends, however it ends."""
+        self.timelines.suspend()
+        try:
+            yield
+        finally:
+            try:
+                self.refresh()
+            finally:
+                self.timelines.resume()
+
+    def close(self) -> None:
+        """Write the audit entries still held (the server is shutting down)."""
+        self.audit.close()
+
+    # -- timelines ---------------------------------------------------------------------
+    def cached_timeline(self, worker_id: str) -> CachedTimeline | None:
+        """The worker's whole timeline if it is cached (never touches the store)."""
+        return self.timelines.get(worker_id)
+
+    def whole_timeline(self, worker_id: str) -> CachedTimeline | None:
+        """The worker's whole timeline from the store, kept in the cache; None if the
+        store has no such worker. Blocking: call it from a worker thread."""
+        version = self.timelines.version
+        found = self.read_timeline(worker_id)
+        if found is None:
+            return None
+        entry = CachedTimeline(events_json(found.events), len(found.events))
+        self.timelines.put(worker_id, entry, len(entry.events), version)
+        return entry
+
+    def read_timeline(
+        self, worker_id: str, since: dt.date | None = None, until: dt.date | None = None
+    ) -> Timeline | None:
+        """The worker's timeline (in a date range) read from the store; None if unknown."""
+        catalog = self.current.catalog
+        record = read_worker(self.store, worker_id)
+        return None if record is None else timeline(record, catalog, since, until)
 
     # -- built on first use, once per generation --------------------------------------
     def lazily(self, name: str, build: Callable[[], Any]) -> Any:

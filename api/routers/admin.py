@@ -57,11 +57,10 @@ def post_batch(
         batch.mkdir()
         received, ignored = _unpack(files, batch, set(RECORD_FILES_BY_NAME))
         try:
-            report = ingest_folder(state.store, batch, rejects_dir=workdir / "rejects")
+            with state.changing():  # cached timelines go; names and indexes are rebuilt
+                report = ingest_folder(state.store, batch, rejects_dir=workdir / "rejects")
         except (NoRecordsFound, ValueError, UnicodeDecodeError) as error:
             raise ProblemError(422, f"the batch cannot be read: {error}") from error
-        finally:
-            state.refresh()
         body = report.model_dump(mode="json")
         body.update(batch=None, rejects_dir=None)  # temporary paths mean nothing to a client
         return BatchReport(report=body, received_files=received, ignored_files=ignored)

@@ -2,7 +2,8 @@
 
 * ``roles``: the four roles and what each may see;
 * ``keys``: API keys, stored hashed (``lmt keys create --role ROLE``);
-* ``audit``: an append-only log of every read of a worker's record, for admins;
+* ``audit``: an append-only log of every read of a worker's record, for admins (the API
+  buffers appends for a fraction of a second: see ``tracker.access.audit``);
 * ``pseudonyms``: stable keyed-hash pseudonyms that stand in for worker ids for researchers;
 * ``disclosure``: birth years in 5-year bands, suppression of counts below 5.
 
@@ -10,7 +11,7 @@ Keys and the audit log live in one SQLite file (``AccessDB``) beside the graph: 
 embedded store's folder, or in ``$LMT_STATE`` (default ``./lmt-state``) with Neo4j.
 """
 
-from tracker.access.audit import AuditEntry, AuditLog
+from tracker.access.audit import AuditEntry, AuditLog, AuditUnavailable
 from tracker.access.db import AccessDB, access_db_path
 from tracker.access.disclosure import SUPPRESS_BELOW, birth_band, suppressed
 from tracker.access.keys import ApiKey, KeyRing
@@ -23,6 +24,7 @@ __all__ = [
     "ApiKey",
     "AuditEntry",
     "AuditLog",
+    "AuditUnavailable",
     "KeyRing",
     "Pseudonyms",
     "Role",

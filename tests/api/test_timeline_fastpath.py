@@ -1,0 +1,136 @@
+"""The timeline's fast path (``api.fastpath``) against the FastAPI route it stands in for:
+the same bytes, the same audit entries, and every request it does not take (errors
+included) answered by FastAPI exactly as before."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from api.models import TimelinePage
+from tracker.timeline import read_worker, timeline
+
+WORKERS = ("W0000001", "W0000002", "W0000010", "W0000042")
+PROBLEM = "application/problem+json"
+
+
+def plain(api, worker: str, role: str):
+    """What the fast path answers: no query string, an X-API-Key."""
+    return api.client.get(f"/workers/{worker}/timeline", headers={"X-API-Key": api.keys[role]})
+
+
+def through_fastapi(api, worker: str, role: str):
+    """The same request as the FastAPI route answers it (a bearer token is not taken by
+    the fast path)."""
+    headers = {"Authorization": f"Bearer {api.keys[role]}"}
+    return api.client.get(f"/workers/{worker}/timeline", headers=headers)
+
+
+def audit_total(api, worker: str) -> int:
+    return api.get("/audit", "admin", worker=worker, limit=1).json()["total"]
+
+
+@pytest.mark.parametrize("role", ["field", "admin", "researcher"])
+def test_same_bytes_as_the_route_and_as_the_model(api, role):
+    state = api.service
+    for worker in WORKERS:
+        named = state.pseudonyms.of(worker) if role == "researcher" else worker
+        fast, slow = plain(api, named, role), through_fastapi(api, named, role)
+        assert fast.status_code == slow.status_code == 200
+        assert fast.content == slow.content
+        assert fast.headers["content-type"] == "application/json"
+        page = TimelinePage.model_validate_json(fast.content)
+        found = timeline(read_worker(state.store, worker), state.current.catalog)
+        expected = TimelinePage(
+            worker=named, events=found.events, total=len(found.events), limit=500, offset=0
+        )
+        assert json.loads(fast.content) == json.loads(expected.model_dump_json())
+        assert page.worker == named
+
+
+def test_each_read_is_audited_once_with_key_role_and_worker(api):
+    worker = "W0000005"
+    key_id = api.keys["field"].split("_")[1]
+    before = audit_total(api, worker)
+    plain(api, worker, "field")  # read from the store
+    plain(api, worker, "field")  # from the cache
+    through_fastapi(api, worker, "field")
+    newest = api.get("/audit", "admin", worker=worker, limit=3).json()
+    assert newest["total"] == before + 3
+    assert {(e["key_id"], e["role"], e["action"]) for e in newest["items"]} == {
+        (key_id, "field", "timeline")
+    }
+    assert all(e["at"] for e in newest["items"])
+
+
+def test_what_it_does_not_take_is_answered_as_before(api):
+    path = "/workers/W0000001/timeline"
+    assert api.client.get(path).status_code == 401
+    for headers, status in (
+        ({"X-API-Key": "lmt_00000000_nope"}, 401),
+        ({"X-API-Key": api.keys["advocacy"]}, 403),
+    ):
+        response = api.client.get(path, headers=headers)
+        assert response.status_code == status
+        assert response.headers["content-type"] == PROBLEM
+    for worker, role in (("nobody", "field"), ("W0000001", "researcher")):
+        response = plain(api, worker, role)  # a researcher naming a real id: 404
+        assert response.status_code == 404 and response.headers["content-type"] == PROBLEM
+    long = api.client.get(
+        "/workers/" + "W" * 201 + "/timeline", headers={"X-API-Key": api.keys["field"]}
+    )
+    assert long.status_code == 422
+    paged = api.get(path, "field", limit=2)  # parameters: the route
+    assert paged.status_code == 200 and paged.json()["limit"] == 2
+
+
+def test_a_revoked_key_is_refused_even_for_a_cached_timeline(api):
+    record, key = api.service.keys.create("field", "to revoke")
+    headers = {"X-API-Key": key}
+    assert api.client.get("/workers/W0000001/timeline", headers=headers).status_code == 200
+    api.service.keys.revoke(record.key_id)
+    assert api.client.get("/workers/W0000001/timeline", headers=headers).status_code == 401
+
+
+def test_a_batch_posted_through_the_api_shows_at_once(api):
+    worker = "W0000007"
+    first = plain(api, worker, "field").json()
+    assert plain(api, worker, "field").json() == first  # now cached
+    version = api.service.timelines.version
+    csv = (
+        "record_id,worker_id,centre_id,service,delivered_on,outcome\n"
+        f"SV-FAST-1,{worker},SRC-459,legal_aid,2026-02-01,received\n"
+    )
+    response = api.client.post(
+        "/batches",
+        files={"files": ("services.csv", csv, "text/csv")},
+        headers={"X-API-Key": api.keys["admin"]},
+    )
+    assert response.status_code == 200, response.text
+    assert api.service.timelines.version > version
+    after = plain(api, worker, "field").json()
+    assert after["total"] == first["total"] + 1
+    assert any(e["record_ids"] == ["SV-FAST-1"] for e in after["events"])
+
+
+def test_the_plain_request_is_the_one_it_takes(api):
+    """``answer`` gives the page for the plain request and None (FastAPI's turn) for the
+    rest, so the tests above compare the two paths, not one path with itself."""
+    import asyncio
+
+    from api.fastpath import answer
+
+    def scope(key: str) -> dict:
+        return {"headers": [(b"x-api-key", key.encode())]}
+
+    state = api.service
+    taken = asyncio.run(answer(state, "W0000001", scope(api.keys["field"])))
+    assert taken == plain(api, "W0000001", "field").content
+    for given, key in (
+        ("W0000001", "lmt_00000000_nope"),
+        ("W0000001", api.keys["advocacy"]),
+        ("nobody", api.keys["field"]),
+        ("W0000001", api.keys["researcher"]),
+    ):
+        assert asyncio.run(answer(state, given, scope(key))) is None
