@@ -1,0 +1,188 @@
+"""How fast `lmt ingest` imports batches into the embedded store, and how much memory it takes.
+
+Target (issue 3, point 5): on this 2-core machine, 100,000 workers with about 1,000,000
+moves and the other files in at most 60 s end to end, peak memory at most 2 GiB, and time
+growing linearly to 1,000,000 workers.
+
+For each size a batch is made once with `lmt synth --workers N --seed 7` (kept in
+``--work`` and reused, since making it is not what is measured: see the "synth" section),
+then `lmt ingest BATCH --db FRESH --today 2026-11-23 --json` runs in its own process under
+`/usr/bin/time -v`: wall-clock time, user + system CPU time and maximum resident set size of
+the whole command, Python start-up, validation, reference checks, trip marking, rejects and
+the LadybugDB COPYs included. ``--reimport`` also times the same batch sent again into the
+store it just filled (every row read, validated and found unchanged).
+
+The synthetic batches hold some bad rows on purpose, so `lmt ingest` exits with status 2
+(rows rejected, the good ones stored); the benchmark checks that and nothing worse.
+
+Usage: python -m bench.bench_ingest [--sizes 10000 100000 1000000] [--work DIR] [--reimport]
+Writes the "ingest" section of docs/benchmarks.md. Keep ``--work`` to reuse the stores
+(``DIR/store-N``) for the circuits and API benchmarks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.report import write_section
+
+TARGET_WORKERS = 100_000
+TARGET_SECONDS = 60.0
+TARGET_GIB = 2.0
+TODAY = "2026-11-23"
+
+
+def timed(command: list[str]) -> tuple[subprocess.CompletedProcess, dict]:
+    """Run ``command`` under /usr/bin/time -v: its result and the time's figures."""
+    load_before = os.getloadavg()[0]
+    done = subprocess.run(["/usr/bin/time", "-v", *command], capture_output=True, text=True)
+    report = done.stderr
+    found = {
+        key: re.search(pattern, report)
+        for key, pattern in {
+            "wall": r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)",
+            "rss": r"Maximum resident set size \(kbytes\): (\d+)",
+            "user": r"User time \(seconds\): ([\d.]+)",
+            "system": r"System time \(seconds\): ([\d.]+)",
+        }.items()
+    }
+    if any(match is None for match in found.values()):
+        raise SystemExit(f"could not read /usr/bin/time's report:\n{report[-3000:]}")
+    seconds = 0.0
+    for part in found["wall"].group(1).split(":"):
+        seconds = seconds * 60 + float(part)
+    return done, {
+        "seconds": seconds,
+        "cpu_seconds": float(found["user"].group(1)) + float(found["system"].group(1)),
+        "peak_gib": int(found["rss"].group(1)) / 1024**2,
+        "load_before": load_before,
+    }
+
+
+def lmt(*args: str) -> list[str]:
+    return [sys.executable, "-m", "lmt.cli", *args]
+
+
+def batch_for(workers: int, work: Path) -> Path:
+    """The synthetic batch of ``workers`` workers, made once."""
+    batch = work / f"synth-{workers}"
+    if not (batch / "answers" / "summary.json").exists():
+        shutil.rmtree(batch, ignore_errors=True)
+        subprocess.run(
+            lmt("synth", "--workers", str(workers), "--seed", "7", str(batch)), check=True
+        )
+    return batch
+
+
+def ingest(batch: Path, db: Path) -> dict:
+    done, figures = timed(lmt("ingest", str(batch), "--db", str(db), "--today", TODAY, "--json"))
+    if done.returncode not in (0, 2):
+        raise SystemExit(f"lmt ingest failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    report = json.loads(done.stdout)
+    files = report["files"]
+    figures.update(
+        rows=sum(f["read"] for f in files),
+        stored=sum(f["stored"] for f in files),
+        replaced=sum(f["replaced"] for f in files),
+        unchanged=sum(f["unchanged"] for f in files),
+        rejected=sum(f["rejected"] for f in files),
+        moves=next(f["read"] for f in files if f["file"] == "moves.csv"),
+        exit=done.returncode,
+    )
+    return figures
+
+
+def measure(workers: int, work: Path, reimport: bool) -> dict:
+    batch = batch_for(workers, work)
+    db = work / f"store-{workers}"
+    shutil.rmtree(db, ignore_errors=True)
+    first = ingest(batch, db)
+    result = {"workers": workers, **first}
+    if reimport:
+        again = ingest(batch, db)
+        if again["stored"] or again["replaced"]:
+            raise SystemExit(f"re-import changed the store: {again}")
+        result["again"] = again
+    return result
+
+
+def body(results: list[dict]) -> str:
+    lines = [
+        "| workers | moves | rows in all files | stored | rejected | wall time | CPU time "
+        "| peak memory | load before | CPU time per 1M rows | re-import (wall / peak) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        again = r.get("again")
+        reimport = f"{again['seconds']:.1f} s / {again['peak_gib']:.2f} GiB" if again else "-"
+        lines.append(
+            f"| {r['workers']:,} | {r['moves']:,} | {r['rows']:,} | {r['stored']:,} "
+            f"| {r['rejected']:,} | {r['seconds']:.1f} s | {r['cpu_seconds']:.1f} s "
+            f"| {r['peak_gib']:.2f} GiB | {r['load_before']:.1f} "
+            f"| {r['cpu_seconds'] / r['rows'] * 1e6:.1f} s | {reimport} |"
+        )
+    verdicts = []
+    at_target = next((r for r in results if r["workers"] == TARGET_WORKERS), None)
+    if at_target is not None:
+        ok = at_target["seconds"] <= TARGET_SECONDS and at_target["peak_gib"] <= TARGET_GIB
+        verdicts.append(
+            f"Target at {TARGET_WORKERS:,} workers (<= {TARGET_SECONDS:.0f} s, <= {TARGET_GIB} "
+            f"GiB): {'met' if ok else 'MISSED'} ({at_target['seconds']:.1f} s, "
+            f"{at_target['peak_gib']:.2f} GiB)."
+        )
+    if len(results) > 1:
+        small, large = results[0], results[-1]
+        ratio = (large["seconds"] / small["seconds"]) / (large["rows"] / small["rows"])
+        cpu_ratio = (large["cpu_seconds"] / small["cpu_seconds"]) / (large["rows"] / small["rows"])
+        verdicts.append(
+            f"Growth from {small['workers']:,} to {large['workers']:,} workers: wall time per "
+            f"row x{ratio:.2f}, CPU time per row x{cpu_ratio:.2f} (1.00 is exactly linear; "
+            "the smallest batch carries Python start-up and imports, about 1.5 s)."
+        )
+    return "\n".join(lines) + (
+        "\n\n"
+        + " ".join(verdicts)
+        + "\n\nEach row is one run of `lmt ingest BATCH --db FRESH --today 2026-11-23 --json` "
+        "in its own process under `/usr/bin/time -v` (wall clock, user + system CPU time, "
+        "maximum resident set size), on a batch made beforehand by `lmt synth --workers N "
+        "--seed 7`. Rejected rows are the bad rows `lmt synth` plants (exit status 2, as the "
+        "CLI spec says). Re-import: the same batch again into the filled store; it must store "
+        'and replace nothing. "load before" is the 1-minute load average when the run '
+        f"started, on this machine's {os.cpu_count()} cores."
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--work", default="/tmp/lmt-bench", help="batches and stores kept here")
+    parser.add_argument("--reimport", action="store_true", help="also time a second import")
+    parser.add_argument("--no-report", action="store_true", help="print, do not write docs")
+    args = parser.parse_args()
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    results = []
+    for workers in args.sizes:
+        result = measure(workers, work, args.reimport)
+        print(json.dumps(result), flush=True)
+        results.append(result)
+    if not args.no_report:
+        sizes = " ".join(str(s) for s in args.sizes)
+        flags = " --reimport" if args.reimport else ""
+        write_section(
+            "ingest",
+            "Ingestion (lmt ingest, embedded store)",
+            f"python -m bench.bench_ingest --sizes {sizes}{flags}",
+            body(results),
+        )
+
+
+if __name__ == "__main__":
+    main()
