@@ -115,7 +115,7 @@ def lookup(keys: pd.Series, table_keys: pd.Series, table_values: pd.Series) -> p
     haystack = _arrow(keys)
     position = pc.index_in(haystack, value_set=_arrow(table_keys, like=keys).cast(haystack.type))
     taken = pa.array(table_values, from_pandas=True).take(position)
-    out = pd.Series(taken.to_pandas(), index=keys.index)
+    out = taken.to_pandas().set_axis(keys.index)  # by position: keys' index may have gaps
     keeps_type = taken.null_count == 0 or isinstance(
         table_values.dtype, pd.api.extensions.ExtensionDtype
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
 
@@ -13,11 +14,17 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         help="import a folder of field records",
         description="Import a folder in the field-records format. Good rows are stored even "
         "when others are rejected; rejected rows go to the rejects folder with a reason. "
-        "Exit status 2 when any row was rejected.",
+        "Exit status 2 when any row was rejected, 1 when nothing could be imported (DIR "
+        "missing or holding none of the format's files).",
     )
     parser.add_argument("folder", metavar="DIR", help="folder of field-record CSV files")
     parser.add_argument("--rejects", metavar="DIR", help="rejects folder (default: DIR-rejects)")
-    parser.add_argument("--today", metavar="YYYY-MM-DD", help="judge future dates against this day")
+    parser.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="judge future dates against this day",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="log each file's timings to stderr"
@@ -26,7 +33,6 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    import datetime as dt
     from pathlib import Path
 
     from tracker.ingest import NoRecordsFound, ingest_folder
@@ -40,14 +46,15 @@ def run(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     if not folder.is_dir():
         print(f"lmt ingest: {folder} is not a folder", file=sys.stderr)
-        return 2
-    today = dt.date.fromisoformat(args.today) if args.today else None
+        return 1  # a failure: status 2 would say the good rows were stored
     with open_store(args.db, args.neo4j) as store:
         try:
-            report = ingest_folder(store, folder, args.rejects, today, progress_for(sys.stderr))
+            report = ingest_folder(
+                store, folder, args.rejects, args.today, progress_for(sys.stderr)
+            )
         except NoRecordsFound as error:
             print(f"lmt ingest: {error}", file=sys.stderr)
-            return 2
+            return 1
     if args.json:
         print(report.model_dump_json(indent=2))
     else:
