@@ -39,7 +39,13 @@ COPY_CHUNK = 250_000
 LOOKUP_CHUNK = 20_000
 """Source ids per lookup query: a result is held in the buffer pool until read, and one
 query for 100,000 workers' moves filled a 1 GiB pool."""
+MIN_COPY_CHUNK = 10_000
+"""The smallest piece ``write_edges`` splits a chunk into when the buffer pool is full."""
 DEFAULT_BUFFER_POOL_MB = 1024
+
+
+def _pool_full(error: RuntimeError) -> bool:
+    return "buffer pool is full" in str(error).lower()
 
 
 class LadybugStore(GraphStore):
@@ -138,25 +144,42 @@ class LadybugStore(GraphStore):
         """Delete ``remove`` and create ``frame`` in one transaction, or, for more than
         ``COPY_CHUNK`` new edges, in one transaction per chunk (the first also deleting):
         a transaction holds its new edges in the buffer pool until it commits, and one
-        COPY of 700,000 moves overflowed a 512 MiB pool. Writes are idempotent, so an
-        interrupted write is completed by writing again."""
+        COPY of 700,000 moves overflowed a 512 MiB pool. Even 250,000 moves overflowed the
+        1 GiB pool once in a few runs of the same batch (LadybugDB could not evict in time),
+        so a chunk that fills the pool is rolled back, the store checkpointed, and the
+        chunk written again in halves. Writes are idempotent, so an interrupted write is
+        completed by writing again."""
         if frame.empty and remove.empty:
             return
         frame = typed(frame, edge_columns(rel))
         starts = range(0, max(len(frame), 1), COPY_CHUNK)
+        pieces = [(start, min(COPY_CHUNK, len(frame) - start)) for start in starts]
         with self._write_lock:
-            for start in starts:
-                self._conn.execute("BEGIN TRANSACTION")
+            while pieces:
+                start, size = pieces.pop(0)
                 try:
-                    if start == 0 and not remove.empty:
-                        self._delete_edges(rel, remove)
-                    part = frame.iloc[start : start + COPY_CHUNK]
-                    if not part.empty:
-                        self._copy_edges(rel, part)
-                    self._conn.execute("COMMIT")
-                except BaseException:
-                    self._rollback()
-                    raise
+                    self._write_piece(rel, frame.iloc[start : start + size], remove, start == 0)
+                except RuntimeError as error:
+                    if not _pool_full(error) or size <= MIN_COPY_CHUNK:
+                        raise
+                    # rolled back: write the data pages out, then the piece in halves
+                    self._conn.execute("CHECKPOINT")
+                    half = size // 2
+                    pieces[:0] = [(start, half), (start + half, size - half)]
+
+    def _write_piece(
+        self, rel: RelType, part: pd.DataFrame, remove: pd.DataFrame, first: bool
+    ) -> None:
+        self._conn.execute("BEGIN TRANSACTION")
+        try:
+            if first and not remove.empty:
+                self._delete_edges(rel, remove)
+            if not part.empty:
+                self._copy_edges(rel, part)
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
 
     def _rollback(self) -> None:
         with contextlib.suppress(RuntimeError):  # LadybugDB may have rolled back already

@@ -1,0 +1,70 @@
+"""LadybugDB-only behaviour of bulk writes: a chunk that fills the buffer pool is written
+again in smaller pieces instead of failing the import (``LadybugStore.write_edges``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tracker.stores.ladybug_store as ladybug_store
+from graph_schema import MOVED, Worker
+from tracker.stores.ladybug_store import LadybugStore
+from tracker.tables import edge_columns, node_columns, typed
+
+WORKERS = 2_000
+MOVES = 200_000
+POOL_MB = 96
+"""Measured: 200,000 moves in one transaction overflow a 96 MiB pool; 100,000 fit."""
+
+
+def _moves(n: int) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    departed = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 2000, n), "D")
+    frame = pd.DataFrame(
+        {
+            "record_id": [f"R{i:07d}" for i in range(n)],
+            "worker_id": [f"W{i % WORKERS:06d}" for i in range(n)],
+            "from_district_code": rng.integers(1, 641, n),
+            "to_district_code": rng.integers(1, 641, n),
+            "departed_on": departed,
+            "arrived_on": departed,
+            "reason": "work",
+            "source": "field_survey",
+            "recorded_by": "C001",
+            "recorded_on": pd.Timestamp("2024-01-01"),
+        }
+    )
+    frame["trip_id"] = frame["record_id"]
+    return typed(frame, edge_columns(MOVED))
+
+
+def test_a_chunk_that_fills_the_buffer_pool_is_written_in_halves(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(ladybug_store, "COPY_CHUNK", MOVES)  # one transaction, too big
+    pieces: list[int] = []
+    write_piece = LadybugStore._write_piece
+
+    def counted(self, rel, part, remove, first):  # the real write, counted
+        pieces.append(len(part))
+        return write_piece(self, rel, part, remove, first)
+
+    monkeypatch.setattr(LadybugStore, "_write_piece", counted)
+    with LadybugStore(tmp_path / "db", buffer_pool_mb=POOL_MB) as store:
+        workers = pd.DataFrame({"worker_id": [f"W{i:06d}" for i in range(WORKERS)]})
+        store.write_nodes(Worker, typed(workers, node_columns(Worker)))
+        moves = _moves(MOVES)
+        store.write_edges(MOVED, moves, moves.iloc[:0])
+
+        assert pieces[0] == MOVES and len(pieces) > 1, "the whole chunk was tried first"
+        assert store.counts()["edges"]["MOVED"] == MOVES
+        stored = store.edge_table(MOVED).sort_values("record_id", ignore_index=True)
+        pd.testing.assert_series_equal(stored["record_id"], moves["record_id"])
+
+
+def test_a_pool_too_small_for_the_smallest_piece_still_fails_loudly(tmp_path) -> None:
+    with LadybugStore(tmp_path / "db", buffer_pool_mb=16) as store:
+        workers = pd.DataFrame({"worker_id": [f"W{i:06d}" for i in range(WORKERS)]})
+        store.write_nodes(Worker, typed(workers, node_columns(Worker)))
+        moves = _moves(50_000)
+        with pytest.raises(RuntimeError, match=r"(?i)buffer"):
+            store.write_edges(MOVED, moves, moves.iloc[:0])
