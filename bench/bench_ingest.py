@@ -82,6 +82,7 @@ def batch_for(workers: int, work: Path) -> Path:
 
 
 def ingest(batch: Path, db: Path) -> dict:
+    os.environ.setdefault("LMT_DEBUG", "1")  # a failure shows its traceback
     done, figures = timed(lmt("ingest", str(batch), "--db", str(db), "--today", TODAY, "--json"))
     if done.returncode not in (0, 2):
         raise SystemExit(f"lmt ingest failed ({done.returncode}):\n{done.stderr[-3000:]}")

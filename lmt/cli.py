@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 
 COMMANDS = (
     "ingest",
@@ -55,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 1
-    except Exception as error:  # the last line of defence: a message, never a traceback
+    except Exception as error:  # the last line of defence: a message, not a traceback
+        if os.environ.get("LMT_DEBUG"):  # ... unless asked for, to report a bug
+            traceback.print_exc()
         print(f"lmt {args.command}: {error}", file=sys.stderr)
         return 1
 

@@ -1,5 +1,6 @@
-"""LadybugDB-only behaviour of bulk writes: a chunk that fills the buffer pool is written
-again in smaller pieces instead of failing the import (``LadybugStore.write_edges``)."""
+"""LadybugDB-only behaviour: a write chunk that fills the buffer pool is written again in
+smaller pieces instead of failing the import (``LadybugStore.write_edges``); the three ways
+``edges_from`` reads (one id, ``IN $ids``, the table by ranges) give the same edges."""
 
 from __future__ import annotations
 
@@ -68,3 +69,23 @@ def test_a_pool_too_small_for_the_smallest_piece_still_fails_loudly(tmp_path) ->
         moves = _moves(50_000)
         with pytest.raises(RuntimeError, match=r"(?i)buffer"):
             store.write_edges(MOVED, moves, moves.iloc[:0])
+
+
+@pytest.mark.parametrize("in_list_max", [1, 4])  # 4 unique ids: ranges, IN $ids
+def test_every_way_of_reading_a_workers_edges_gives_the_same_edges(
+    tmp_path, monkeypatch, in_list_max
+) -> None:
+    monkeypatch.setattr(ladybug_store, "IN_LIST_MAX", in_list_max)
+    with LadybugStore(tmp_path / "db", buffer_pool_mb=64) as store:
+        workers = pd.DataFrame({"worker_id": [f"W{i:06d}" for i in range(WORKERS)]})
+        store.write_nodes(Worker, typed(workers, node_columns(Worker)))
+        moves = _moves(5_000)
+        store.write_edges(MOVED, moves, moves.iloc[:0])
+        asked = ["W000007", "W000011", "W001999", "W000007", "NOBODY"]
+        found = store.edges_from(MOVED, asked).sort_values("record_id", ignore_index=True)
+        expected = moves[moves["worker_id"].isin(asked)].sort_values("record_id", ignore_index=True)
+        pd.testing.assert_frame_equal(found, expected, check_dtype=False)
+        one = store.edges_from(MOVED, ["W000011"])
+        assert set(one["record_id"]) == set(moves.loc[moves["worker_id"] == "W000011", "record_id"])
+        by_key = store.edges_by_key(MOVED, ["R0000003", "R0004999", "NONE"])
+        assert sorted(by_key["record_id"]) == ["R0000003", "R0004999"]
