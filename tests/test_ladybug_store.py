@@ -43,13 +43,13 @@ def _moves(n: int) -> pd.DataFrame:
 def test_a_chunk_that_fills_the_buffer_pool_is_written_in_halves(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(ladybug_store, "COPY_CHUNK", MOVES)  # one transaction, too big
     pieces: list[int] = []
-    write_piece = LadybugStore._write_piece
+    copy_edges = LadybugStore._copy_edges
 
-    def counted(self, rel, part, remove, first):  # the real write, counted
+    def counted(self, rel, part):  # the real COPY, counted
         pieces.append(len(part))
-        return write_piece(self, rel, part, remove, first)
+        return copy_edges(self, rel, part)
 
-    monkeypatch.setattr(LadybugStore, "_write_piece", counted)
+    monkeypatch.setattr(LadybugStore, "_copy_edges", counted)
     with LadybugStore(tmp_path / "db", buffer_pool_mb=POOL_MB) as store:
         workers = pd.DataFrame({"worker_id": [f"W{i:06d}" for i in range(WORKERS)]})
         store.write_nodes(Worker, typed(workers, node_columns(Worker)))
@@ -89,3 +89,17 @@ def test_every_way_of_reading_a_workers_edges_gives_the_same_edges(
         assert set(one["record_id"]) == set(moves.loc[moves["worker_id"] == "W000011", "record_id"])
         by_key = store.edges_by_key(MOVED, ["R0000003", "R0004999", "NONE"])
         assert sorted(by_key["record_id"]) == ["R0000003", "R0004999"]
+
+
+def test_nodes_are_written_in_pieces_and_updated_in_place(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(ladybug_store, "NODE_CHUNK", 700)
+    with LadybugStore(tmp_path / "db", buffer_pool_mb=64) as store:
+        workers = pd.DataFrame({"worker_id": [f"W{i:06d}" for i in range(WORKERS)]})
+        workers["name"] = "before"
+        store.write_nodes(Worker, typed(workers, node_columns(Worker)))
+        workers.loc[1500:, "name"] = "after"
+        store.write_nodes(Worker, typed(workers.iloc[1000:], node_columns(Worker)))
+        held = store.node_table(Worker).set_index("worker_id")["name"]
+        assert len(held) == WORKERS
+        assert (held.loc["W000000":"W001499"] == "before").all()
+        assert (held.loc["W001500":] == "after").all()

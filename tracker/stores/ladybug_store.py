@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -37,11 +37,13 @@ from tracker.tables import PANDAS_DTYPES, edge_columns, isin, node_columns, type
 DB_FILE = "graph.lbdb"
 COPY_CHUNK = 250_000
 """New edges per transaction (see ``write_edges``)."""
+NODE_CHUNK = 100_000
+"""Nodes per transaction (see ``write_nodes``)."""
 LOOKUP_CHUNK = 20_000
 """Source ids per lookup query: a result is held in the buffer pool until read, and one
 query for 100,000 workers' moves filled a 1 GiB pool."""
 MIN_COPY_CHUNK = 10_000
-"""The smallest piece ``write_edges`` splits a chunk into when the buffer pool is full."""
+"""The smallest piece ``_in_pieces`` splits a chunk into when the buffer pool is full."""
 DEFAULT_BUFFER_POOL_MB = 1024
 IN_LIST_MAX = 5_000
 """Most source ids ``edges_from`` looks up with ``IN $ids``; more read the whole table."""
@@ -137,10 +139,12 @@ class LadybugStore(GraphStore):
 
     # -- writes ------------------------------------------------------------------------
     def write_nodes(self, node: type[Node], frame: pd.DataFrame) -> None:
+        """Create or update nodes (``MERGE`` on the key, ``SET`` the rest), ``NODE_CHUNK``
+        per transaction: one MERGE of 1,000,000 workers filled the 1 GiB buffer pool."""
         if frame.empty:
             return
         columns = node_columns(node)
-        scan = self._scan_frame(typed(frame, columns))
+        frame = typed(frame, columns)
         sets = ", ".join(
             f"n.{quoted(name)} = {_cast(f'c{i}', kind)}"
             for i, (name, kind) in enumerate(columns.items())
@@ -148,49 +152,57 @@ class LadybugStore(GraphStore):
         )
         key_col = f"c{list(columns).index(node.key)}"
         statement = f"LOAD FROM $scan MERGE (n:{node.label} {{{quoted(node.key)}: {key_col}}})"
+        statement += f" SET {sets}" if sets else ""
+
+        def write(start: int, size: int) -> None:
+            scan = self._scan_frame(frame.iloc[start : start + size])
+            self._conn.execute(statement, {"scan": scan})
+
         with self._write_lock:
-            self._conn.execute(statement + (f" SET {sets}" if sets else ""), {"scan": scan})
+            self._in_pieces(len(frame), NODE_CHUNK, write)
 
     def write_edges(self, rel: RelType, frame: pd.DataFrame, remove: pd.DataFrame) -> None:
         """Delete ``remove`` and create ``frame`` in one transaction, or, for more than
         ``COPY_CHUNK`` new edges, in one transaction per chunk (the first also deleting):
         a transaction holds its new edges in the buffer pool until it commits, and one
-        COPY of 700,000 moves overflowed a 512 MiB pool. Even 250,000 moves overflowed the
-        1 GiB pool once in a few runs of the same batch (LadybugDB could not evict in time),
-        so a chunk that fills the pool is rolled back, the store checkpointed, and the
-        chunk written again in halves. Writes are idempotent, so an interrupted write is
-        completed by writing again."""
+        COPY of 700,000 moves overflowed a 512 MiB pool. Writes are idempotent, so an
+        interrupted write is completed by writing again."""
         if frame.empty and remove.empty:
             return
         frame = typed(frame, edge_columns(rel))
-        starts = range(0, max(len(frame), 1), COPY_CHUNK)
-        pieces = [(start, min(COPY_CHUNK, len(frame) - start)) for start in starts]
-        with self._write_lock:
-            while pieces:
-                start, size = pieces.pop(0)
-                try:
-                    self._write_piece(rel, frame.iloc[start : start + size], remove, start == 0)
-                except RuntimeError as error:
-                    if not _pool_full(error) or size <= MIN_COPY_CHUNK:
-                        raise
-                    # rolled back: write the data pages out, then the piece in halves
-                    self._conn.execute("CHECKPOINT")
-                    half = size // 2
-                    pieces[:0] = [(start, half), (start + half, size - half)]
 
-    def _write_piece(
-        self, rel: RelType, part: pd.DataFrame, remove: pd.DataFrame, first: bool
-    ) -> None:
-        self._conn.execute("BEGIN TRANSACTION")
-        try:
-            if first and not remove.empty:
+        def write(start: int, size: int) -> None:
+            if start == 0 and not remove.empty:
                 self._delete_edges(rel, remove)
+            part = frame.iloc[start : start + size]
             if not part.empty:
                 self._copy_edges(rel, part)
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._rollback()
-            raise
+
+        with self._write_lock:
+            self._in_pieces(len(frame), COPY_CHUNK, write)
+
+    def _in_pieces(self, total: int, chunk: int, write: Callable[[int, int], None]) -> None:
+        """``write(start, size)`` over rows ``0 .. total`` in pieces of ``chunk``, one
+        transaction each (one piece, of size 0, when ``total`` is 0). A safeguard: a piece
+        that finds the buffer pool full is rolled back, the store checkpointed, and the
+        piece written again in halves, down to ``MIN_COPY_CHUNK`` rows."""
+        pieces = [(start, min(chunk, total - start)) for start in range(0, max(total, 1), chunk)]
+        while pieces:
+            start, size = pieces.pop(0)
+            self._conn.execute("BEGIN TRANSACTION")
+            try:
+                write(start, size)
+                self._conn.execute("COMMIT")
+            except RuntimeError as error:
+                self._rollback()
+                if not _pool_full(error) or size <= MIN_COPY_CHUNK:
+                    raise
+                self._conn.execute("CHECKPOINT")
+                half = size // 2
+                pieces[:0] = [(start, half), (start + half, size - half)]
+            except BaseException:
+                self._rollback()
+                raise
 
     def _rollback(self) -> None:
         with contextlib.suppress(RuntimeError):  # LadybugDB may have rolled back already
