@@ -40,13 +40,27 @@ COPY_CHUNK = 250_000
 NODE_CHUNK = 100_000
 """Nodes per transaction (see ``write_nodes``)."""
 LOOKUP_CHUNK = 20_000
-"""Source ids per lookup query: a result is held in the buffer pool until read, and one
-query for 100,000 workers' moves filled a 1 GiB pool."""
+"""Keys per ``node_table`` lookup query: a result is held in the buffer pool until read."""
 MIN_COPY_CHUNK = 10_000
 """The smallest piece ``_in_pieces`` splits a chunk into when the buffer pool is full."""
-DEFAULT_BUFFER_POOL_MB = 1024
 IN_LIST_MAX = 5_000
 """Most source ids ``edges_from`` looks up with ``IN $ids``; more read the whole table."""
+
+
+def default_buffer_pool_mb() -> int:
+    """Half the machine's memory, at most 8 GiB, at least 1 GiB (``$LMT_BUFFER_POOL_MB``
+    overrides it).
+
+    Why that much: the pool is only reserved address space until pages are used, and a
+    store uses what its data needs (an import of 100,000 workers peaked at 1.5 GiB with a
+    1 GiB pool and with a 6 GiB one alike). But adding a chunk of edges to a relationship
+    table that already holds millions rewrites large parts of it in the pool: at
+    1,000,000 workers (7 million moves) a 1 GiB pool ran full in the middle of the moves."""
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError, AttributeError):
+        physical = 2048
+    return max(1024, min(8192, physical // 2))
 
 
 def _pool_full(error: RuntimeError) -> bool:
@@ -60,7 +74,7 @@ class LadybugStore(GraphStore):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         pool_mb = buffer_pool_mb or int(
-            os.environ.get("LMT_BUFFER_POOL_MB", DEFAULT_BUFFER_POOL_MB)
+            os.environ.get("LMT_BUFFER_POOL_MB") or default_buffer_pool_mb()
         )
         self._db = ladybug.Database(
             str(self.folder / DB_FILE), buffer_pool_size=pool_mb * 1024 * 1024
