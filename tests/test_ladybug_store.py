@@ -103,3 +103,35 @@ def test_nodes_are_written_in_pieces_and_updated_in_place(tmp_path, monkeypatch)
         assert len(held) == WORKERS
         assert (held.loc["W000000":"W001499"] == "before").all()
         assert (held.loc["W001500":] == "after").all()
+
+
+class _CommitThenCheckpointFails:
+    """A connection whose first COMMIT commits and then raises what LadybugDB raises when
+    only the checkpoint that follows a commit finds the buffer pool full."""
+
+    def __init__(self, conn) -> None:
+        self._conn, self.failed = conn, False
+
+    def execute(self, statement, parameters=None):
+        result = self._conn.execute(statement, parameters or {})
+        if statement == "COMMIT" and not self.failed:
+            self.failed = True
+            raise RuntimeError(
+                "Transaction committed successfully, but the post-commit checkpoint failed. "
+                "The committed data is durable and will be recovered on restart: Buffer "
+                "manager exception: Unable to allocate memory! The buffer pool is full and no "
+                "memory could be freed!"
+            )
+        return result
+
+
+def test_a_committed_chunk_whose_checkpoint_failed_is_not_written_again(tmp_path) -> None:
+    with LadybugStore(tmp_path / "db", buffer_pool_mb=64) as store:
+        workers = pd.DataFrame({"worker_id": [f"W{i:06d}" for i in range(WORKERS)]})
+        store.write_nodes(Worker, typed(workers, node_columns(Worker)))
+        moves = _moves(30_000)
+        store._local.conn = _CommitThenCheckpointFails(store._conn)
+        store.write_edges(MOVED, moves, moves.iloc[:0])
+        assert store._local.conn.failed
+        stored = store.edge_table(MOVED, ["record_id"])["record_id"]
+        assert len(stored) == len(moves) and stored.is_unique

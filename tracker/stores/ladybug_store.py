@@ -67,6 +67,12 @@ def _pool_full(error: RuntimeError) -> bool:
     return "buffer pool is full" in str(error).lower()
 
 
+def _committed(error: RuntimeError) -> bool:
+    """A COMMIT that raised after committing: only the checkpoint that follows it failed
+    ("Transaction committed successfully, but the post-commit checkpoint failed")."""
+    return "committed successfully" in str(error).lower()
+
+
 class LadybugStore(GraphStore):
     kind = "ladybug"
 
@@ -199,7 +205,9 @@ class LadybugStore(GraphStore):
         """``write(start, size)`` over rows ``0 .. total`` in pieces of ``chunk``, one
         transaction each (one piece, of size 0, when ``total`` is 0). A safeguard: a piece
         that finds the buffer pool full is rolled back, the store checkpointed, and the
-        piece written again in halves, down to ``MIN_COPY_CHUNK`` rows."""
+        piece written again in halves, down to ``MIN_COPY_CHUNK`` rows. A piece whose
+        COMMIT committed and then failed to checkpoint is written: it is checkpointed again,
+        never written again (a COPY written twice stores its edges twice)."""
         pieces = [(start, min(chunk, total - start)) for start in range(0, max(total, 1), chunk)]
         while pieces:
             start, size = pieces.pop(0)
@@ -208,6 +216,9 @@ class LadybugStore(GraphStore):
                 write(start, size)
                 self._conn.execute("COMMIT")
             except RuntimeError as error:
+                if _committed(error):
+                    self._conn.execute("CHECKPOINT")
+                    continue
                 self._rollback()
                 if not _pool_full(error) or size <= MIN_COPY_CHUNK:
                     raise
