@@ -135,3 +135,25 @@ def test_a_committed_chunk_whose_checkpoint_failed_is_not_written_again(tmp_path
         assert store._local.conn.failed
         stored = store.edge_table(MOVED, ["record_id"])["record_id"]
         assert len(stored) == len(moves) and stored.is_unique
+
+
+def test_an_interrupted_write_loses_no_edge_it_removed(tmp_path, monkeypatch) -> None:
+    """The edges a write removes go in the transaction that stores what replaces them: a
+    write that fails in a later chunk loses none (here a re-tagged move, which the batch
+    written again would not bring back)."""
+    monkeypatch.setattr(ladybug_store, "COPY_CHUNK", 2)
+    with LadybugStore(tmp_path / "db", buffer_pool_mb=64) as store:
+        workers = pd.DataFrame({"worker_id": [f"W{i:06d}" for i in range(WORKERS)]})
+        store.write_nodes(Worker, typed(workers, node_columns(Worker)))
+        held = _moves(3)
+        store.write_edges(MOVED, held, held.iloc[:0])
+        new = _moves(5).iloc[3:]
+        retagged = held.iloc[[2]].assign(trip_id="T")
+        orphan = held.iloc[[0]].assign(record_id="R9", worker_id="nobody")  # COPY fails
+        frame = pd.concat([new, orphan, retagged], ignore_index=True)  # replacement last
+        with pytest.raises(RuntimeError):
+            store.write_edges(MOVED, frame, held.iloc[[2]])
+        stored = store.edge_table(MOVED).set_index("record_id")
+        assert {"R0000000", "R0000001", "R0000002"} <= set(stored.index)
+        assert stored.loc["R0000002", "trip_id"] == "T", "removed and replaced together"
+        assert "R9" not in stored.index

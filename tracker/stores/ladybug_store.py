@@ -183,13 +183,22 @@ class LadybugStore(GraphStore):
 
     def write_edges(self, rel: RelType, frame: pd.DataFrame, remove: pd.DataFrame) -> None:
         """Delete ``remove`` and create ``frame`` in one transaction, or, for more than
-        ``COPY_CHUNK`` new edges, in one transaction per chunk (the first also deleting):
-        a transaction holds its new edges in the buffer pool until it commits, and one
-        COPY of 700,000 moves overflowed a 512 MiB pool. Writes are idempotent, so an
-        interrupted write is completed by writing again."""
+        ``COPY_CHUNK`` new edges, in one transaction per chunk: a transaction holds its new
+        edges in the buffer pool until it commits, and one COPY of 700,000 moves overflowed
+        a 512 MiB pool. The first transaction deletes ``remove`` and creates every edge that
+        replaces one of them (same key; same source for edges without a key), so a write
+        cut short never leaves a removed edge without its replacement: some of them (moves
+        whose trip id changed) are not in the batch, and importing it again would not
+        bring them back. The rest is only new edges, which writing again completes."""
         if frame.empty and remove.empty:
             return
         frame = typed(frame, edge_columns(rel))
+        replaces = 0
+        if not remove.empty and not frame.empty:
+            column = rel.key or rel.source_column
+            first = isin(frame[column], remove[column])
+            frame = pd.concat([frame[first], frame[~first]], ignore_index=True)
+            replaces = int(first.sum())
 
         def write(start: int, size: int) -> None:
             if start == 0 and not remove.empty:
@@ -199,16 +208,26 @@ class LadybugStore(GraphStore):
                 self._copy_edges(rel, part)
 
         with self._write_lock:
-            self._in_pieces(len(frame), COPY_CHUNK, write)
+            self._in_pieces(len(frame), COPY_CHUNK, write, first_at_least=replaces)
 
-    def _in_pieces(self, total: int, chunk: int, write: Callable[[int, int], None]) -> None:
+    def _in_pieces(
+        self,
+        total: int,
+        chunk: int,
+        write: Callable[[int, int], None],
+        first_at_least: int = 0,
+    ) -> None:
         """``write(start, size)`` over rows ``0 .. total`` in pieces of ``chunk``, one
-        transaction each (one piece, of size 0, when ``total`` is 0). A safeguard: a piece
-        that finds the buffer pool full is rolled back, the store checkpointed, and the
-        piece written again in halves, down to ``MIN_COPY_CHUNK`` rows. A piece whose
-        COMMIT committed and then failed to checkpoint is written: it is checkpointed again,
-        never written again (a COPY written twice stores its edges twice)."""
-        pieces = [(start, min(chunk, total - start)) for start in range(0, max(total, 1), chunk)]
+        transaction each (one piece, of size 0, when ``total`` is 0); the first piece holds
+        at least ``first_at_least`` rows. A safeguard: a piece that finds the buffer pool
+        full is rolled back, the store checkpointed, and the piece written again in halves,
+        down to ``MIN_COPY_CHUNK`` rows (never splitting the first ``first_at_least``). A
+        piece whose COMMIT committed and then failed to checkpoint is written: it is
+        checkpointed again, never written again (a COPY written twice stores its edges
+        twice)."""
+        head = min(max(chunk, first_at_least), total)
+        rest = range(head, total, chunk)
+        pieces = [(0, head)] + [(start, min(chunk, total - start)) for start in rest]
         while pieces:
             start, size = pieces.pop(0)
             self._conn.execute("BEGIN TRANSACTION")
@@ -220,10 +239,11 @@ class LadybugStore(GraphStore):
                     self._conn.execute("CHECKPOINT")
                     continue
                 self._rollback()
-                if not _pool_full(error) or size <= MIN_COPY_CHUNK:
+                keep = first_at_least if start == 0 else 0
+                if not _pool_full(error) or size <= max(MIN_COPY_CHUNK, keep):
                     raise
                 self._conn.execute("CHECKPOINT")
-                half = size // 2
+                half = max(size // 2, keep)
                 pieces[:0] = [(start, half), (start + half, size - half)]
             except BaseException:
                 self._rollback()
