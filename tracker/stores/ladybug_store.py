@@ -35,8 +35,13 @@ from tracker.store import GraphStore, SchemaMismatch
 from tracker.tables import PANDAS_DTYPES, edge_columns, isin, node_columns, typed
 
 DB_FILE = "graph.lbdb"
-COPY_CHUNK = 250_000
-"""New edges per transaction (see ``write_edges``)."""
+COPY_CHUNK: int | None = None
+"""New edges per transaction (``write_edges``); None: as many as the buffer pool holds at
+``COPY_EDGE_BYTES`` each, at least ``MIN_AUTO_COPY_CHUNK``."""
+COPY_EDGE_BYTES = 1024
+"""Pool bytes counted per edge a COPY adds. Measured: 200,000 moves in one transaction
+overflowed a 96 MiB pool, 100,000 fit (about 500 bytes each); twice that for safety."""
+MIN_AUTO_COPY_CHUNK = 250_000
 NODE_CHUNK = 100_000
 """Nodes per transaction (see ``write_nodes``)."""
 LOOKUP_CHUNK = 20_000
@@ -85,6 +90,7 @@ class LadybugStore(GraphStore):
         self._db = ladybug.Database(
             str(self.folder / DB_FILE), buffer_pool_size=pool_mb * 1024 * 1024
         )
+        self._pool_bytes = pool_mb * 2**20
         self._local = threading.local()
         self._connections: list[ladybug.Connection] = []
         self._connections_lock = threading.Lock()
@@ -182,14 +188,15 @@ class LadybugStore(GraphStore):
             self._in_pieces(len(frame), NODE_CHUNK, write)
 
     def write_edges(self, rel: RelType, frame: pd.DataFrame, remove: pd.DataFrame) -> None:
-        """Delete ``remove`` and create ``frame`` in one transaction, or, for more than
-        ``COPY_CHUNK`` new edges, in one transaction per chunk: a transaction holds its new
-        edges in the buffer pool until it commits, and one COPY of 700,000 moves overflowed
-        a 512 MiB pool. The first transaction deletes ``remove`` and creates every edge that
-        replaces one of them (same key; same source for edges without a key), so a write
-        cut short never leaves a removed edge without its replacement: some of them (moves
-        whose trip id changed) are not in the batch, and importing it again would not
-        bring them back. The rest is only new edges, which writing again completes."""
+        """Delete ``remove`` and create ``frame`` in one transaction, or, for more new edges
+        than ``_copy_chunk`` allows, in one transaction per chunk: a transaction holds its
+        new edges in the buffer pool until it commits, and one COPY of 700,000 moves
+        overflowed a 512 MiB pool. The first transaction deletes ``remove`` and creates
+        every edge that replaces one of them (same key; same source for edges without a
+        key), so a write cut short never leaves a removed edge without its replacement:
+        some of them (moves whose trip id changed) are not in the batch, and importing it
+        again would not bring them back. The rest is only new edges, which writing again
+        completes."""
         if frame.empty and remove.empty:
             return
         frame = typed(frame, edge_columns(rel))
@@ -208,7 +215,16 @@ class LadybugStore(GraphStore):
                 self._copy_edges(rel, part)
 
         with self._write_lock:
-            self._in_pieces(len(frame), COPY_CHUNK, write, first_at_least=replaces)
+            self._in_pieces(len(frame), self._copy_chunk(), write, first_at_least=replaces)
+
+    def _copy_chunk(self) -> int:
+        """Why as large as the pool allows: the first COPY into an empty relationship table
+        is LadybugDB's fast path, and every later COPY into a table that holds edges
+        rewrites the parts it touches, so many small chunks made an import of 7 million
+        moves slower than linear."""
+        if COPY_CHUNK is not None:
+            return COPY_CHUNK
+        return max(MIN_AUTO_COPY_CHUNK, self._pool_bytes // COPY_EDGE_BYTES)
 
     def _in_pieces(
         self,
