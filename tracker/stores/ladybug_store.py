@@ -52,20 +52,25 @@ IN_LIST_MAX = 5_000
 """Most source ids ``edges_from`` looks up with ``IN $ids``; more read the whole table."""
 
 
-def default_buffer_pool_mb() -> int:
-    """Half the machine's memory, at most 8 GiB, at least 1 GiB (``$LMT_BUFFER_POOL_MB``
-    overrides it).
+READ_BUFFER_POOL_MB = 1024
+"""The pool of a store opened to read or serve (``$LMT_BUFFER_POOL_MB`` overrides it)."""
 
-    Why that much: the pool is only reserved address space until pages are used, and a
-    store uses what its data needs (an import of 100,000 workers peaked at 1.5 GiB with a
-    1 GiB pool and with a 6 GiB one alike). But adding a chunk of edges to a relationship
-    table that already holds millions rewrites large parts of it in the pool: at
-    1,000,000 workers (7 million moves) a 1 GiB pool ran full in the middle of the moves."""
+
+def import_buffer_pool_mb() -> int:
+    """The pool of a store opened to import a batch (``open_store(importing=True)``): half
+    the machine's memory, at most 8 GiB, at least ``READ_BUFFER_POOL_MB``.
+
+    Why two sizes: adding edges to a relationship table that already holds millions
+    rewrites large parts of it in the pool, and a COPY holds its new edges there until it
+    commits; at 1,000,000 workers (7 million moves) a 1 GiB pool ran full in the middle of
+    the moves. But LadybugDB keeps the pages it has read, so a large pool makes reads
+    hold more: circuits over 10.8 million moves peaked at 7.1 GB with an 8 GiB pool. An
+    import of 100,000 workers peaked the same with either."""
     try:
         physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
     except (ValueError, OSError, AttributeError):
-        physical = 2048
-    return max(1024, min(8192, physical // 2))
+        physical = 2 * READ_BUFFER_POOL_MB
+    return max(READ_BUFFER_POOL_MB, min(8192, physical // 2))
 
 
 def _pool_full(error: RuntimeError) -> bool:
@@ -84,9 +89,7 @@ class LadybugStore(GraphStore):
     def __init__(self, folder: str | os.PathLike, *, buffer_pool_mb: int | None = None) -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        pool_mb = buffer_pool_mb or int(
-            os.environ.get("LMT_BUFFER_POOL_MB") or default_buffer_pool_mb()
-        )
+        pool_mb = buffer_pool_mb or int(os.environ.get("LMT_BUFFER_POOL_MB") or READ_BUFFER_POOL_MB)
         self._db = ladybug.Database(
             str(self.folder / DB_FILE), buffer_pool_size=pool_mb * 1024 * 1024
         )
