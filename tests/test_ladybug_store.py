@@ -157,3 +157,12 @@ def test_an_interrupted_write_loses_no_edge_it_removed(tmp_path, monkeypatch) ->
         assert {"R0000000", "R0000001", "R0000002"} <= set(stored.index)
         assert stored.loc["R0000002", "trip_id"] == "T", "removed and replaced together"
         assert "R9" not in stored.index
+
+
+def test_a_reader_checkpoints_only_when_no_write_is_under_way(tmp_path) -> None:
+    with LadybugStore(tmp_path / "db", buffer_pool_mb=64) as store:
+        with store._write_lock:  # a batch being written by another thread
+            assert store._checkpoint_if_idle() is False
+        assert store._checkpoint_if_idle() is True
+        assert store._write_lock.acquire(blocking=False), "the lock is released again"
+        store._write_lock.release()

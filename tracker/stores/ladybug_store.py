@@ -113,14 +113,25 @@ class LadybugStore(GraphStore):
 
     def _query(self, statement: str, parameters: dict | None = None) -> pd.DataFrame:
         """A read as a DataFrame; a read that finds the buffer pool full is tried once more
-        after a checkpoint (``write_edges`` says when that happens)."""
+        after a checkpoint, if no write is under way (``_checkpoint_if_idle``)."""
         try:
             return self._conn.execute(statement, parameters or {}).get_as_df()
         except RuntimeError as error:
-            if not _pool_full(error):
+            if not _pool_full(error) or not self._checkpoint_if_idle():
                 raise
-        self._conn.execute("CHECKPOINT")
         return self._conn.execute(statement, parameters or {}).get_as_df()
+
+    def _checkpoint_if_idle(self) -> bool:
+        """Checkpoint from a reading thread, unless another thread is writing: LadybugDB
+        makes a checkpoint wait for open write transactions and gives up after about 6 s
+        (measured), so a read would hang and fail anyway. True if it checkpointed."""
+        if not self._write_lock.acquire(blocking=False):
+            return False
+        try:
+            self._conn.execute("CHECKPOINT")
+        finally:
+            self._write_lock.release()
+        return True
 
     def _tables(self) -> set[str]:
         return set(self._query("CALL show_tables() RETURN name")["name"])
@@ -406,14 +417,12 @@ class LadybugStore(GraphStore):
 
     def _lookup(self, statement: str, ids: list) -> pd.DataFrame:
         """``statement`` over ``ids`` scanned as ``c0``. A result is built in the buffer
-        pool; if the pool is full (seen once in a few imports of 100,000 workers, never
-        twice in a row), the store is checkpointed and the ids looked up in halves."""
+        pool; if the pool is full, the ids are looked up in halves."""
         try:
             return self._query(statement, {"scan": self._scan_frame(pd.DataFrame({"id": ids}))})
         except RuntimeError as error:
             if not _pool_full(error) or len(ids) <= 1:
                 raise
-        self._conn.execute("CHECKPOINT")
         half = len(ids) // 2
         return pd.concat(
             [self._lookup(statement, ids[:half]), self._lookup(statement, ids[half:])],
