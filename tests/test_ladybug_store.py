@@ -166,3 +166,19 @@ def test_a_reader_checkpoints_only_when_no_write_is_under_way(tmp_path) -> None:
         assert store._checkpoint_if_idle() is True
         assert store._write_lock.acquire(blocking=False), "the lock is released again"
         store._write_lock.release()
+
+
+@pytest.mark.parametrize("lookup_chunk", [3, 10_000])  # whole table filtered; joined chunks
+def test_both_ways_of_looking_up_nodes_give_the_same_nodes(
+    tmp_path, monkeypatch, lookup_chunk
+) -> None:
+    monkeypatch.setattr(ladybug_store, "LOOKUP_CHUNK", lookup_chunk)
+    with LadybugStore(tmp_path / "db", buffer_pool_mb=64) as store:
+        workers = pd.DataFrame({"worker_id": [f"W{i:06d}" for i in range(WORKERS)]})
+        workers["birth_year"] = 1990
+        store.write_nodes(Worker, typed(workers, node_columns(Worker)))
+        asked = ["W000003", "W001999", "W000003", "NOBODY", "W000500"]
+        found = store.node_table(Worker, asked).sort_values("worker_id", ignore_index=True)
+        assert found["worker_id"].tolist() == ["W000003", "W000500", "W001999"]
+        assert found["birth_year"].tolist() == [1990, 1990, 1990]
+        assert store.node_table(Worker, []).empty

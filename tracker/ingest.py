@@ -151,7 +151,7 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-        gc.collect()
+        gc.collect(0)
 
 
 def _ingest_file(

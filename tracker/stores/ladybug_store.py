@@ -315,10 +315,25 @@ class LadybugStore(GraphStore):
         ret = self._return_clause([f"n.{quoted(c)}" for c in columns])
         if keys is None:
             return self._named(self._query(f"MATCH (n:{node.label}) RETURN {ret}"), columns)
+        keys = list(dict.fromkeys(keys))
+        if len(keys) > LOOKUP_CHUNK:
+            # many keys: one read of the whole table, filtered in Arrow (1,000,000 workers:
+            # 0.7 s), not a join per chunk (0.17 s per 20,000 keys, 8.5 s for them all)
+            table = self._conn.execute(f"MATCH (n:{node.label}) RETURN {ret}").get_as_arrow(
+                chunk_size=-1
+            )
+            at = list(columns).index(node.key)
+            table = table.filter(pc.is_in(table.column(at), value_set=pa.array(keys)))
+            return pd.DataFrame(
+                {
+                    name: _from_arrow(table.column(i), kind)
+                    for i, (name, kind) in enumerate(columns.items())
+                }
+            )
         statement = (
             f"LOAD FROM $scan MATCH (n:{node.label} {{{quoted(node.key)}: c0}}) RETURN {ret}"
         )
-        parts = [self._lookup(statement, chunk) for chunk in _chunks(list(keys), LOOKUP_CHUNK)]
+        parts = [self._lookup(statement, chunk) for chunk in _chunks(keys, LOOKUP_CHUNK)]
         if not parts:
             return typed(pd.DataFrame(), columns)
         result = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
