@@ -83,7 +83,6 @@ def batch_for(workers: int, work: Path) -> Path:
 
 
 def ingest(batch: Path, db: Path) -> dict:
-    os.environ.setdefault("LMT_DEBUG", "1")  # a failure shows its traceback
     done, figures = timed(lmt("ingest", str(batch), "--db", str(db), "--today", TODAY, "--json"))
     if done.returncode not in (0, 2):
         raise SystemExit(f"lmt ingest failed ({done.returncode}):\n{done.stderr[-3000:]}")
@@ -183,6 +182,7 @@ def main() -> None:
     parser.add_argument("--no-report", action="store_true", help="print, do not write docs")
     parser.add_argument("--from-log", help="write the section from a run's printed lines")
     args = parser.parse_args()
+    os.environ.setdefault("LMT_DEBUG", "1")  # a failing lmt ingest shows its traceback
     if args.from_log:
         lines = Path(args.from_log).read_text().splitlines()
         results = [json.loads(line) for line in lines if line.startswith('{"workers"')]

@@ -19,6 +19,14 @@ POOL_MB = 96
 """Measured: 200,000 moves in one transaction overflow a 96 MiB pool; 100,000 fit."""
 
 
+def _workers() -> pd.DataFrame:
+    return pd.DataFrame({"worker_id": [f"W{i:06d}" for i in range(WORKERS)]})
+
+
+def _write_workers(store: LadybugStore) -> None:
+    store.write_nodes(Worker, typed(_workers(), node_columns(Worker)))
+
+
 def _moves(n: int) -> pd.DataFrame:
     rng = np.random.default_rng(0)
     departed = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 2000, n), "D")
@@ -51,8 +59,7 @@ def test_a_chunk_that_fills_the_buffer_pool_is_written_in_halves(tmp_path, monke
 
     monkeypatch.setattr(LadybugStore, "_copy_edges", counted)
     with LadybugStore(tmp_path / "db", buffer_pool_mb=POOL_MB) as store:
-        workers = pd.DataFrame({"worker_id": [f"W{i:06d}" for i in range(WORKERS)]})
-        store.write_nodes(Worker, typed(workers, node_columns(Worker)))
+        _write_workers(store)
         moves = _moves(MOVES)
         store.write_edges(MOVED, moves, moves.iloc[:0])
 
@@ -64,8 +71,7 @@ def test_a_chunk_that_fills_the_buffer_pool_is_written_in_halves(tmp_path, monke
 
 def test_a_pool_too_small_for_the_smallest_piece_still_fails_loudly(tmp_path) -> None:
     with LadybugStore(tmp_path / "db", buffer_pool_mb=16) as store:
-        workers = pd.DataFrame({"worker_id": [f"W{i:06d}" for i in range(WORKERS)]})
-        store.write_nodes(Worker, typed(workers, node_columns(Worker)))
+        _write_workers(store)
         moves = _moves(50_000)
         with pytest.raises(RuntimeError, match=r"(?i)buffer"):
             store.write_edges(MOVED, moves, moves.iloc[:0])
@@ -77,8 +83,7 @@ def test_every_way_of_reading_a_workers_edges_gives_the_same_edges(
 ) -> None:
     monkeypatch.setattr(ladybug_store, "IN_LIST_MAX", in_list_max)
     with LadybugStore(tmp_path / "db", buffer_pool_mb=64) as store:
-        workers = pd.DataFrame({"worker_id": [f"W{i:06d}" for i in range(WORKERS)]})
-        store.write_nodes(Worker, typed(workers, node_columns(Worker)))
+        _write_workers(store)
         moves = _moves(5_000)
         store.write_edges(MOVED, moves, moves.iloc[:0])
         asked = ["W000007", "W000011", "W001999", "W000007", "NOBODY"]
@@ -94,7 +99,7 @@ def test_every_way_of_reading_a_workers_edges_gives_the_same_edges(
 def test_nodes_are_written_in_pieces_and_updated_in_place(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(ladybug_store, "NODE_CHUNK", 700)
     with LadybugStore(tmp_path / "db", buffer_pool_mb=64) as store:
-        workers = pd.DataFrame({"worker_id": [f"W{i:06d}" for i in range(WORKERS)]})
+        workers = _workers()
         workers["name"] = "before"
         store.write_nodes(Worker, typed(workers, node_columns(Worker)))
         workers.loc[1500:, "name"] = "after"
@@ -127,8 +132,7 @@ class _CommitThenCheckpointFails:
 
 def test_a_committed_chunk_whose_checkpoint_failed_is_not_written_again(tmp_path) -> None:
     with LadybugStore(tmp_path / "db", buffer_pool_mb=64) as store:
-        workers = pd.DataFrame({"worker_id": [f"W{i:06d}" for i in range(WORKERS)]})
-        store.write_nodes(Worker, typed(workers, node_columns(Worker)))
+        _write_workers(store)
         moves = _moves(30_000)
         store._local.conn = _CommitThenCheckpointFails(store._conn)
         store.write_edges(MOVED, moves, moves.iloc[:0])
@@ -143,8 +147,7 @@ def test_an_interrupted_write_loses_no_edge_it_removed(tmp_path, monkeypatch) ->
     written again would not bring back)."""
     monkeypatch.setattr(ladybug_store, "COPY_CHUNK", 2)
     with LadybugStore(tmp_path / "db", buffer_pool_mb=64) as store:
-        workers = pd.DataFrame({"worker_id": [f"W{i:06d}" for i in range(WORKERS)]})
-        store.write_nodes(Worker, typed(workers, node_columns(Worker)))
+        _write_workers(store)
         held = _moves(3)
         store.write_edges(MOVED, held, held.iloc[:0])
         new = _moves(5).iloc[3:]
@@ -174,7 +177,7 @@ def test_both_ways_of_looking_up_nodes_give_the_same_nodes(
 ) -> None:
     monkeypatch.setattr(ladybug_store, "LOOKUP_CHUNK", lookup_chunk)
     with LadybugStore(tmp_path / "db", buffer_pool_mb=64) as store:
-        workers = pd.DataFrame({"worker_id": [f"W{i:06d}" for i in range(WORKERS)]})
+        workers = _workers()
         workers["birth_year"] = 1990
         store.write_nodes(Worker, typed(workers, node_columns(Worker)))
         asked = ["W000003", "W001999", "W000003", "NOBODY", "W000500"]
