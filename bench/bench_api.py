@@ -52,7 +52,7 @@ def free_port() -> int:
 
 def worker_ids(db: str, count: int) -> tuple[int, list[str]]:
     from graph_schema import Worker
-    from tracker.stores.ladybug_store import LadybugStore
+    from tracker.stores.ladybug.store import LadybugStore
 
     store = LadybugStore(db)
     try:

@@ -43,7 +43,7 @@ def measure(db: Path) -> dict:
     """One timed run in this process (called in a child process by ``main``)."""
     started, cpu = time.monotonic(), time.process_time()
     from analytics.circuits import circuits_from_store
-    from tracker.stores.ladybug_store import LadybugStore
+    from tracker.stores.ladybug.store import LadybugStore
 
     store = LadybugStore(db)
     circuits = circuits_from_store(store)
@@ -86,7 +86,7 @@ def build_synth(work: Path, workers: int, seed: int) -> dict:
 def build_random(work: Path, workers: int, seed: int) -> dict:
     from bench.random_moves import random_moves, workers_of
     from graph_schema import MOVED, Worker
-    from tracker.stores.ladybug_store import LadybugStore
+    from tracker.stores.ladybug.store import LadybugStore
 
     started = time.monotonic()
     moves = random_moves(workers, seed)

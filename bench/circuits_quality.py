@@ -29,7 +29,7 @@ def score_batch(batch: Path, work: Path) -> dict:
     from analytics.circuit_scores import score
     from analytics.circuits import circuits_from_store
     from tracker.ingest import ingest_folder
-    from tracker.stores.ladybug_store import LadybugStore
+    from tracker.stores.ladybug.store import LadybugStore
 
     store = LadybugStore(work / "db", buffer_pool_mb=512)
     try:

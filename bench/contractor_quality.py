@@ -24,7 +24,7 @@ from analytics.contractor_risk import contractor_risk_from_store
 from analytics.flag_quality import FlagQuality, flag_quality
 from bench.report import write_section
 from tracker.ingest import ingest_folder
-from tracker.stores.ladybug_store import LadybugStore
+from tracker.stores.ladybug.store import LadybugStore
 
 SAMPLE = Path(__file__).resolve().parent.parent / "tests" / "data" / "sample"
 TODAY = dt.date(2026, 11, 23)

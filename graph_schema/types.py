@@ -7,7 +7,7 @@ The rules are cheap by design: an import checks millions of rows, and a Python c
 cell doubled its time. Range and pattern rules are pydantic constraints (checked in Rust);
 the two date rules are markers (``IsoFormat``, ``NotFuture``) that ``graph_schema.checked``
 applies with one call per row. The "today" that future dates are judged against is
-``judged_on`` (a context variable that ``tracker.validation`` sets for a batch), so that a
+``judged_on`` (a context variable that ``tracker.ingest.validation`` sets for a batch), so that a
 whole batch is judged against one day.
 """
 

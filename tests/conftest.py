@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tracker.ingest import IngestReport, ingest_folder
-from tracker.stores.ladybug_store import LadybugStore
+from tracker.stores.ladybug.store import LadybugStore
 
 SAMPLE_DIR = Path(__file__).parent / "data" / "sample"
 SAMPLE_TODAY = dt.date(2026, 11, 23)

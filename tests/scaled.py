@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker.records import RECORD_FILES
+from tracker.field_format import RECORD_FILES
 
 ID_COLUMNS = {
     "centre_id",

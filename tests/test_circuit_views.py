@@ -125,7 +125,7 @@ def test_routes_longer_than_the_bound_are_left_out():
 def small_store(tmp_path_factory):
     """A tiny batch (households, workers, moves) ingested into a fresh LadybugDB store."""
     from tracker.ingest import ingest_folder
-    from tracker.stores.ladybug_store import LadybugStore
+    from tracker.stores.ladybug.store import LadybugStore
 
     folder = tmp_path_factory.mktemp("batch")
     pd.DataFrame({"household_id": ["H1", "H2"], "home_district_code": [HOME, PATNA]}).to_csv(
@@ -196,7 +196,7 @@ def test_lmt_circuits_refuses_a_plot_it_cannot_draw(small_store, tmp_path):
 
 
 def test_an_empty_store_gives_empty_files_with_headers(tmp_path):
-    from tracker.stores.ladybug_store import LadybugStore
+    from tracker.stores.ladybug.store import LadybugStore
 
     LadybugStore(tmp_path / "db", buffer_pool_mb=64).close()
     out = tmp_path / "out"

@@ -90,7 +90,7 @@ def test_graphml_and_picture_are_written(network, tmp_path):
 @pytest.fixture(scope="module")
 def small_store(tmp_path_factory):
     from tracker.ingest import ingest_folder
-    from tracker.stores.ladybug_store import LadybugStore
+    from tracker.stores.ladybug.store import LadybugStore
 
     batch = two_groups_and_a_broker().with_market()
     folder = batch.write(tmp_path_factory.mktemp("batch"))

@@ -1,7 +1,7 @@
 """Neo4j's own Cypher front end checks every statement the Neo4j store can send.
 
 The linter (``tools/cypher-lint``, ``@neo4j-cypher/language-support`` pinned by its lock
-file) gets the registry of ``tracker.stores.neo4j_cypher`` with a schema drawn from
+file) gets the registry of ``tracker.stores.neo4j.cypher`` with a schema drawn from
 ``graph_schema``, so a misspelt label, property or function, or a pattern the schema cannot
 hold, is a diagnostic like a syntax error. Only "parameter not defined" is let through: the
 linter is given no parameter values.
@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.stores import neo4j_cypher, neo4j_store
+from tracker.stores.neo4j import cypher as neo4j_cypher
+from tracker.stores.neo4j import store as neo4j_store
 
 LINT_DIR = Path(__file__).resolve().parent.parent / "tools" / "cypher-lint"
 PACKAGE = LINT_DIR / "node_modules" / "@neo4j-cypher" / "language-support"

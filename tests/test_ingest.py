@@ -14,9 +14,9 @@ from store_snapshot import assert_same_store, snapshot
 
 from graph_schema import EMPLOYED_BY, MEMBER_OF, MOVED, Worker
 from tracker.export import export_folder
+from tracker.field_format import RECORD_FILES
 from tracker.ingest import NoRecordsFound, ingest_folder
-from tracker.records import RECORD_FILES
-from tracker.stores.ladybug_store import LadybugStore
+from tracker.stores.ladybug.store import LadybugStore
 
 TODAY = dt.date(2026, 11, 23)
 

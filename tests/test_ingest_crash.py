@@ -15,7 +15,7 @@ import pytest
 from scaled import scaled_sample
 from store_snapshot import assert_same_store
 
-from tracker.stores.ladybug_store import LadybugStore
+from tracker.stores.ladybug.store import LadybugStore
 
 TODAY = "2026-11-23"
 

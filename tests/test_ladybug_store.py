@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import tracker.stores.ladybug_store as ladybug_store
+import tracker.stores.ladybug.store as ladybug_store
 from graph_schema import MOVED, Worker
-from tracker.stores.ladybug_store import LadybugStore
+from tracker.stores.ladybug.store import LadybugStore
 from tracker.tables import edge_columns, node_columns, typed
 
 WORKERS = 2_000

@@ -18,13 +18,13 @@ import pytest
 
 from graph_schema import Centre, Contractor, Employer, Household, Worker
 from lmt.cli import main
+from synth import generate
 from tracker.csvio import read_chunks
+from tracker.field_format import RECORD_FILES, RECORD_FILES_BY_NAME
 from tracker.ingest import ingest_folder
-from tracker.records import RECORD_FILES, RECORD_FILES_BY_NAME
-from tracker.stores.ladybug_store import LadybugStore
-from tracker.synth import generate
+from tracker.ingest.validation import LINE, check_rows
+from tracker.stores.ladybug.store import LadybugStore
 from tracker.trips import SAME_TRIP_DAYS, mark_trips
-from tracker.validation import LINE, check_rows
 
 WORKERS, SEED = 300, 11
 TODAY = dt.date(2026, 11, 23)

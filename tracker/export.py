@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracker.csvio import write_table
-from tracker.records import RECORD_FILES, RecordFile
+from tracker.field_format import RECORD_FILES, RecordFile
 from tracker.store import GraphStore
 
 

@@ -42,7 +42,7 @@ class GraphStore(ABC):
 
         Both are edge tables. ``remove`` rows are found by source id and key (for keyed
         edges) or by source id alone (reference edges); the caller decides what to remove
-        (see ``tracker.writer``), so replacing a corrected record is delete + create.
+        (see ``tracker.ingest.store_writes``), so replacing a corrected record is delete + create.
         """
 
     # -- reads --------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def typed(frame: pd.DataFrame, columns: dict[str, PropertyType]) -> pd.DataFrame
     """Return ``frame`` with exactly ``columns``, in order, in their canonical dtypes.
 
     Missing columns are added empty. Values are converted, not validated: validation
-    happens once, on the way in (``tracker.records``).
+    happens once, on the way in (``tracker.field_format``).
     """
     out = {}
     n = len(frame)

@@ -46,8 +46,8 @@ def post_batch(
 ) -> BatchReport:
     """Validated exactly like ``lmt ingest``: good rows are stored, rejected rows come back
     in the report with file, line, column and reason. One batch at a time."""
+    from tracker.field_format import RECORD_FILES_BY_NAME
     from tracker.ingest import NoRecordsFound, ingest_folder
-    from tracker.records import RECORD_FILES_BY_NAME
 
     if not state.ingest_lock.acquire(blocking=False):
         raise ProblemError(409, "another batch is being imported; try again when it is done")

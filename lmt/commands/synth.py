@@ -37,9 +37,9 @@ def run(args: argparse.Namespace) -> int:
     import time
     from pathlib import Path
 
+    from synth import generate
+    from synth.batch import check_settings
     from tracker.progress import progress_for
-    from tracker.synth import generate
-    from tracker.synth.batch import check_settings
 
     try:
         until = dt.date.fromisoformat(args.until)

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from tracker.ingest import ingest_folder
-from tracker.stores.ladybug_store import LadybugStore
+from tracker.stores.ladybug.store import LadybugStore
 
 ROLES = ("field", "researcher", "advocacy", "admin")
 

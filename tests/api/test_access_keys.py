@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from tracker.access import AccessDB, AuditLog, KeyRing, Pseudonyms, birth_band, suppressed
-from tracker.stores.ladybug_store import LadybugStore
+from tracker.stores.ladybug.store import LadybugStore
 
 
 def test_keys_are_stored_hashed_and_checked(tmp_path):

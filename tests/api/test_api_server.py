@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tracker.ingest import ingest_folder
-from tracker.stores.ladybug_store import LadybugStore
+from tracker.stores.ladybug.store import LadybugStore
 
 LMT = [sys.executable, "-m", "lmt.cli"]
 

@@ -43,7 +43,7 @@ class Backend:
 
 
 def ladybug_backend(folder: Path) -> Backend:
-    from tracker.stores.ladybug_store import DB_FILE, LadybugStore
+    from tracker.stores.ladybug.store import DB_FILE, LadybugStore
 
     def plant_foreign() -> None:
         import ladybug
@@ -59,7 +59,7 @@ def ladybug_backend(folder: Path) -> Backend:
 def neo4j_backend() -> Backend:
     import neo4j
 
-    from tracker.stores.neo4j_store import Neo4jStore
+    from tracker.stores.neo4j.store import Neo4jStore
 
     auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
     driver = neo4j.GraphDatabase.driver(NEO4J_URI, auth=auth)
@@ -107,7 +107,7 @@ def emulated_neo4j_backend(monkeypatch: pytest.MonkeyPatch) -> Backend:
     import neo4j
     from neo4j_emulator import Emulator
 
-    from tracker.stores.neo4j_store import Neo4jStore
+    from tracker.stores.neo4j.store import Neo4jStore
 
     server = Emulator()
     monkeypatch.setattr(neo4j.GraphDatabase, "driver", server.driver)

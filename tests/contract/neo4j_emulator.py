@@ -4,7 +4,7 @@ No Neo4j server runs on these machines, so the contract suite also runs the Neo4
 against this emulator (backend ``neo4j-emulated``): it checks the adapter's own code, the
 part a Cypher linter cannot see, and it is strict where a server would be silent:
 
-* a statement that is not in ``tracker.stores.neo4j_cypher.statements()`` fails;
+* a statement that is not in ``tracker.stores.neo4j.cypher.statements()`` fails;
 * the parameters sent must be exactly the statement's ``$names``;
 * every ``row.`x``` a statement reads must be a key of every row, and every value must be a
   type the driver sends (str, int, float, bool, ``datetime.date``, None, lists of them);
@@ -31,7 +31,7 @@ import neo4j.time
 
 from graph_schema import NODES_BY_LABEL, RELS_BY_NAME
 from graph_schema.ddl import META_LABEL
-from tracker.stores import neo4j_cypher
+from tracker.stores.neo4j import cypher as neo4j_cypher
 from tracker.tables import node_columns
 
 PLAIN = {str, int, float, bool, dt.date, type(None)}

@@ -17,8 +17,8 @@ from neo4j_emulator import Emulator
 
 from graph_schema import MOVED, Worker
 from graph_schema.ddl import neo4j_ddl
-from tracker.stores import neo4j_cypher
-from tracker.stores.neo4j_store import Neo4jStore
+from tracker.stores.neo4j import cypher as neo4j_cypher
+from tracker.stores.neo4j.store import Neo4jStore
 
 
 @pytest.fixture

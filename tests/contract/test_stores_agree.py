@@ -16,7 +16,7 @@ from contract_graph import canonical, graph, load
 from graph_schema import NODE_TYPES, REL_TYPES
 from tracker.ingest import IngestReport, ingest_folder
 from tracker.store import GraphStore
-from tracker.stores.ladybug_store import LadybugStore
+from tracker.stores.ladybug.store import LadybugStore
 
 
 def assert_same_tables(one: GraphStore, other: GraphStore) -> None:

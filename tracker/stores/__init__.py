@@ -22,14 +22,14 @@ def open_store(
     """
     uri = neo4j_uri(db, neo4j)
     if uri:
-        from tracker.stores.neo4j_store import Neo4jStore
+        from tracker.stores.neo4j.store import Neo4jStore
 
         return Neo4jStore(
             uri,
             user=os.environ.get("NEO4J_USER", "neo4j"),
             password=os.environ.get("NEO4J_PASSWORD", ""),
         )
-    from tracker.stores.ladybug_store import LadybugStore, import_buffer_pool_mb
+    from tracker.stores.ladybug.store import LadybugStore, import_buffer_pool_mb
 
     pool = (
         import_buffer_pool_mb() if importing and not os.environ.get("LMT_BUFFER_POOL_MB") else None

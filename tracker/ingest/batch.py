@@ -1,9 +1,9 @@
 """Importing a batch of field records: validated, idempotent, nothing lost.
 
 ``ingest_folder`` reads every file the format defines, in dependency order; per file it
-checks each row (``tracker.validation``), checks the ids rows refer to against the graph,
-writes the good rows (``tracker.writer``) and remembers the bad ones, which go to the
-rejects folder with their reasons (``tracker.rejects``).
+checks each row (``tracker.ingest.validation``), checks the ids rows refer to against the graph,
+writes the good rows (``tracker.ingest.store_writes``) and remembers the bad ones, which go to the
+rejects folder with their reasons (``tracker.ingest.rejects``).
 
 Crash safety: each file's nodes, and each relationship type's edges, are written in their
 own transaction, and a write only adds what is missing or differs. An import killed part-way
@@ -27,12 +27,18 @@ import pandas as pd
 from pydantic import BaseModel
 
 from tracker.csvio import count_records, read_chunks
+from tracker.field_format import RECORD_FILES, RecordFile
+from tracker.ingest.rejects import write_rejects
+from tracker.ingest.store_writes import write_file
+from tracker.ingest.validation import (
+    LINE,
+    Rejection,
+    check_references,
+    check_rows,
+    drop_repeated_ids,
+)
 from tracker.progress import Progress, no_progress
-from tracker.records import RECORD_FILES, RecordFile
-from tracker.rejects import write_rejects
 from tracker.store import GraphStore
-from tracker.validation import LINE, Rejection, check_references, check_rows, drop_repeated_ids
-from tracker.writer import write_file
 
 CHUNK_ROWS = 100_000
 log = logging.getLogger(__name__)

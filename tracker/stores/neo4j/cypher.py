@@ -12,7 +12,7 @@ the only way the store spells them, so a typo is a ``KeyError``, not a new state
 Write statements take ``$rows``: a list of maps keyed by the edge table's column names (the
 field-record file's columns), which never collide with a property name.
 
-``python -m tracker.stores.neo4j_cypher`` prints the registry and the schema the linter needs
+``python -m tracker.stores.neo4j.cypher`` prints the registry and the schema the linter needs
 as JSON, the input of ``tools/cypher-lint/lint.mjs``.
 """
 

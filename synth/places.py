@@ -16,7 +16,7 @@ from functools import cache
 import numpy as np
 
 from graph_schema.census import CENSUS_DIR, districts
-from tracker.synth.vocab import HELPLINES, ORGANISATIONS, SOURCE_STATES, TRANSIT_POINTS
+from synth.vocab import HELPLINES, ORGANISATIONS, SOURCE_STATES, TRANSIT_POINTS
 
 TOP_DESTINATIONS = 50
 CODES = 641

@@ -42,7 +42,7 @@ from graph_schema.types import DistrictCode, GrievanceTarget, SupplyKind
 
 class Row(BaseModel):
     """A row of a format file. Cells arrive as strings, stripped, ``None`` when empty
-    ("not known"): ``tracker.validation`` prepares them so."""
+    ("not known"): ``tracker.ingest.validation`` prepares them so."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 

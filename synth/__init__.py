@@ -6,6 +6,6 @@ among decoys, about 1% of rows that break the format's rules. Vectorised with nu
 million workers take minutes, not hours; deterministic for a seed and size.
 """
 
-from tracker.synth.batch import DEFAULT_UNTIL, generate
+from synth.batch import DEFAULT_UNTIL, generate
 
 __all__ = ["DEFAULT_UNTIL", "generate"]

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tracker.synth.dates import split
+from synth.dates import split
 
 COMMA, NEWLINE = ord(","), ord("\n")
 CHUNK_ROWS = 16_384

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tracker.synth.dates import MISSING, day_of, ymd_days
-from tracker.synth.journeys import SECTORS
+from synth.dates import MISSING, day_of, ymd_days
+from synth.journeys import SECTORS
 
 ROLES = ("tier1", "sub", "recruiter", "agency")
 TIER1, SUB, RECRUITER, AGENCY = range(len(ROLES))

@@ -2,7 +2,7 @@
 
 ``generate`` runs the stages in order (people, journeys, employers and contractors,
 centres, records, bad rows), each on its own random stream derived from the seed, so the
-same seed and size give the same bytes. Files are written with ``tracker.synth.writer``.
+same seed and size give the same bytes. Files are written with ``synth.csv_columns``.
 """
 
 from __future__ import annotations
@@ -14,25 +14,21 @@ from pathlib import Path
 import numpy as np
 
 from graph_schema.types import INDICATORS
-from tracker.progress import Progress, no_progress
-from tracker.synth import answers
-from tracker.synth.contractors import PATTERNS, ROLES, Network, make_network
-from tracker.synth.dates import date_of, day_of
-from tracker.synth.journeys import (
-    BEHAVIOURS,
-    FIRST_DAY,
-    FIRST_YEAR,
-    MID,
-    MULTI_STOP,
-    OUT,
-    SECTORS,
-    Journeys,
-    make_journeys,
+from synth import answers
+from synth.contractors import PATTERNS, ROLES, Network, make_network
+from synth.csv_columns import (
+    Column,
+    Date,
+    Joined,
+    Literal,
+    Number,
+    Overridden,
+    Table,
+    Text,
+    write_csv,
 )
-from tracker.synth.noise import UNKNOWN_INDICATORS, plant_bad_rows, shuffle
-from tracker.synth.people import FIRST_NAMES, GENDERS, SURNAMES, People, make_people, register
-from tracker.synth.places import CODES, Centres, World, district_sectors, make_centres, world
-from tracker.synth.records import (
+from synth.dates import date_of, day_of
+from synth.events import (
     OUTCOMES,
     REASONS,
     SERVICES,
@@ -46,7 +42,21 @@ from tracker.synth.records import (
     stays_of,
     wage_norms,
 )
-from tracker.synth.vocab import (
+from synth.journeys import (
+    BEHAVIOURS,
+    FIRST_DAY,
+    FIRST_YEAR,
+    MID,
+    MULTI_STOP,
+    OUT,
+    SECTORS,
+    Journeys,
+    make_journeys,
+)
+from synth.noise import UNKNOWN_INDICATORS, plant_bad_rows, shuffle
+from synth.people import FIRST_NAMES, GENDERS, SURNAMES, People, make_people, register
+from synth.places import CODES, Centres, World, district_sectors, make_centres, world
+from synth.vocab import (
     BRANDS,
     EMPLOYER_FORMS,
     FIRM_CONTRACTOR_FORMS,
@@ -54,17 +64,7 @@ from tracker.synth.vocab import (
     PERSON_CONTRACTOR_FORMS,
     VILLAGES,
 )
-from tracker.synth.writer import (
-    Column,
-    Date,
-    Joined,
-    Literal,
-    Number,
-    Overridden,
-    Table,
-    Text,
-    write_csv,
-)
+from tracker.progress import Progress, no_progress
 
 DEFAULT_UNTIL = dt.date(2026, 10, 31)
 STAGES = 8

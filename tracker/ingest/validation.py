@@ -1,12 +1,12 @@
 """Checking the rows of one file: each row on its own, then the file's ids against the graph.
 
-Row checks are the pydantic row models of ``tracker.records`` (types, enumerations, ISO
+Row checks are the pydantic row models of ``tracker.field_format`` (types, enumerations, ISO
 dates, dates not after the batch's day, Census district codes, arrival not before
 departure). Reference checks are vectorised: every id a row names must be a node already in
 the store, which holds this batch's good entity rows by the time events are checked,
 because files are imported in dependency order.
 
-A rejection names file, line, column and reason; ``tracker.rejects`` later copies the
+A rejection names file, line, column and reason; ``tracker.ingest.rejects`` later copies the
 row's cells exactly as sent into the rejects folder, so it can be fixed and imported as it is.
 """
 
@@ -24,7 +24,7 @@ from graph_schema import Node
 from graph_schema.properties import model_property_types
 from graph_schema.types import CensusCode, judged_on
 from tracker.csvio import NOT_UTF8, CsvChunk
-from tracker.records import RECORD_FILES, RecordFile, Row
+from tracker.field_format import RECORD_FILES, RecordFile, Row
 from tracker.store import GraphStore
 from tracker.tables import isin, typed
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tracker.synth.places import Centres, World
-from tracker.synth.vocab import FEMALE_NAMES, MALE_NAMES, SOURCE_STATES, VILLAGES
+from synth.places import Centres, World
+from synth.vocab import FEMALE_NAMES, MALE_NAMES, SOURCE_STATES, VILLAGES
 
 HOUSEHOLD_SIZES = np.array([0.496, 0.348, 0.156])
 """Share of households with 1, 2, 3 migrant members."""

@@ -3,7 +3,7 @@
 It behaves exactly like ``LadybugStore`` (the reference): the same identity rules, the same
 DataFrame forms, the same refusals. How it talks to Neo4j, and why:
 
-* every statement comes from ``tracker.stores.neo4j_cypher`` (one registry, linted by
+* every statement comes from ``tracker.stores.neo4j.cypher`` (one registry, linted by
   Neo4j's own front end); values only ever travel as parameters;
 * work runs in managed transactions (``execute_read`` / ``execute_write``), so a
   ``neo4j://`` routing URI sends writes to the leader and reads to followers, and transient
@@ -40,7 +40,7 @@ from graph_schema.census import districts
 from graph_schema.ddl import META_LABEL, neo4j_ddl
 from graph_schema.properties import PropertyType
 from tracker.store import GraphStore, SchemaMismatch
-from tracker.stores import neo4j_cypher as cypher
+from tracker.stores.neo4j import cypher
 from tracker.tables import edge_columns, node_columns, typed
 
 BATCH_ROWS = 10_000

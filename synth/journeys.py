@@ -32,9 +32,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from graph_schema.types import Sector
-from tracker.synth.dates import MISSING, day_of, ymd_days
-from tracker.synth.people import People
-from tracker.synth.places import World, sector_table
+from synth.dates import MISSING, day_of, ymd_days
+from synth.people import People
+from synth.places import World, sector_table
 
 SECTORS: tuple[str, ...] = Sector.__args__  # type: ignore[attr-defined]
 

@@ -14,8 +14,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from tracker.csvio import read_chunks, write_rows
-from tracker.records import RECORD_FILES, RECORD_FILES_BY_NAME
-from tracker.validation import Rejection
+from tracker.field_format import RECORD_FILES, RECORD_FILES_BY_NAME
+from tracker.ingest.validation import Rejection
 
 REPORT_FILE = "report.csv"
 

@@ -16,8 +16,8 @@ from functools import cache
 
 import numpy as np
 
-from tracker.synth.dates import month_of, year_of
-from tracker.synth.journeys import (
+from synth.dates import month_of, year_of
+from synth.journeys import (
     CIRCUIT_KINDS,
     DEPART_MONTH,
     MID,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from graph_schema import MOVED, RelType
-from tracker.records import RecordFile
+from tracker.field_format import RecordFile
 from tracker.store import GraphStore
 from tracker.tables import edge_columns, isin, lookup, node_columns, typed
 from tracker.trips import mark_trips
@@ -35,7 +35,7 @@ class WriteCounts:
 
 
 def write_file(store: GraphStore, spec: RecordFile, good: pd.DataFrame) -> WriteCounts:
-    """Write the good rows of one file (stripped strings, as ``tracker.validation`` leaves them)."""
+    """Write the good rows of one file (stripped strings, as ``validation`` leaves them)."""
     if good.empty:
         return WriteCounts()
     if spec.node is not None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from graph_schema.types import INDICATORS
-from tracker.synth.dates import split, ymd_days
-from tracker.synth.records import Events
+from synth.dates import split, ymd_days
+from synth.events import Events
 
 BAD_SHARE = 0.01
 UNKNOWN_DISTRICTS = np.array([0, 649, 700, 888, 999, 1000])

@@ -24,7 +24,7 @@ from graph_schema.types import (
     Service,
     ServiceOutcome,
 )
-from tracker.synth.contractors import (
+from synth.contractors import (
     BIG_LOW_RATE,
     DEBT_BONDAGE,
     DECEPTIVE,
@@ -39,10 +39,10 @@ from tracker.synth.contractors import (
     Network,
     Stays,
 )
-from tracker.synth.dates import MISSING, year_of
-from tracker.synth.journeys import MID, OUT, RET, SECTORS, Journeys
-from tracker.synth.people import People
-from tracker.synth.places import CODES, Centres
+from synth.dates import MISSING, year_of
+from synth.journeys import MID, OUT, RET, SECTORS, Journeys
+from synth.people import People
+from synth.places import CODES, Centres
 
 REASONS: tuple[str, ...] = MoveReason.__args__  # type: ignore[attr-defined]
 SOURCES: tuple[str, ...] = MoveSource.__args__  # type: ignore[attr-defined]

@@ -1,0 +1,9 @@
+"""Ingestion: a batch folder of field records, checked row by row and written to the store.
+
+``batch`` runs a whole folder; ``validation`` checks rows and their ids; ``store_writes``
+writes only what is new or changed; ``rejects`` keeps every rejected row as sent.
+"""
+
+from tracker.ingest.batch import IngestReport, NoRecordsFound, batch_today, ingest_folder
+
+__all__ = ["IngestReport", "NoRecordsFound", "batch_today", "ingest_folder"]
