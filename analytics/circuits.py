@@ -34,9 +34,7 @@ view and the seasonal calendar (``analytics.corridors``) summarise.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -241,11 +239,3 @@ def journeys_from_store(store: GraphStore) -> Journeys:
     """
     homes = homes_from_store(store)
     return journeys_of_trips(one_report_per_trip(moves_from_store(store)), homes)
-
-
-def write_circuits(circuits: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write ``circuits.csv`` as the format defines it (required columns first)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    circuits.to_csv(path, index=False)
-    return path

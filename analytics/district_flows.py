@@ -1,13 +1,24 @@
-"""Inflows and outflows of one district, by corridor: who comes from where, who goes where.
+"""District flows: where workers go, for all districts at once or one district at a time.
 
-A district labour office asks: in March, how many workers left us, and for which districts;
-who came in, and from where. A *corridor* is an (origin district, destination district)
-pair; each counts trips (a trip reported twice counts once, by ``trip_id``) and distinct
-workers, in a month or a year of departure, or over all years.
+Two views of the same trips (a trip reported twice counts once):
 
-``FlowIndex`` reads the moves edge table once per store state (only the five columns it
-needs), keeps one trip per ``trip_id`` and indexes the rows by origin and by destination,
-so a district's flows are a group-by over that district's trips only.
+* ``district_flow_graph``: every district at once, as a networkx graph for Gephi and
+  friends (``analytics.output.files.write_graph`` writes it as GraphML and GEXF). Nodes are
+  Census 2011 districts (code, name, state) that any trip touches; a directed edge A -> B
+  aggregates every trip from A to B. Edge attributes: ``trips``, ``workers`` (distinct),
+  ``first_year``/``last_year`` and ``years`` (calendar years of departure with at least one
+  trip), and ``weight`` = trips per season, i.e. ``trips / years``: a corridor travelled by
+  300 people in one year and one travelled by 100 people in each of three years both weigh
+  300 and 100 per season, which is what a destination centre planning a season needs. The
+  counting is vectorised (packed integer keys, one sort); only the finished edge list, at
+  most one edge per pair of districts, goes into networkx.
+* ``FlowIndex``: one district's inflows and outflows by corridor, for the API. A district
+  labour office asks: in March, how many workers left us, and for which districts; who came
+  in, and from where. A *corridor* is an (origin district, destination district) pair; each
+  counts trips (by ``trip_id``) and distinct workers, in a month or a year of departure, or
+  over all years. ``FlowIndex`` reads the moves edge table once per store state (only the
+  five columns it needs), keeps one trip per ``trip_id`` and indexes the rows by origin and
+  by destination, so a district's flows are a group-by over that district's trips only.
 
 Disclosure: ``flows(..., suppress=True)`` (researcher and advocacy keys) blanks counts of
 fewer than 5 workers and the trip counts beside them, and totals add up only what is shown
@@ -18,16 +29,68 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from analytics.round_trips import Trips
+from analytics.seasons import count_distinct
 from graph_schema import MOVED
-from graph_schema.census import district_names
+from graph_schema.census import district_names, districts
 from tracker.access.disclosure import suppressed
 from tracker.store import GraphStore
 from tracker.timeline import Place
 
+
+def district_flow_graph(trips: Trips) -> nx.DiGraph:
+    """The flow graph of all trips (``Journeys.trips`` or ``one_report_per_trip``)."""
+    pair, pairs = pd.factorize((trips.frm.astype(np.int64) << 16) | trips.to)
+    n = len(pairs)
+    year = trips.departed.astype("datetime64[D]").astype("datetime64[Y]").astype("int64") + 1970
+    count = np.bincount(pair, minlength=n)
+    workers = count_distinct(pair, trips.worker, n)
+    years = count_distinct(pair, year, n)
+    first = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first, pair, year)
+    last = np.full(n, np.iinfo(np.int64).min)
+    np.maximum.at(last, pair, year)
+
+    graph = nx.DiGraph(name="LMT district flows")
+    frm, to = pairs >> 16, pairs & 0xFFFF
+    used = set(frm.tolist()) | set(to.tolist())
+    for district in districts():
+        code = int(district["district_code"])  # type: ignore[call-overload]
+        if code in used:
+            graph.add_node(
+                code,
+                label=str(district["name"]),
+                state=str(district["state"]),
+                state_code=int(district["state_code"]),  # type: ignore[call-overload]
+            )
+    graph.add_edges_from(
+        (
+            int(a),
+            int(b),
+            {
+                "trips": int(c),
+                "workers": int(w),
+                "years": int(y),
+                "first_year": int(f),
+                "last_year": int(la),
+                "weight": round(float(c) / float(y), 3),
+            },
+        )
+        for a, b, c, w, y, f, la in zip(frm, to, count, workers, years, first, last, strict=True)
+    )
+    for code, out_trips in graph.out_degree(weight="trips"):
+        graph.nodes[code]["out_trips"] = int(out_trips)
+    for code, in_trips in graph.in_degree(weight="trips"):
+        graph.nodes[code]["in_trips"] = int(in_trips)
+    return graph
+
+
+# -- one district at a time (the API) -------------------------------------------------------
 COLUMNS = ["worker_id", "from_district_code", "to_district_code", "departed_on", "trip_id"]
 
 

@@ -14,16 +14,15 @@ events name no worker; the page around them carries the id or pseudonym). The ca
 suspended while a batch is written (``changing``) and emptied when it is done, so an answer
 never outlives the store state it was read from.
 
-Analytics (circuits, contractor risk, chains) are the other engineers' functions, looked up
-by name (``ANALYTICS``). Each is computed once per state, on first request, under a lock so
-that concurrent first requests wait for one computation instead of starting several. A
-function that does not exist yet answers 503 "not computed yet".
+Analytics (circuits, the seasonal calendar, contractor risk, chains) are served by name
+(``ANALYTICS``: name -> function of the store). Each is computed once per state, on first
+request, under a lock so that concurrent first requests wait for one computation instead of
+starting several. A function that fails answers 503 with its reason, never a crash.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 import os
 import threading
@@ -34,7 +33,11 @@ from typing import Any
 
 import pandas as pd
 
+from analytics.chains import chains_from_store
+from analytics.circuits import circuits_from_store, circuits_of_journeys, journeys_from_store
 from analytics.contractor_network import NetworkIndex
+from analytics.contractor_risk import contractor_risk_from_store
+from analytics.corridors import seasonal_calendar
 from analytics.district_flows import FlowIndex
 from tracker.access import AccessDB, AuditLog, KeyRing, Pseudonyms
 from tracker.cache import VersionedLRU
@@ -45,20 +48,27 @@ from tracker.timeline import Timeline, events_json, read_worker, timeline
 
 log = logging.getLogger("lmt.api")
 
-ANALYTICS: dict[str, tuple[tuple[str, str], ...]] = {
-    "circuits": (("analytics.circuits", "circuits_from_store"),),
-    "contractors": (("analytics.contractor_risk", "contractor_risk_from_store"),),
-    "chains": (
-        ("analytics.chains", "chains_from_store"),
-        ("analytics.contractor_chains", "chains_from_store"),
-    ),
+
+def _calendar_from_store(store: GraphStore) -> pd.DataFrame:
+    return seasonal_calendar(circuits_of_journeys(journeys_from_store(store)))
+
+
+def _chains_from_store(store: GraphStore) -> pd.DataFrame:
+    chains, _errors = chains_from_store(store)  # the data errors are lmt chains --errors'
+    return chains
+
+
+ANALYTICS: dict[str, Callable[[GraphStore], pd.DataFrame]] = {
+    "circuits": circuits_from_store,
+    "calendar": _calendar_from_store,
+    "contractors": contractor_risk_from_store,
+    "chains": _chains_from_store,
 }
-"""Analytics served under /analytics/NAME: (module, function(store)) to try; the function
-gives a DataFrame, or a tuple whose first item is one."""
+"""Analytics results by name (/analytics/NAME, /analytics/calendar): function(store) -> table."""
 
 
 class NotComputed(RuntimeError):
-    """The analytics function is not available (yet), or failed."""
+    """The analytics function failed (the reason is the message)."""
 
 
 @dataclass(frozen=True)
@@ -195,29 +205,13 @@ class ServiceState:
 
     def analytics(self, name: str) -> pd.DataFrame:
         """The named analytics result for the current store state (``ANALYTICS``)."""
-        function = _find(name)
-        if function is None:
-            raise NotComputed(f"{name} analytics are not computed yet (not available)")
+        function = ANALYTICS[name]
 
         def build() -> pd.DataFrame:
             try:
-                result = function(self.store)
-            except Exception as error:  # someone else's function: report, never crash
+                return function(self.store)
+            except Exception as error:  # bad data in the store: report, never crash
                 log.exception("%s analytics failed", name)
                 raise NotComputed(f"{name} analytics could not be computed: {error}") from error
-            # chains_from_store also gives the data errors met: the table comes first
-            return result[0] if isinstance(result, tuple) else result
 
         return self.lazily(f"analytics:{name}", build)
-
-
-def _find(name: str) -> Callable[[GraphStore], pd.DataFrame] | None:
-    for module_name, function_name in ANALYTICS[name]:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        function = getattr(module, function_name, None)
-        if callable(function):
-            return function
-    return None

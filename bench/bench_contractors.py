@@ -23,9 +23,14 @@ import numpy as np
 import pandas as pd
 
 from analytics.chains import MAX_DEPTH, chain_risk, contractor_chains
+from analytics.contractor_network import (
+    BETWEENNESS_WORK,
+    MIN_SOURCES,
+    contractor_network,
+    network_roles,
+)
 from analytics.contractor_risk import contractor_risk
 from analytics.flag_quality import flag_quality
-from analytics.networks import BETWEENNESS_WORK, MIN_SOURCES, contractor_network, network_roles
 from analytics.supply_graph import SupplyRecords, encode_ids, placements
 from bench.report import write_section
 from graph_schema import (

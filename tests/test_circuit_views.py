@@ -11,8 +11,9 @@ from move_tables import FARM, HOME, KILN, SITE, moves, seasons
 
 from analytics.circuits import circuits_of_journeys
 from analytics.corridors import corridor_view, seasonal_calendar
-from analytics.flows import district_flow_graph, write_graph
+from analytics.district_flows import district_flow_graph
 from analytics.multistop import multi_stop_circuits
+from analytics.output.files import write_graph
 from analytics.round_trips import journey_arrays
 from lmt.cli import main
 

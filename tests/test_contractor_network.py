@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 from supply_batch import Batch, workers
 
+from analytics.contractor_network import contractor_network, network_roles
 from analytics.contractor_risk import contractor_risk
-from analytics.networks import contractor_network, network_roles, plot_network, write_graphml
+from analytics.output.files import write_graph
+from analytics.output.plots import plot_network
 from lmt.cli import main
 
 
@@ -76,7 +78,7 @@ def test_sampled_betweenness_stays_within_its_budget_and_repeats():
 
 def test_graphml_and_picture_are_written(network, tmp_path):
     graph, _ = network
-    path = write_graphml(graph, tmp_path / "net.graphml")
+    (path,) = write_graph(graph, graphml=tmp_path / "net.graphml")
     back = nx.read_graphml(path)
     assert back.number_of_nodes() == graph.number_of_nodes()
     assert back.nodes["contractor:C-BAD"]["flagged"] is True

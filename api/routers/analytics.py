@@ -1,5 +1,5 @@
-"""Analytics results (seasonal circuits, contractor risk, chains), computed by the other
-engineers' functions once per store state (``api.state``) and served page by page.
+"""Analytics results (seasonal circuits, contractor risk, chains), computed once per store
+state (``api.state.ANALYTICS``) and served page by page.
 
 Circuits are per worker: researcher keys get pseudonyms in place of worker ids, advocacy
 keys none (no worker records). Counts of workers below 5 are suppressed for researcher and

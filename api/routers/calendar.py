@@ -1,9 +1,9 @@
 """The seasonal calendar as JSON: departures and returns by month for the main corridors.
 
-The web pages (issue 7) draw it; the table itself is the circuits engineer's
-(``analytics.corridors.seasonal_calendar``, the same one ``lmt circuits --calendar`` writes).
-This module only reads it once per store state, reshapes its 12 rows per corridor into one
-item per corridor, and pages it, busiest corridor first.
+The web pages draw it; the table is ``analytics.corridors.seasonal_calendar`` (the same one
+``lmt circuits --calendar`` writes), computed once per store state (``api.state``). This
+module reshapes its 12 rows per corridor into one item per corridor, and pages it, busiest
+corridor first.
 
 Departures and returns count the round trips of seasonal circuits (not every move), so a
 one-off trip does not blur a season. Open to every role: it is an aggregate with no worker
@@ -14,8 +14,6 @@ workers, and could single someone out as surely as a worker count could.
 
 from __future__ import annotations
 
-import logging
-
 import numpy as np
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -23,11 +21,10 @@ from pydantic import BaseModel, Field
 from api.auth import AnyRole, State
 from api.models import PageParams
 from api.problems import PROBLEM_RESPONSES, ProblemError
-from api.state import ServiceState
+from api.state import NotComputed, ServiceState
 from tracker.access import suppressed
 from tracker.timeline import Place
 
-log = logging.getLogger("lmt.api")
 router = APIRouter(
     prefix="/analytics",
     tags=["analytics"],
@@ -78,14 +75,7 @@ def _corridors(state: ServiceState) -> list[CalendarCorridor]:
     """Every corridor of the calendar, busiest first (computed once per store state)."""
 
     def build() -> list[CalendarCorridor]:
-        from analytics.circuits import circuits_of_journeys, journeys_from_store
-        from analytics.corridors import seasonal_calendar
-
-        try:
-            table = seasonal_calendar(circuits_of_journeys(journeys_from_store(state.store)))
-        except Exception as error:  # someone else's function: report, never crash
-            log.exception("calendar analytics failed")
-            raise _NotComputed(f"calendar could not be computed: {error}") from error
+        table = state.analytics("calendar")
         # seasonal_calendar gives 12 rows per corridor, months in order, busiest first
         n = len(table) // 12
         departures = table["departures"].to_numpy(dtype=np.int64).reshape(n, 12)
@@ -112,7 +102,7 @@ def _corridors(state: ServiceState) -> list[CalendarCorridor]:
 
     try:
         return state.lazily("calendar", build)
-    except _NotComputed as error:
+    except NotComputed as error:
         raise ProblemError(503, str(error), {"Retry-After": "60"}) from error
 
 
@@ -128,10 +118,6 @@ def _suppress(corridors: list[CalendarCorridor]) -> tuple[list[CalendarCorridor]
             )
         )
     return out, hidden
-
-
-class _NotComputed(RuntimeError):
-    pass
 
 
 def _text(value: object) -> str | None:

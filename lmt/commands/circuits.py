@@ -52,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
         print("lmt circuits: --top must be >= 1 and --length-bound >= 3", file=sys.stderr)
         return 2
 
-    from analytics.circuits import circuits_of_journeys, journeys_from_store, write_circuits
+    from analytics.circuits import circuits_of_journeys, journeys_from_store
+    from tracker.csvio import write_table
     from tracker.progress import progress_for
     from tracker.stores import open_store
 
@@ -73,26 +74,27 @@ def run(args: argparse.Namespace) -> int:
         journeys = journeys_from_store(store)
     step("finding circuits")
     circuits = circuits_of_journeys(journeys)
-    written = [write_circuits(circuits.table, args.out)]
+    written = [write_table(circuits.table, Path(args.out))]
 
     if args.corridors:
         from analytics.corridors import corridor_view
 
         step("corridors")
-        written.append(_write_csv(corridor_view(circuits), args.corridors))
+        written.append(write_table(corridor_view(circuits), Path(args.corridors)))
     if args.calendar or args.plot:
         from analytics.corridors import seasonal_calendar
 
         step("calendar")
         calendar = seasonal_calendar(circuits)
         if args.calendar:
-            written.append(_write_csv(calendar, args.calendar))
+            written.append(write_table(calendar, Path(args.calendar)))
         if args.plot:
-            from analytics.calendar_plot import plot_calendar
+            from analytics.output.plots import plot_calendar
 
             written.append(plot_calendar(calendar, args.plot, top=args.top))
     if args.graphml or args.gexf:
-        from analytics.flows import district_flow_graph, write_graph
+        from analytics.district_flows import district_flow_graph
+        from analytics.output.files import write_graph
 
         step("flow graph")
         written += write_graph(district_flow_graph(journeys.trips), args.graphml, args.gexf)
@@ -101,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
 
         step("multi-stop routes")
         routes = multi_stop_circuits(journeys, length_bound=args.length_bound)
-        written.append(_write_csv(routes, args.multistop))
+        written.append(write_table(routes, Path(args.multistop)))
     progress("done", steps, steps)
 
     table = circuits.table
@@ -112,10 +114,3 @@ def run(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path}")
     return 0
-
-
-def _write_csv(frame, path: str) -> Path:
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(out, index=False)
-    return out

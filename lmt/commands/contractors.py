@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     risk = contractor_risk(records, placed)
     written: list[Path] = []
     if network:
-        from analytics.networks import contractor_network, network_roles
+        from analytics.contractor_network import contractor_network, network_roles
 
         progress("building the network", 2, steps)
         graph = contractor_network(records, risk, placed)
@@ -80,12 +80,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _network_outputs(args: argparse.Namespace, graph, roles) -> list[Path]:
-    from analytics.networks import plot_network, write_graphml
+    from analytics.output.files import write_graph
+    from analytics.output.plots import plot_network
     from tracker.csvio import write_table
 
     written = []
     if args.graphml:
-        written.append(write_graphml(graph, args.graphml))
+        written += write_graph(graph, graphml=args.graphml)
     if args.plot:
         written.append(plot_network(graph, args.plot))
     if args.roles:

@@ -199,13 +199,16 @@ def test_analytics_suppress_small_worker_counts(api):
     assert advocacy["suppressed_rows"] >= len(small)
 
 
-def test_analytics_not_computed_yet_is_503(api, monkeypatch):
+def test_analytics_that_fail_answer_503_with_the_reason(api, monkeypatch):
     from api import state
 
-    monkeypatch.setitem(state.ANALYTICS, "chains", (("analytics.nothing_here", "nope"),))
+    def broken(store):
+        raise ValueError("a contractor link names no contractor")
+
+    monkeypatch.setitem(state.ANALYTICS, "chains", broken)
     monkeypatch.setattr(api.service, "_lazy", {})
     body = assert_problem(api.get("/analytics/chains", "advocacy"), 503)
-    assert "not computed yet" in body["detail"]
+    assert "could not be computed: a contractor link names no contractor" in body["detail"]
 
 
 def test_every_worker_read_is_audited_and_only_admin_reads_the_log(api):

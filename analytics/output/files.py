@@ -1,0 +1,28 @@
+"""Graph files: GraphML and GEXF, which Gephi, Cytoscape and yEd open.
+
+CSV tables go through ``tracker.csvio.write_table``, the format's one CSV writer.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import networkx as nx
+
+
+def write_graph(
+    graph: nx.Graph,
+    graphml: str | os.PathLike | None = None,
+    gexf: str | os.PathLike | None = None,
+) -> list[Path]:
+    """Write ``graph`` as GraphML and/or GEXF (each only if its path is given)."""
+    written = []
+    for path, writer in ((graphml, nx.write_graphml), (gexf, nx.write_gexf)):
+        if path is None:
+            continue
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        writer(graph, path)
+        written.append(path)
+    return written
