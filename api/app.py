@@ -29,6 +29,7 @@ from api.models import Health
 from api.routers import admin, analytics, calendar, places, session, workers
 from api.state import ServiceState
 from tracker.access import AccessDB
+from tracker.settings import Settings
 from tracker.store import GraphStore
 
 PAGES_DIR = Path(__file__).parent / "pages"
@@ -51,11 +52,17 @@ def create_app(
     pages_dir: Path | None = PAGES_DIR,
     threads: int | None = None,
     timeline_cache_mb: int | None = None,
+    settings: Settings | None = None,
 ) -> FastAPI:
     """The API over ``store``; keys and the audit log in ``access`` (an ``AccessDB`` or
     the path of its file; default: ``access.sqlite3`` in the embedded store's folder);
     ``threads``: how many requests run at once (anyio's default, 40, if None);
-    ``timeline_cache_mb``: JSON of recent timelines kept (``api.state``)."""
+    ``timeline_cache_mb``: JSON of recent timelines kept (``api.state``; default
+    ``settings.timeline_cache_mb``). ``settings``: as the entry point read them (``lmt
+    serve``); None: read from the environment here, the app factory being an entry point."""
+    settings = settings or Settings.load()
+    if timeline_cache_mb is None:
+        timeline_cache_mb = settings.timeline_cache_mb
     if not isinstance(access, AccessDB):
         if access is None:
             folder = getattr(store, "folder", None)
@@ -79,7 +86,13 @@ def create_app(
         description=DESCRIPTION,
         lifespan=lifespan,
     )
-    app.state.service = service = ServiceState(store, access, timeline_cache_mb)
+    app.state.service = service = ServiceState(
+        store,
+        access,
+        timeline_cache_mb,
+        pseudonym_secret=_secret(settings),
+        today=settings.today,
+    )
     problems.install(app)
     app.add_middleware(TimelineFastPath)
 
@@ -94,3 +107,8 @@ def create_app(
         pages = GZipMiddleware(StaticFiles(directory=pages_dir, html=True), minimum_size=500)
         app.mount("/", pages, name="pages")
     return app
+
+
+def _secret(settings: Settings) -> str | None:
+    found = settings.pseudonym_secret
+    return None if found is None else found.get_secret_value()

@@ -9,7 +9,7 @@ cannot change under the server, because no other process can open it while the s
 runs; with Neo4j, restart the server (or post batches through it) after importing elsewhere.
 
 Timelines are kept as JSON in a bounded LRU (``tracker.cache``, ``timeline_cache_mb``,
-``$LMT_TIMELINE_CACHE_MB``): a whole timeline per worker, the same bytes for every role (the
+``Settings.timeline_cache_mb``): a whole timeline per worker, the same bytes for every role (the
 events name no worker; the page around them carries the id or pseudonym). The cache is
 suspended while a batch is written (``changing``) and emptied when it is done, so an answer
 never outlives the store state it was read from.
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -83,8 +82,6 @@ class Generation:
 
 AUDIT_FLUSH_SECONDS = 0.2
 """How long a read's audit entry may wait in memory before it is written (``AuditLog``)."""
-DEFAULT_TIMELINE_CACHE_MB = 256
-"""About 35,000 timelines of the synthetic batches (7 KB of JSON each on average)."""
 
 
 @dataclass(frozen=True)
@@ -97,17 +94,22 @@ class CachedTimeline:
 
 class ServiceState:
     def __init__(
-        self, store: GraphStore, access: AccessDB, timeline_cache_mb: int | None = None
+        self,
+        store: GraphStore,
+        access: AccessDB,
+        timeline_cache_mb: int,
+        *,
+        pseudonym_secret: str | None = None,
+        today: dt.date | None = None,
     ) -> None:
+        """``today``: the day ``POST /batches`` judges dates against (None: the clock's)."""
         self.store = store
         self.access = access
+        self.today = today
         self.keys = KeyRing(access)
         self.audit = AuditLog(access, flush_every=AUDIT_FLUSH_SECONDS)
-        if timeline_cache_mb is None:
-            found = os.environ.get("LMT_TIMELINE_CACHE_MB")
-            timeline_cache_mb = int(found) if found else DEFAULT_TIMELINE_CACHE_MB
         self.timelines: VersionedLRU[CachedTimeline] = VersionedLRU(timeline_cache_mb * 2**20)
-        self.pseudonyms = Pseudonyms.for_store(store)
+        self.pseudonyms = Pseudonyms.for_store(store, pseudonym_secret)
         self.ingest_lock = threading.Lock()
         self._lock = threading.Lock()
         self._lazy: dict[str, Any] = {}

@@ -3,15 +3,19 @@
 Each command lives in its own module under ``lmt.commands`` with a ``register(subparsers)``
 function that adds its parser and sets ``handler``; this file only wires them together and
 turns exceptions into exit statuses (0 success, 1 failure, 2 usage error or rejected rows).
+
+It is the command line's one reader of the environment: it builds the ``Settings`` once,
+applies ``--db``/``--neo4j`` to them and hands them to the command as ``args.settings``.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 import traceback
+
+from tracker.settings import Settings, SettingsError
 
 COMMANDS = (
     "ingest",
@@ -53,12 +57,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        settings = Settings.load()
+    except SettingsError as error:  # a bad variable is a usage error, like a bad option
+        print(f"lmt {args.command}: {error}", file=sys.stderr)
+        return 2
+    args.settings = settings.for_options(getattr(args, "db", None), getattr(args, "neo4j", None))
+    try:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 1
     except Exception as error:  # the last line of defence: a message, not a traceback
-        if os.environ.get("LMT_DEBUG"):  # ... unless asked for, to report a bug
+        if settings.debug:  # ... unless asked for, to report a bug
             traceback.print_exc()
         print(f"lmt {args.command}: {error}", file=sys.stderr)
         return 1

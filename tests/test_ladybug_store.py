@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import tracker.stores.ladybug.store as ladybug_store
 from graph_schema import MOVED, Worker
 from tracker.stores.ladybug.store import LadybugStore
 from tracker.tables import edge_columns, node_columns, typed
@@ -49,7 +48,6 @@ def _moves(n: int) -> pd.DataFrame:
 
 
 def test_a_chunk_that_fills_the_buffer_pool_is_written_in_halves(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(ladybug_store, "COPY_CHUNK", MOVES)  # one transaction, too big
     pieces: list[int] = []
     copy_edges = LadybugStore._copy_edges
 
@@ -58,7 +56,8 @@ def test_a_chunk_that_fills_the_buffer_pool_is_written_in_halves(tmp_path, monke
         return copy_edges(self, rel, part)
 
     monkeypatch.setattr(LadybugStore, "_copy_edges", counted)
-    with LadybugStore(tmp_path / "db", buffer_pool_mb=POOL_MB) as store:
+    # one transaction of every move: too big for the pool
+    with LadybugStore(tmp_path / "db", buffer_pool_mb=POOL_MB, copy_chunk=MOVES) as store:
         _write_workers(store)
         moves = _moves(MOVES)
         store.write_edges(MOVED, moves, moves.iloc[:0])
@@ -78,11 +77,8 @@ def test_a_pool_too_small_for_the_smallest_piece_still_fails_loudly(tmp_path) ->
 
 
 @pytest.mark.parametrize("in_list_max", [1, 4])  # 4 unique ids: ranges, IN $ids
-def test_every_way_of_reading_a_workers_edges_gives_the_same_edges(
-    tmp_path, monkeypatch, in_list_max
-) -> None:
-    monkeypatch.setattr(ladybug_store, "IN_LIST_MAX", in_list_max)
-    with LadybugStore(tmp_path / "db", buffer_pool_mb=64) as store:
+def test_every_way_of_reading_a_workers_edges_gives_the_same_edges(tmp_path, in_list_max) -> None:
+    with LadybugStore(tmp_path / "db", buffer_pool_mb=64, in_list_max=in_list_max) as store:
         _write_workers(store)
         moves = _moves(5_000)
         store.write_edges(MOVED, moves, moves.iloc[:0])
@@ -96,9 +92,8 @@ def test_every_way_of_reading_a_workers_edges_gives_the_same_edges(
         assert sorted(by_key["record_id"]) == ["R0000003", "R0004999"]
 
 
-def test_nodes_are_written_in_pieces_and_updated_in_place(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(ladybug_store, "NODE_CHUNK", 700)
-    with LadybugStore(tmp_path / "db", buffer_pool_mb=64) as store:
+def test_nodes_are_written_in_pieces_and_updated_in_place(tmp_path) -> None:
+    with LadybugStore(tmp_path / "db", buffer_pool_mb=64, node_chunk=700) as store:
         workers = _workers()
         workers["name"] = "before"
         store.write_nodes(Worker, typed(workers, node_columns(Worker)))
@@ -141,12 +136,11 @@ def test_a_committed_chunk_whose_checkpoint_failed_is_not_written_again(tmp_path
         assert len(stored) == len(moves) and stored.is_unique
 
 
-def test_an_interrupted_write_loses_no_edge_it_removed(tmp_path, monkeypatch) -> None:
+def test_an_interrupted_write_loses_no_edge_it_removed(tmp_path) -> None:
     """The edges a write removes go in the transaction that stores what replaces them: a
     write that fails in a later chunk loses none (here a re-tagged move, which the batch
     written again would not bring back)."""
-    monkeypatch.setattr(ladybug_store, "COPY_CHUNK", 2)
-    with LadybugStore(tmp_path / "db", buffer_pool_mb=64) as store:
+    with LadybugStore(tmp_path / "db", buffer_pool_mb=64, copy_chunk=2) as store:
         _write_workers(store)
         held = _moves(3)
         store.write_edges(MOVED, held, held.iloc[:0])
@@ -172,11 +166,8 @@ def test_a_reader_checkpoints_only_when_no_write_is_under_way(tmp_path) -> None:
 
 
 @pytest.mark.parametrize("lookup_chunk", [3, 10_000])  # whole table filtered; joined chunks
-def test_both_ways_of_looking_up_nodes_give_the_same_nodes(
-    tmp_path, monkeypatch, lookup_chunk
-) -> None:
-    monkeypatch.setattr(ladybug_store, "LOOKUP_CHUNK", lookup_chunk)
-    with LadybugStore(tmp_path / "db", buffer_pool_mb=64) as store:
+def test_both_ways_of_looking_up_nodes_give_the_same_nodes(tmp_path, lookup_chunk) -> None:
+    with LadybugStore(tmp_path / "db", buffer_pool_mb=64, lookup_chunk=lookup_chunk) as store:
         workers = _workers()
         workers["birth_year"] = 1990
         store.write_nodes(Worker, typed(workers, node_columns(Worker)))

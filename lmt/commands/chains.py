@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
 
     progress = progress_for()
     progress("reading records", 0, 2)
-    with open_store(args.db, args.neo4j) as store:
+    with open_store(args.settings) as store:
         records = read_supply_records(store)
     progress("finding chains", 1, 2)
     chains, errors = chains_with_risk(records)

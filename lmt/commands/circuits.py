@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         done += 1
 
     step("reading moves")
-    with open_store(args.db, args.neo4j) as store:
+    with open_store(args.settings) as store:
         journeys = journeys_from_store(store)
     step("finding circuits")
     circuits = circuits_of_journeys(journeys)

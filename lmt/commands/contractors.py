@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     progress = progress_for()
     steps = 4 if network else 2
     progress("reading records", 0, steps)
-    with open_store(args.db, args.neo4j) as store:
+    with open_store(args.settings) as store:
         records = encode_ids(read_supply_records(store))
     progress("scoring contractors", 1, steps)
     placed = placements(records.employments, records.moves)

@@ -9,9 +9,12 @@ same name, so the demo shows exactly what the commands do.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tracker.settings import Settings
 
 ROLES = ("admin", "field", "researcher", "advocacy")
 
@@ -36,7 +39,6 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     from lmt.cli import main
-    from tracker.stores import DEFAULT_DB
 
     if args.neo4j:
         print("lmt demo runs on the embedded store; drop --neo4j", file=sys.stderr)
@@ -44,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     results = out / "results"
     results.mkdir(parents=True, exist_ok=True)
-    db = args.db or os.environ.get("LMT_DB") or DEFAULT_DB
+    settings = args.settings.for_options(db=args.settings.embedded_folder)  # never Neo4j
+    db = settings.embedded_folder
     store = ["--db", db]
 
     batch = Path(args.folder) if args.folder else out / "batch"
@@ -77,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         if main(command) != 0:
             return 1
     _step("4/5 API keys, one per role (keep them: they are shown once)")
-    keys = _create_keys(db)
+    keys = _create_keys(settings)
     for role, secret in keys.items():
         print(f"  {role:<11} {secret}")
     (out / "keys.txt").write_text("".join(f"{r} {s}\n" for r, s in keys.items()))
@@ -90,11 +93,11 @@ def run(args: argparse.Namespace) -> int:
     return main(["serve", *store, "--host", args.host, "--port", str(args.port)])
 
 
-def _create_keys(db: str) -> dict[str, str]:
+def _create_keys(settings: Settings) -> dict[str, str]:
     from tracker.access import AccessDB, access_db_path
     from tracker.access.keys import KeyRing
 
-    access = AccessDB(access_db_path(db, None))
+    access = AccessDB(access_db_path(settings))
     try:
         ring = KeyRing(access)
         return {role: ring.create(role, label="lmt demo")[1] for role in ROLES}

@@ -17,7 +17,7 @@ def run(args: argparse.Namespace) -> int:
     from tracker.export import export_folder
     from tracker.stores import open_store
 
-    with open_store(args.db, args.neo4j) as store:
+    with open_store(args.settings) as store:
         written = export_folder(store, args.folder)
     for name, rows in written.items():
         print(f"{name:<22}{rows:>10,}")

@@ -47,10 +47,14 @@ def run(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         print(f"lmt ingest: {folder} is not a folder", file=sys.stderr)
         return 1  # a failure: status 2 would say the good rows were stored
-    with open_store(args.db, args.neo4j, importing=True) as store:
+    with open_store(args.settings, importing=True) as store:
         try:
             report = ingest_folder(
-                store, folder, args.rejects, args.today, progress_for(sys.stderr)
+                store,
+                folder,
+                args.rejects,
+                args.today or args.settings.today,
+                progress_for(sys.stderr),
             )
         except NoRecordsFound as error:
             print(f"lmt ingest: {error}", file=sys.stderr)

@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 def run(args: argparse.Namespace) -> int:
     from tracker.access import AccessDB, AuditLog, KeyRing, access_db_path
 
-    db = AccessDB(access_db_path(args.db, args.neo4j))
+    db = AccessDB(access_db_path(args.settings))
     try:
         keys = KeyRing(db)
         if args.action == "create":

@@ -40,11 +40,15 @@ def run(args: argparse.Namespace) -> int:
     from tracker.access import AccessDB, access_db_path
     from tracker.stores import open_store
 
-    store = open_store(args.db, args.neo4j)
+    store = open_store(args.settings)
     try:
-        access = AccessDB(access_db_path(args.db, args.neo4j))
+        access = AccessDB(access_db_path(args.settings))
         app = create_app(
-            store, access, threads=args.threads, timeline_cache_mb=args.timeline_cache_mb
+            store,
+            access,
+            threads=args.threads,
+            timeline_cache_mb=args.timeline_cache_mb,
+            settings=args.settings,
         )
 
         print(f"LMT API on http://{args.host}:{args.port}/ (docs at /docs)", flush=True)

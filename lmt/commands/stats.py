@@ -17,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 def run(args: argparse.Namespace) -> int:
     from tracker.stores import open_store
 
-    with open_store(args.db, args.neo4j) as store:
+    with open_store(args.settings) as store:
         counts = store.counts()
     if args.json:
         print(json.dumps(counts, indent=2))

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from tracker.stores import open_store
     from tracker.timeline import journey, read_worker, timeline
 
-    with open_store(args.db, args.neo4j) as store:
+    with open_store(args.settings) as store:
         record = read_worker(store, args.worker_id)
         if record is None:
             print(f"lmt timeline: no worker {args.worker_id!r} in the store", file=sys.stderr)

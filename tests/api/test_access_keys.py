@@ -51,14 +51,15 @@ def test_audit_log_is_append_only_and_safe_across_threads(tmp_path):
         db.connection().execute("UPDATE audit SET worker_id = 'W9'")
 
 
-def test_pseudonyms_are_stable_per_store_and_keyed(tmp_path, monkeypatch):
-    monkeypatch.delenv("LMT_PSEUDONYM_SECRET", raising=False)
+def test_pseudonyms_are_stable_per_store_and_keyed(tmp_path):
     store = LadybugStore(tmp_path / "db", buffer_pool_mb=64)
     first = Pseudonyms.for_store(store).of("W0000001")
     assert Pseudonyms.for_store(store).of("W0000001") == first
     store.close()
     reopened = LadybugStore(tmp_path / "db", buffer_pool_mb=64)
     assert Pseudonyms.for_store(reopened).of("W0000001") == first  # the secret is kept
+    given = Pseudonyms.for_store(reopened, "g" * 32)  # $LMT_PSEUDONYM_SECRET wins
+    assert given.of("W0000001") == Pseudonyms("g" * 32).of("W0000001") != first
     reopened.close()
     assert Pseudonyms("s" * 64).of("W0000001") != first
     assert Pseudonyms("s" * 64).of("W0000001") != Pseudonyms("s" * 64).of("W0000002")

@@ -9,7 +9,7 @@ the process dies, only possibly the last ones on a power cut), and each thread h
 connection, so API threads never share one.
 
 Where: in the embedded store's folder (``access.sqlite3`` beside the graph), or with Neo4j
-in ``$LMT_STATE`` (default ``./lmt-state``).
+in ``Settings.state`` (``$LMT_STATE``, default ``./lmt-state``).
 """
 
 from __future__ import annotations
@@ -19,10 +19,9 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from tracker.stores import embedded_folder, neo4j_uri
+from tracker.settings import Settings
 
 FILE_NAME = "access.sqlite3"
-DEFAULT_STATE = "./lmt-state"
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS api_keys (
@@ -52,13 +51,10 @@ SCHEMA = (
 )
 
 
-def access_db_path(db: str | None = None, neo4j: str | None = None) -> Path:
-    """Where the access database of the store these options pick lives."""
-    if neo4j_uri(db, neo4j):
-        folder = Path(os.environ.get("LMT_STATE") or DEFAULT_STATE)
-    else:
-        folder = Path(embedded_folder(db))
-    return folder / FILE_NAME
+def access_db_path(settings: Settings) -> Path:
+    """Where the access database of the store ``settings`` pick lives."""
+    folder = settings.state if settings.neo4j_uri else settings.embedded_folder
+    return Path(folder) / FILE_NAME
 
 
 class AccessDB:

@@ -4,16 +4,16 @@ Researchers follow the same worker across requests and days without learning who
 A plain hash of an id would not do: ids follow a pattern, so anyone could hash the
 candidates and match. The key (the *secret*) is made once per store, at random, and kept
 in the store's settings, so every process serving the same store gives the same
-pseudonyms; ``$LMT_PSEUDONYM_SECRET`` may set it instead (to keep pseudonyms across a
-re-built store). Without the secret a pseudonym cannot be turned back into an id; the API
-maps pseudonyms back through the worker index it already holds.
+pseudonyms; a secret given by the caller (``$LMT_PSEUDONYM_SECRET``, read by the entry
+points) is used instead (to keep pseudonyms across a re-built store). Without the secret
+a pseudonym cannot be turned back into an id; the API maps pseudonyms back through the
+worker index it already holds.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 
 from tracker.store import GraphStore
@@ -31,9 +31,9 @@ class Pseudonyms:
         self._key = secret.encode()
 
     @classmethod
-    def for_store(cls, store: GraphStore) -> Pseudonyms:
-        """The store's pseudonyms: the environment's secret, else the store's, made once."""
-        secret = os.environ.get("LMT_PSEUDONYM_SECRET") or store.get_setting(SECRET_SETTING)
+    def for_store(cls, store: GraphStore, secret: str | None = None) -> Pseudonyms:
+        """The store's pseudonyms: ``secret`` if given, else the store's, made once."""
+        secret = secret or store.get_setting(SECRET_SETTING)
         if not secret:
             secret = secrets.token_hex(32)
             store.put_setting(SECRET_SETTING, secret)

@@ -4,6 +4,6 @@
 writes only what is new or changed; ``rejects`` keeps every rejected row as sent.
 """
 
-from tracker.ingest.batch import IngestReport, NoRecordsFound, batch_today, ingest_folder
+from tracker.ingest.batch import IngestReport, NoRecordsFound, ingest_folder
 
-__all__ = ["IngestReport", "NoRecordsFound", "batch_today", "ingest_folder"]
+__all__ = ["IngestReport", "NoRecordsFound", "ingest_folder"]

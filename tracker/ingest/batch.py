@@ -90,12 +90,6 @@ class NoRecordsFound(ValueError):
     """The folder holds none of the format's files."""
 
 
-def batch_today() -> dt.date:
-    """The day dates are judged against: ``$LMT_TODAY`` (YYYY-MM-DD) if set, else the clock."""
-    fixed = os.environ.get("LMT_TODAY")
-    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
-
-
 def ingest_folder(
     store: GraphStore,
     folder: str | os.PathLike,
@@ -104,10 +98,11 @@ def ingest_folder(
     progress: Progress = no_progress,
 ) -> IngestReport:
     """Import the batch in ``folder`` into ``store``; rejected rows go to ``rejects_dir``
-    (default: the folder's name + ``-rejects``, beside it)."""
+    (default: the folder's name + ``-rejects``, beside it); dates are judged against
+    ``today`` (default: the clock's)."""
     started = time.monotonic()
     folder = Path(folder)
-    today = today or batch_today()
+    today = today or dt.date.today()
     present = [spec for spec in RECORD_FILES if (folder / spec.name).is_file()]
     if not present:
         raise NoRecordsFound(

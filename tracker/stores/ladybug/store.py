@@ -53,7 +53,8 @@ IN_LIST_MAX = 5_000
 
 
 READ_BUFFER_POOL_MB = 1024
-"""The pool of a store opened to read or serve (``$LMT_BUFFER_POOL_MB`` overrides it)."""
+"""The pool of a store opened to read or serve (``$LMT_BUFFER_POOL_MB`` overrides it in
+``open_store``)."""
 
 
 def import_buffer_pool_mb() -> int:
@@ -86,14 +87,29 @@ def _committed(error: RuntimeError) -> bool:
 class LadybugStore(GraphStore):
     kind = "ladybug"
 
-    def __init__(self, folder: str | os.PathLike, *, buffer_pool_mb: int | None = None) -> None:
+    def __init__(
+        self,
+        folder: str | os.PathLike,
+        *,
+        buffer_pool_mb: int = READ_BUFFER_POOL_MB,
+        copy_chunk: int | None = COPY_CHUNK,
+        node_chunk: int = NODE_CHUNK,
+        lookup_chunk: int = LOOKUP_CHUNK,
+        in_list_max: int = IN_LIST_MAX,
+    ) -> None:
+        """The store in ``folder`` (made if missing), with a buffer pool of
+        ``buffer_pool_mb``. The other arguments are the sizes documented at their module
+        defaults (``COPY_CHUNK`` ...); tests make them small to reach every path."""
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        pool_mb = buffer_pool_mb or int(os.environ.get("LMT_BUFFER_POOL_MB") or READ_BUFFER_POOL_MB)
         self._db = ladybug.Database(
-            str(self.folder / DB_FILE), buffer_pool_size=pool_mb * 1024 * 1024
+            str(self.folder / DB_FILE), buffer_pool_size=buffer_pool_mb * 1024 * 1024
         )
-        self._pool_bytes = pool_mb * 2**20
+        self._pool_bytes = buffer_pool_mb * 2**20
+        self._copy_chunk_rows = copy_chunk
+        self._node_chunk = node_chunk
+        self._lookup_chunk = lookup_chunk
+        self._in_list_max = in_list_max
         self._local = threading.local()
         self._connections: list[ladybug.Connection] = []
         self._connections_lock = threading.Lock()
@@ -199,7 +215,7 @@ class LadybugStore(GraphStore):
             self._conn.execute(statement, {"scan": scan})
 
         with self._write_lock:
-            self._in_pieces(len(frame), NODE_CHUNK, write)
+            self._in_pieces(len(frame), self._node_chunk, write)
 
     def write_edges(self, rel: RelType, frame: pd.DataFrame, remove: pd.DataFrame) -> None:
         """Delete ``remove`` and create ``frame`` in one transaction, or, for more new edges
@@ -236,8 +252,8 @@ class LadybugStore(GraphStore):
         is LadybugDB's fast path, and every later COPY into a table that holds edges
         rewrites the parts it touches, so many small chunks made an import of 7 million
         moves slower than linear."""
-        if COPY_CHUNK is not None:
-            return COPY_CHUNK
+        if self._copy_chunk_rows is not None:
+            return self._copy_chunk_rows
         return max(MIN_AUTO_COPY_CHUNK, self._pool_bytes // COPY_EDGE_BYTES)
 
     def _in_pieces(
@@ -318,7 +334,7 @@ class LadybugStore(GraphStore):
         keys = list(dict.fromkeys(keys))
         if not keys:
             return typed(pd.DataFrame(), columns)
-        if len(keys) > LOOKUP_CHUNK:
+        if len(keys) > self._lookup_chunk:
             # many keys: one read of the whole table, filtered in Arrow (1,000,000 workers:
             # 0.7 s), not a join per chunk (0.17 s per 20,000 keys, 8.5 s for them all)
             table = self._conn.execute(f"MATCH (n:{node.label}) RETURN {ret}").get_as_arrow(
@@ -406,7 +422,7 @@ class LadybugStore(GraphStore):
         ids = list(dict.fromkeys(source_ids))
         if not ids or (len(ids) > 1 and self._no_edges(rel)):
             return typed(pd.DataFrame(), edge_columns(rel))
-        if len(ids) > IN_LIST_MAX:
+        if len(ids) > self._in_list_max:
             return self._read_by_ranges(rel, where=(rel.source_column, ids))
         key = f"a.{quoted(rel.source.key)}"
         if len(ids) == 1:
@@ -480,7 +496,7 @@ class LadybugStore(GraphStore):
         if not rel.key:
             raise ValueError(f"{rel.name} edges have no key; use edges_from")
         keys = list(dict.fromkeys(keys))
-        if len(keys) > IN_LIST_MAX:  # one pass over the table, not owners then edges
+        if len(keys) > self._in_list_max:  # one pass over the table, not owners then edges
             return self._read_by_ranges(rel, where=(rel.key, keys))
         owners = self._read_by_ranges(rel, [rel.source_column, rel.key])
         keys = pd.Series(keys, dtype=owners[rel.key].dtype)
