@@ -15,6 +15,7 @@ $(VENV)/.dev: $(BIN)/lmt
 	$(BIN)/pip install -q -e '.[dev]'
 	bash tools/cypher-lint/install.sh
 	bash tools/web/install-browser.sh $(BIN)/python
+	bash tools/spark/install-java.sh
 	touch $@
 
 install: $(BIN)/lmt

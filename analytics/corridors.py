@@ -17,6 +17,8 @@ district and state names of the Census 2011 list.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -40,39 +42,97 @@ VIEW_FIGURES = [
 CALENDAR_FIGURES = ["month", "departures", "returns", "workers"]
 
 
+@dataclass(frozen=True)
+class CorridorCounts:
+    """What the corridor view and the calendar need of circuits' round trips, as counts.
+
+    Counts add up: the counts of two sets of workers with no worker in common are the sum
+    of each set's counts, so circuits found partition by partition (``analytics.partitioned``)
+    give their counts per partition and ``add_counts`` sums them; the views read only these
+    and the circuits table. Medians come from the ``stays`` histogram, exactly.
+
+    * ``years``: ``CORRIDOR_KEY``, ``year``, ``workers`` (different workers travelling it);
+    * ``stays``: ``CORRIDOR_KEY``, ``stay_days``, ``trips``;
+    * ``months``: ``CORRIDOR``, ``month`` (1-12), ``departures``, ``returns``.
+    """
+
+    years: pd.DataFrame
+    stays: pd.DataFrame
+    months: pd.DataFrame
+
+
+def corridor_counts(circuits: Circuits) -> CorridorCounts:
+    """The counts of ``CorridorCounts`` for one set of circuits."""
+    table, trips = circuits.table, circuits.trips
+    circuit = trips["circuit"].to_numpy()
+    key = table[CORRIDOR_KEY].astype("int64").to_numpy()[circuit]
+    per_trip = pd.DataFrame(key, columns=CORRIDOR_KEY)
+    per_trip["worker"] = table["worker_id"].to_numpy()[circuit]
+    per_trip["year"] = trips["year"].to_numpy()
+    per_trip["stay_days"] = trips["stay_days"].to_numpy()
+    years = per_trip.groupby([*CORRIDOR_KEY, "year"])["worker"].nunique()
+    years = years.rename("workers").reset_index()
+    stays = per_trip.groupby([*CORRIDOR_KEY, "stay_days"]).size().rename("trips").reset_index()
+    leave = pd.DataFrame(key[:, :2], columns=CORRIDOR).assign(
+        month=trips["departed_on"].dt.month.to_numpy(), departures=1, returns=0
+    )
+    back = pd.DataFrame(key[:, :2], columns=CORRIDOR).assign(
+        month=trips["returned_on"].dt.month.to_numpy(), departures=0, returns=1
+    )
+    months = pd.concat([leave, back]).groupby([*CORRIDOR, "month"]).sum().reset_index()
+    return CorridorCounts(years, stays, months)
+
+
+def add_counts(parts: list[CorridorCounts]) -> CorridorCounts:
+    """The counts of several sets of circuits with no worker in common, summed."""
+
+    def add(frames: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
+        joined = pd.concat(frames, ignore_index=True)
+        return joined.groupby(keys, sort=True).sum().reset_index().astype("int64")
+
+    return CorridorCounts(
+        add([p.years for p in parts], [*CORRIDOR_KEY, "year"]),
+        add([p.stays for p in parts], [*CORRIDOR_KEY, "stay_days"]),
+        add([p.months for p in parts], [*CORRIDOR, "month"]),
+    )
+
+
 def corridor_view(circuits: Circuits) -> pd.DataFrame:
+    """Corridors by departure and return month, busiest first (see ``corridor_view_of``)."""
+    return corridor_view_of(circuits.table, corridor_counts(circuits))
+
+
+def corridor_view_of(table: pd.DataFrame, counts: CorridorCounts) -> pd.DataFrame:
     """Corridors by departure and return month, busiest first.
 
-    Columns: the four key columns, names of both districts, ``workers``, ``circuits``,
+    ``table`` is circuits.csv, ``counts`` its round trips' ``CorridorCounts``. Columns: the
+    four key columns, names of both districts, ``workers``, ``circuits``,
     ``median_stay_days``, ``first_year``, ``last_year``, ``years_active``, ``workers_last_year``
     (in the corridor's ``last_year``), ``workers_year_before``, ``change_year_over_year``
     (``(last - before) / before``; empty when no one travelled the year before) and
     ``workers_by_year`` (``2019:12 2020:15 ...``).
     """
-    table, trips = circuits.table, circuits.trips
     if table.empty:
         return _with_names(pd.DataFrame(columns=[*CORRIDOR_KEY, *VIEW_FIGURES]))
     key = table[CORRIDOR_KEY].astype("int64")
     corridor, corridors = pd.factorize(pd.MultiIndex.from_frame(key))
-    per_trip = pd.DataFrame(
-        {
-            "corridor": corridor[trips["circuit"].to_numpy()],
-            "worker": table["worker_id"].to_numpy()[trips["circuit"].to_numpy()],
-            "year": trips["year"].to_numpy(),
-            "stay": trips["stay_days"].to_numpy(),
-        }
-    )
     view = corridors.to_frame(index=False, name=CORRIDOR_KEY)
-    by_corridor = per_trip.groupby("corridor")
     view["workers"] = table.groupby(corridor)["worker_id"].nunique().to_numpy()
     view["circuits"] = np.bincount(corridor, minlength=len(view))
-    view["median_stay_days"] = by_corridor["stay"].median().to_numpy()
-    view["first_year"] = by_corridor["year"].min().to_numpy()
-    view["last_year"] = by_corridor["year"].max().to_numpy()
-    view["years_active"] = by_corridor["year"].nunique().to_numpy()
+    stays = counts.stays
+    view["median_stay_days"] = _histogram_median(
+        _corridor_of(stays, corridors, CORRIDOR_KEY),
+        stays["stay_days"].to_numpy(),
+        stays["trips"].to_numpy(),
+        len(view),
+    )
+    yearly = counts.years.assign(corridor=_corridor_of(counts.years, corridors, CORRIDOR_KEY))
+    yearly = yearly.sort_values(["corridor", "year"], kind="stable", ignore_index=True)
+    by_corridor = yearly.groupby("corridor")["year"]
+    view["first_year"] = by_corridor.min().to_numpy()
+    view["last_year"] = by_corridor.max().to_numpy()
+    view["years_active"] = by_corridor.size().to_numpy()
 
-    yearly = per_trip.groupby(["corridor", "year"])["worker"].nunique().rename("workers")
-    yearly = yearly.reset_index()
     last = view["last_year"].to_numpy()[yearly["corridor"].to_numpy()]
     in_last = yearly[yearly["year"].to_numpy() == last].set_index("corridor")["workers"]
     before = yearly[yearly["year"].to_numpy() == last - 1].set_index("corridor")["workers"]
@@ -91,31 +151,63 @@ def corridor_view(circuits: Circuits) -> pd.DataFrame:
 
 
 def seasonal_calendar(circuits: Circuits) -> pd.DataFrame:
+    """Departures and returns of circuit round trips by corridor and calendar month."""
+    return seasonal_calendar_of(circuits.table, corridor_counts(circuits))
+
+
+def seasonal_calendar_of(table: pd.DataFrame, counts: CorridorCounts) -> pd.DataFrame:
     """Departures and returns of circuit round trips by corridor and calendar month.
 
     Columns: origin and destination (codes and names), ``month`` (1-12), ``departures``,
     ``returns``, ``workers`` (of the corridor, for ranking). Every month of every corridor
     has a row, zeros included, so the table reads as a calendar.
     """
-    table, trips = circuits.table, circuits.trips
     if table.empty:
         return _with_names(pd.DataFrame(columns=[*CORRIDOR, *CALENDAR_FIGURES]))
     key = table[CORRIDOR].astype("int64")
     corridor, corridors = pd.factorize(pd.MultiIndex.from_frame(key))
-    of_trip = corridor[trips["circuit"].to_numpy()]
     n = len(corridors)
-    leave = trips["departed_on"].dt.month.to_numpy() - 1
-    back = trips["returned_on"].dt.month.to_numpy() - 1
-    departures = np.bincount(of_trip * 12 + leave, minlength=n * 12)
-    returns = np.bincount(of_trip * 12 + back, minlength=n * 12)
+    months = counts.months
+    cell = _corridor_of(months, corridors, CORRIDOR) * 12 + months["month"].to_numpy() - 1
+    departures = np.bincount(cell, months["departures"].to_numpy(), minlength=n * 12)
+    returns = np.bincount(cell, months["returns"].to_numpy(), minlength=n * 12)
     workers = table.groupby(corridor)["worker_id"].nunique().to_numpy()
     frame = corridors.to_frame(index=False, name=CORRIDOR).loc[np.repeat(np.arange(n), 12)]
     frame["month"] = np.tile(np.arange(1, 13), n)
-    frame["departures"] = departures
-    frame["returns"] = returns
+    frame["departures"] = departures.astype("int64")
+    frame["returns"] = returns.astype("int64")
     frame["workers"] = np.repeat(workers, 12)
     frame = frame.sort_values(["workers", *CORRIDOR, "month"], ascending=[False, True, True, True])
     return _with_names(frame.reset_index(drop=True))
+
+
+def _corridor_of(frame: pd.DataFrame, corridors: pd.MultiIndex, keys: list[str]) -> np.ndarray:
+    """Row of ``corridors`` for each row of ``frame`` (every key is among them)."""
+    found = corridors.get_indexer(pd.MultiIndex.from_frame(frame[keys].astype("int64")))
+    if (found < 0).any():
+        raise ValueError("corridor counts name a corridor that no circuit travels")
+    return found
+
+
+def _histogram_median(
+    group: np.ndarray, values: np.ndarray, counts: np.ndarray, groups: int
+) -> np.ndarray:
+    """Median per group of values given as (value, how many times) rows: the mean of the
+    two middle values, as a median of the values themselves would be."""
+    order = np.lexsort((values, group))
+    group, values, counts = group[order], values[order], counts[order]
+    ends = np.cumsum(counts)
+    total = np.bincount(group, counts, minlength=groups).astype(np.int64)
+    first = np.concatenate(([0], np.cumsum(total)[:-1]))
+    median = np.full(groups, np.nan)
+    has = total > 0
+    lo = first[has] + (total[has] - 1) // 2
+    hi = first[has] + total[has] // 2
+    at = values.astype("float64")
+    median[has] = (
+        at[np.searchsorted(ends, lo, side="right")] + at[np.searchsorted(ends, hi, side="right")]
+    ) / 2
+    return median
 
 
 def corridor_label(origin: int, destination: int) -> str:

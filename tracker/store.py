@@ -15,7 +15,7 @@ Identity rules, the same on both stores:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import pandas as pd
 
@@ -54,6 +54,17 @@ class GraphStore(ABC):
     def edge_table(self, rel: RelType, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """Every edge of a type as an edge table (columns: ``rel.table_columns``, or only
         ``columns`` of them: analytics over 10M moves read just what they use)."""
+
+    def edge_slices(
+        self, rel: RelType, columns: Sequence[str] | None = None
+    ) -> Iterator[pd.DataFrame]:
+        """``edge_table`` in slices, each holding every edge of the source nodes it covers.
+
+        For work in bounded memory (the Parquet export, analytics by partition): a slice is
+        one range of source nodes, so a worker's moves are never split between slices.
+        Adapters that can read by ranges override this; the default is one slice.
+        """
+        yield self.edge_table(rel, columns)
 
     @abstractmethod
     def edges_from(self, rel: RelType, source_ids: Sequence) -> pd.DataFrame:

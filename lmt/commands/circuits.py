@@ -9,6 +9,10 @@ outputs come from the same reading of the store, so asking for all of them costs
   and ``--plot FILE`` the same as a picture (``.png`` or ``.svg``);
 * ``--graphml FILE`` / ``--gexf FILE``: the district flow graph for Gephi;
 * ``--multistop FILE``: multi-stop routes (home -> A -> B -> home) by bounded cycle search.
+
+With ``--input DIR`` (a Parquet export) circuits, corridors and the calendar are computed
+bucket by bucket (``analytics.partitioned``), here or with ``--engine spark`` on Spark
+(``lmt.commands.engine``); the flow graph and multi-stop routes are not (yet) among them.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
+from lmt.commands.engine import add_engine_options, engine_problem
 
 PLOT_SUFFIXES = (".png", ".svg")
 
@@ -41,6 +47,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         metavar="N",
         help="most districts in a multi-stop route, home included (5)",
     )
+    add_engine_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -51,6 +58,14 @@ def run(args: argparse.Namespace) -> int:
     if args.top < 1 or args.length_bound < 3:
         print("lmt circuits: --top must be >= 1 and --length-bound >= 3", file=sys.stderr)
         return 2
+    problem = engine_problem(args)
+    if problem is None and args.input and (args.graphml or args.gexf or args.multistop):
+        problem = "--graphml, --gexf and --multistop read the store, not --input"
+    if problem:
+        print(f"lmt circuits: {problem}", file=sys.stderr)
+        return 2
+    if args.input:
+        return _by_partition(args)
 
     from analytics.circuits import circuits_of_journeys, journeys_from_store
     from tracker.csvio import write_table
@@ -106,11 +121,43 @@ def run(args: argparse.Namespace) -> int:
         written.append(write_table(routes, Path(args.multistop)))
     progress("done", steps, steps)
 
-    table = circuits.table
+    _summary(circuits.table, written)
+    return 0
+
+
+def _by_partition(args: argparse.Namespace) -> int:
+    """Circuits, corridors and calendar over a Parquet export, bucket by bucket."""
+    from tracker.csvio import write_table
+
+    if args.engine == "spark":
+        from analytics.spark import circuits_on_spark
+        from lmt.commands.engine import spark_from
+
+        results = circuits_on_spark(spark_from(args), args.input)
+    else:
+        from analytics.partitioned import circuits_from_export
+        from tracker.parquet import ParquetExport
+
+        results = circuits_from_export(ParquetExport.open(args.input))
+    written = [write_table(results.table, Path(args.out))]
+    if args.corridors:
+        written.append(write_table(results.corridors(), Path(args.corridors)))
+    if args.calendar or args.plot:
+        calendar = results.calendar()
+        if args.calendar:
+            written.append(write_table(calendar, Path(args.calendar)))
+        if args.plot:
+            from analytics.output.plots import plot_calendar
+
+            written.append(plot_calendar(calendar, args.plot, top=args.top))
+    _summary(results.table, written)
+    return 0
+
+
+def _summary(table, written: list[Path]) -> None:
     print(
         f"{len(table):,} circuits of {table['worker_id'].nunique():,} workers "
         f"({int(table['seasons'].sum()):,} seasons)"
     )
     for path in written:
         print(f"wrote {path}")
-    return 0

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -374,20 +374,35 @@ class LadybugStore(GraphStore):
         """``rel``'s edges (their ``columns``), read by ranges of source offsets; with
         ``where=(column, values)``, only the edges whose ``column`` is one of ``values``,
         kept from each range as it is read."""
-        wanted = edge_columns(rel)
-        if columns is not None:
-            wanted = {c: wanted[c] for c in columns}
-        pattern, ret = self._edge_pattern(rel), self._edge_return(rel, columns)
-        statement = f"MATCH {pattern} WHERE {_SOURCE_OFFSET} RETURN {ret}"
+        wanted = self._wanted(rel, columns)
         parts = []
-        for lo, hi in self._source_ranges(rel, len(wanted)):
-            part = self._conn.execute(statement, {"lo": lo, "hi": hi}).get_as_arrow(chunk_size=-1)
+        for part in self._range_reads(rel, columns):
             if where is not None:
                 part = _kept(part, list(wanted).index(where[0]), where[1])
             parts.append(part)
         if not parts:
             return typed(pd.DataFrame(), wanted)
         return _arrow_frame(pa.concat_tables(parts, promote_options="permissive"), wanted)
+
+    def edge_slices(
+        self, rel: RelType, columns: Sequence[str] | None = None
+    ) -> Iterator[pd.DataFrame]:
+        """One frame per range of source offsets (``_source_ranges``): bounded memory."""
+        wanted = self._wanted(rel, columns)
+        for part in self._range_reads(rel, columns):
+            yield _arrow_frame(part, wanted)
+
+    @staticmethod
+    def _wanted(rel: RelType, columns: Sequence[str] | None) -> dict[str, PropertyType]:
+        wanted = edge_columns(rel)
+        return wanted if columns is None else {c: wanted[c] for c in columns}
+
+    def _range_reads(self, rel: RelType, columns: Sequence[str] | None) -> Iterator[pa.Table]:
+        """``rel``'s edges as Arrow tables, one per range of source offsets."""
+        pattern, ret = self._edge_pattern(rel), self._edge_return(rel, columns)
+        statement = f"MATCH {pattern} WHERE {_SOURCE_OFFSET} RETURN {ret}"
+        for lo, hi in self._source_ranges(rel, len(self._wanted(rel, columns))):
+            yield self._conn.execute(statement, {"lo": lo, "hi": hi}).get_as_arrow(chunk_size=-1)
 
     def _source_ranges(self, rel: RelType, columns: int) -> list[tuple[int, int]]:
         """Ranges of source-node offsets that split ``rel``'s edges into reads of about
