@@ -470,6 +470,15 @@ def _write_answers(
         network.contractors,
     )
 
+    write_csv(
+        out / "answers" / "behaviours.csv",
+        {
+            "worker_id": ids.worker(np.arange(workers)),
+            "behaviour": Text(BEHAVIOURS, journeys.behaviour),
+        },
+        workers,
+    )
+
     bad = _bad_rows(events, lines, ids)
     write_csv(out / "answers" / "bad_rows.csv", bad.pop("columns"), bad.pop("count"))
 

@@ -45,6 +45,7 @@ ANSWER_COLUMNS = {
     ],
     "contractors.csv": ["contractor_id", "exploitative", "pattern", "role", "workers", "licensed"],
     "bad_rows.csv": ["file", "line", "record_or_id", "column", "reason"],
+    "behaviours.csv": ["worker_id", "behaviour"],
 }
 LABEL_FILES = {
     Worker: ("workers.csv", "worker_id"),
@@ -435,3 +436,13 @@ def test_record_ids_name_the_batch(batch):
     assert every.is_unique
     assert len(np.unique(read(batch, "workers.csv")["worker_id"])) == WORKERS
     assert RECORD_FILES_BY_NAME["moves.csv"].id_column == "record_id"
+
+
+def test_behaviours_name_every_worker_once_as_the_summary_counts(batch):
+    """answers/behaviours.csv: each worker's planted behaviour (the typology's answer key)."""
+    key = read(batch / "answers", "behaviours.csv")
+    workers = read(batch, "workers.csv")["worker_id"]
+    assert sorted(key["worker_id"]) == sorted(workers.unique())
+    summary = json.loads((batch / "answers" / "summary.json").read_text())
+    counts = key["behaviour"].value_counts().to_dict()
+    assert counts == {k: v for k, v in summary["behaviours"].items() if v}
