@@ -25,6 +25,7 @@ COMMANDS = (
     "circuits",
     "contractors",
     "chains",
+    "journeys",
     "keys",
     "serve",
     "synth",

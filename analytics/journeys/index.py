@@ -108,14 +108,18 @@ def _trip_sectors(tables: JourneyTables, by_person, journeys: Journeys) -> np.nd
     parts = []
     moves = by_person.moves
     if "employer_id" in moves.columns:
-        parts.append(moves[["worker_id", "to_district_code", "employer_id"]].set_axis(
-            ["person", "district", "employer"], axis=1
-        ))
+        parts.append(
+            moves[["worker_id", "to_district_code", "employer_id"]].set_axis(
+                ["person", "district", "employer"], axis=1
+            )
+        )
     jobs = by_person.employments
     if len(jobs):
-        parts.append(jobs[["worker_id", "district_code", "employer_id"]].set_axis(
-            ["person", "district", "employer"], axis=1
-        ))
+        parts.append(
+            jobs[["worker_id", "district_code", "employer_id"]].set_axis(
+                ["person", "district", "employer"], axis=1
+            )
+        )
     trips = journeys.trips
     out = np.full(len(trips.worker), UNKNOWN_SECTOR, dtype=np.int8)
     if not parts:

@@ -80,20 +80,22 @@ class Sequences:
         frame.insert(0, "person_id", np.asarray(person_ids, dtype=object))
         return frame
 
-    def shares(self) -> pd.DataFrame:
-        """The chronogram's numbers: share of the cohort in each state by month (rows:
-        months; columns: ``unknown``, ``home``, ``away`` and each away state)."""
-        n = max(len(self.persons), 1)
-        counts = np.stack(
-            [np.bincount(col, minlength=len(self.alphabet)) for col in self.states.T]
-        ) if self.states.size else np.zeros((self.period.months, len(self.alphabet)), int)
-        frame = pd.DataFrame(counts / n, columns=list(self.alphabet), index=self.period.labels())
-        frame.insert(2, "away", frame.iloc[:, 2:].sum(axis=1))
-        return frame
+    def by_sector(self) -> tuple[np.ndarray, tuple[str, ...]]:
+        """States with the away states pooled by sector (``away:sector``), for pictures:
+        (codes, their labels)."""
+        codes = np.where(self.states >= 2, 2 + (self.states - 2) % len(SECTORS), self.states)
+        return codes.astype(np.int8), ("unknown", "home", *(f"away:{s}" for s in SECTORS))
 
-    def kinds(self) -> np.ndarray:
-        """States reduced to unknown (0), home (1), away (2)."""
-        return np.minimum(self.states, 2).astype(np.int8)
+    def chronogram(self) -> pd.DataFrame:
+        """Share of the persons in each state (away pooled by sector) by month: rows are
+        months, columns ``unknown``, ``home``, ``away:SECTOR`` ... (each row sums to 1)."""
+        codes, labels = self.by_sector()
+        n = max(len(self.persons), 1)
+        counts = np.zeros((self.period.months, len(labels)))
+        if codes.size:
+            month = np.broadcast_to(np.arange(self.period.months), codes.shape)
+            np.add.at(counts, (month.ravel(), codes.ravel().astype(np.int64)), 1)
+        return pd.DataFrame(counts / n, columns=list(labels), index=self.period.labels())
 
 
 def away_codes() -> tuple[str, ...]:
@@ -161,13 +163,9 @@ def monthly_states(
     row, month, state, days, best = (np.concatenate(x) for x in zip(cells, gaps, strict=True))
     # priority: away (>= AWAY_DAYS, or the trip's best month) > home > unknown
     is_away = state >= 2
-    priority = np.where(
-        is_away & ((days >= AWAY_DAYS) | best), 3, np.where(state == HOME, 2, 0)
-    )
+    priority = np.where(is_away & ((days >= AWAY_DAYS) | best), 3, np.where(state == HOME, 2, 0))
     take = priority > 0
-    row, month, state, days, priority = (
-        a[take] for a in (row, month, state, days, priority)
-    )
+    row, month, state, days, priority = (a[take] for a in (row, month, state, days, priority))
     key = (row * period.months + month).astype(np.int64)
     order = np.lexsort((days, priority, key))
     key, state = key[order], state[order]

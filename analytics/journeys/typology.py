@@ -100,7 +100,12 @@ class Typology:
 def journey_kind_codes(index: JourneyIndex) -> np.ndarray:
     """Per trip (row of ``index.journeys.trips``): the typology state of its journey."""
     j = index.journeys
-    last_day = int(max(j.trips.departed.max(initial=0), j.trips.arrived[j.trips.arrived != NO_DAY].max(initial=0)))
+    last_day = int(
+        max(
+            j.trips.departed.max(initial=0),
+            j.trips.arrived[j.trips.arrived != NO_DAY].max(initial=0),
+        )
+    )
     following = np.r_[j.worker[1:] == j.worker[:-1], False]
     next_departure = np.where(following, np.r_[j.departed[1:], 0], last_day)
     end = np.where(j.returned != NO_DAY, j.returned, next_departure).astype(np.int64)
@@ -224,9 +229,7 @@ def typology(
         raise ValueError("the number of types must be at least 1")
     persons = np.asarray(persons, dtype=np.int64)
     seqs = aligned_sequences(index, persons, horizon)
-    distinct, of_person, weight = np.unique(
-        seqs, axis=0, return_inverse=True, return_counts=True
-    )
+    distinct, of_person, weight = np.unique(seqs, axis=0, return_inverse=True, return_counts=True)
     of_person = of_person.ravel()
     k = min(k, len(distinct))
     limit = SAMPLE if distance == "hamming" else OM_SAMPLE
@@ -251,9 +254,7 @@ def typology(
         persons=persons,
         types=types,
         shares=share[order],
-        descriptions=[
-            describe(seqs[types == t + 1], medoid_seqs[t]) for t in range(k)
-        ],
+        descriptions=[describe(seqs[types == t + 1], medoid_seqs[t]) for t in range(k)],
         medoids=medoid_seqs,
         sequences=seqs,
         distance=distance,

@@ -1,4 +1,5 @@
-"""Graph files: GraphML and GEXF, which Gephi, Cytoscape and yEd open.
+"""Graph files (GraphML and GEXF, which Gephi, Cytoscape and yEd open) and journey
+sequences (Parquet or CSV).
 
 CSV tables go through ``tracker.csvio.write_table``, the format's one CSV writer.
 """
@@ -9,6 +10,9 @@ import os
 from pathlib import Path
 
 import networkx as nx
+import pandas as pd
+
+from tracker.csvio import write_table
 
 
 def write_graph(
@@ -26,3 +30,14 @@ def write_graph(
         writer(graph, path)
         written.append(path)
     return written
+
+
+def write_sequences(wide: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write the wide sequence table (``analytics.journeys.sequences.Sequences.wide``) as
+    Parquet (``.parquet``) or CSV (anything else); docs/journeys.md gives the schema."""
+    path = Path(path)
+    if path.suffix.lower() == ".parquet":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        wide.to_parquet(path, index=False)
+        return path
+    return write_table(wide, path)

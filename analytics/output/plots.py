@@ -162,3 +162,93 @@ def _save(figure: Figure, path: str | os.PathLike, **savefig: Any) -> Path:
     figure.savefig(path, **savefig)
     plt.close(figure)
     return path
+
+
+# -- journey sequences -------------------------------------------------------------------------
+STATE_COLOURS = {"unknown": "#d9d9d9", "home": "#4c78a8"}
+SECTOR_COLOURS = (
+    "#f58518",
+    "#e45756",
+    "#72b7b2",
+    "#54a24b",
+    "#eeca3b",
+    "#b279a2",
+    "#ff9da6",
+    "#9d755d",
+    "#bab0ac",
+    "#8c564b",
+    "#17becf",
+)
+
+
+def _state_colours(labels: list[str]) -> list[str]:
+    return [
+        STATE_COLOURS.get(label, SECTOR_COLOURS[(i - 2) % len(SECTOR_COLOURS)])
+        for i, label in enumerate(labels)
+    ]
+
+
+def plot_chronogram(chronogram: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """The share of the cohort in each state by month, stacked (TraMineR's ``seqdplot``);
+    ``chronogram`` is ``Sequences.chronogram()``. States nobody is in are left out."""
+    plt = _pyplot()
+    shown = chronogram.loc[:, chronogram.sum(axis=0) > 0]
+    labels = list(shown.columns)
+    figure, axes = plt.subplots(figsize=(max(6, len(shown) / 8), 4))
+    x = np.arange(len(shown))
+    axes.stackplot(
+        x, shown.to_numpy().T, labels=labels, colors=_state_colours_of(shown, chronogram)
+    )
+    _month_ticks(axes, list(shown.index))
+    axes.set_ylim(0, 1)
+    axes.set_ylabel("share of persons")
+    axes.set_title(f"Where the cohort was, month by month ({len(labels)} states)")
+    axes.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=7, frameon=False)
+    return _save(figure, path, bbox_inches="tight", dpi=120)
+
+
+def plot_index(
+    codes: np.ndarray, labels: tuple[str, ...], months: list[str], path: str | os.PathLike
+) -> Path:
+    """One row per person, one cell per month coloured by state (TraMineR's ``seqIplot``);
+    ``codes, labels`` are ``Sequences.by_sector()``, rows sorted by their sequence."""
+    plt = _pyplot()
+    from matplotlib.colors import ListedColormap
+
+    order = np.lexsort(codes.T[::-1]) if codes.size else np.arange(len(codes))
+    figure, axes = plt.subplots(figsize=(max(6, len(months) / 8), 5))
+    colours = ListedColormap(_state_colours(list(labels)))
+    axes.imshow(
+        codes[order],
+        aspect="auto",
+        interpolation="nearest",
+        cmap=colours,
+        vmin=-0.5,
+        vmax=len(labels) - 0.5,
+    )
+    _month_ticks(axes, months)
+    axes.set_ylabel(f"persons ({len(codes):,})")
+    axes.set_yticks([])
+    present = np.unique(codes)
+    from matplotlib.patches import Patch
+
+    axes.legend(
+        handles=[Patch(color=colours(int(c)), label=labels[c]) for c in present],
+        loc="upper left",
+        bbox_to_anchor=(1, 1),
+        fontsize=7,
+        frameon=False,
+    )
+    axes.set_title("Each person's months: index plot")
+    return _save(figure, path, bbox_inches="tight", dpi=120)
+
+
+def _state_colours_of(shown: pd.DataFrame, full: pd.DataFrame) -> list[str]:
+    colours = _state_colours(list(full.columns))
+    return [colours[list(full.columns).index(c)] for c in shown.columns]
+
+
+def _month_ticks(axes: Any, months: list[str]) -> None:
+    step = max(1, len(months) // 12)
+    axes.set_xticks(np.arange(0, len(months), step))
+    axes.set_xticklabels(months[::step], rotation=90, fontsize=7)
