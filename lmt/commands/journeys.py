@@ -103,7 +103,7 @@ def _run(args: argparse.Namespace, chosen) -> int:
                 f"lmt journeys: {args.persons} lacks {', '.join(sorted(missing))}", file=sys.stderr
             )
             return 2
-    with open_store(args.db, args.neo4j) as store:
+    with open_store(args.settings) as store:
         tables = tables_from_store(store, persons)
     progress("rebuilding journeys", 1, 3)
     index = build_index(tables)
