@@ -20,11 +20,7 @@ def open_store(settings: Settings, *, importing: bool = False) -> GraphStore:
             user=settings.neo4j_user,
             password=settings.neo4j_password.get_secret_value(),
         )
-    from tracker.stores.ladybug.store import (
-        READ_BUFFER_POOL_MB,
-        LadybugStore,
-        import_buffer_pool_mb,
-    )
+    from tracker.stores.ladybug import READ_BUFFER_POOL_MB, LadybugStore, import_buffer_pool_mb
 
     pool = settings.buffer_pool_mb or (
         import_buffer_pool_mb() if importing else READ_BUFFER_POOL_MB

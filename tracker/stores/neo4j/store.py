@@ -19,12 +19,10 @@ DataFrame forms, the same refusals. How it talks to Neo4j, and why:
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import neo4j
-import neo4j.time
 import pandas as pd
 
 from graph_schema import (
@@ -38,9 +36,9 @@ from graph_schema import (
 )
 from graph_schema.census import districts
 from graph_schema.ddl import META_LABEL, neo4j_ddl
-from graph_schema.properties import PropertyType
 from tracker.store import GraphStore, SchemaMismatch
 from tracker.stores.neo4j import cypher
+from tracker.stores.neo4j.rows import chunks, edge_frame, native, plain, to_rows
 from tracker.tables import edge_columns, node_columns, typed
 
 BATCH_ROWS = 10_000
@@ -107,7 +105,7 @@ class Neo4jStore(GraphStore):
 
         def work(tx: neo4j.ManagedTransaction) -> list[list]:
             found: list[list] = []
-            for chunk in _chunks(items, self._batch_rows):
+            for chunk in chunks(items, self._batch_rows):
                 found.extend(tx.run(statement, {parameter: chunk, **fixed}).values())
             return found
 
@@ -142,7 +140,7 @@ class Neo4jStore(GraphStore):
         if frame.empty:
             return
         statement = self._statement(cypher.node_name("write", node))
-        for chunk in _chunks(to_rows(frame, node_columns(node)), self._batch_rows):
+        for chunk in chunks(to_rows(frame, node_columns(node)), self._batch_rows):
             self._write(lambda tx, rows=chunk: tx.run(statement, {"rows": rows}).consume())
 
     def write_edges(self, rel: RelType, frame: pd.DataFrame, remove: pd.DataFrame) -> None:
@@ -153,11 +151,11 @@ class Neo4jStore(GraphStore):
         delete = self._statement(cypher.edge_name("delete", rel))
 
         def work(tx: neo4j.ManagedTransaction) -> None:
-            for chunk in _chunks(deletes, self._batch_rows):
+            for chunk in chunks(deletes, self._batch_rows):
                 tx.run(delete, {"rows": chunk}).consume()
             for kind, rows in creates:
                 create = self._statement(cypher.edge_name("create", rel, kind))
-                for chunk in _chunks(rows, self._batch_rows):
+                for chunk in chunks(rows, self._batch_rows):
                     created = tx.run(create, {"rows": chunk}).single(strict=True)["created"]
                     if created != len(chunk):
                         raise MissingEndpoint(_missing_message(rel, kind, len(chunk) - created))
@@ -192,7 +190,7 @@ class Neo4jStore(GraphStore):
             records = self._values(cypher.node_name("all", node))
         else:
             key_type = columns[node.key]
-            wanted = [_native(k, key_type) for k in keys]
+            wanted = [native(k, key_type) for k in keys]
             records = self._batched_values(cypher.node_name("by_key", node), "keys", wanted)
         return typed(pd.DataFrame(records, columns=list(columns)), columns)
 
@@ -204,7 +202,7 @@ class Neo4jStore(GraphStore):
 
     def edges_from(self, rel: RelType, source_ids: Sequence) -> pd.DataFrame:
         key_type = node_columns(rel.source)[rel.source.key]
-        ids = [_native(i, key_type) for i in dict.fromkeys(source_ids)]
+        ids = [native(i, key_type) for i in dict.fromkeys(source_ids)]
         records = self._batched_values(
             cypher.edge_name("from", rel), "ids", ids, properties=list(rel.property_names)
         )
@@ -214,7 +212,7 @@ class Neo4jStore(GraphStore):
         if not rel.key:
             raise ValueError(f"{rel.name} edges have no key; use edges_from")
         key_type = edge_columns(rel)[rel.key]
-        wanted = [_native(k, key_type) for k in dict.fromkeys(keys)]
+        wanted = [native(k, key_type) for k in dict.fromkeys(keys)]
         records = self._batched_values(
             cypher.edge_name("by_key", rel), "keys", wanted, properties=list(rel.property_names)
         )
@@ -225,14 +223,14 @@ class Neo4jStore(GraphStore):
         key_type = node_columns(rel.source)[rel.source.key]
         properties = list(rel.property_names)
         records = self._values(
-            cypher.edge_name("from", rel), ids=[_native(source_id, key_type)], properties=properties
+            cypher.edge_name("from", rel), ids=[native(source_id, key_type)], properties=properties
         )
         endpoints = [rel.source_column, *([rel.kind_column] if rel.kind_column else [])]
         endpoints.append(rel.target_column)
         return [
             {
-                **dict(zip(endpoints, map(_plain, r[: len(endpoints)]), strict=True)),
-                **dict(zip(properties, map(_plain, r[len(endpoints)]), strict=True)),
+                **dict(zip(endpoints, map(plain, r[: len(endpoints)]), strict=True)),
+                **dict(zip(properties, map(plain, r[len(endpoints)]), strict=True)),
             }
             for r in records
         ]
@@ -240,11 +238,11 @@ class Neo4jStore(GraphStore):
     def node_record(self, node: type[Node], key: object) -> dict[str, object] | None:
         columns = node_columns(node)
         records = self._values(
-            cypher.node_name("by_key", node), keys=[_native(key, columns[node.key])]
+            cypher.node_name("by_key", node), keys=[native(key, columns[node.key])]
         )
         if not records:
             return None
-        return dict(zip(columns, map(_plain, records[0]), strict=True))
+        return dict(zip(columns, map(plain, records[0]), strict=True))
 
     def counts(self) -> dict[str, dict[str, int]]:
         nodes = {n.label: cypher.node_name("count", n) for n in NODE_TYPES}
@@ -272,67 +270,6 @@ class Neo4jStore(GraphStore):
 
     def close(self) -> None:
         self._driver.close()
-
-
-# -- frames in and out -----------------------------------------------------------------
-def to_rows(frame: pd.DataFrame, columns: dict[str, PropertyType]) -> list[dict[str, Any]]:
-    """An ``UNWIND $rows`` parameter: the frame in canonical form (``tables.typed``), each
-    value a plain Python value the driver can send (str, int, float, bool,
-    ``datetime.date``), missing values as None (which Neo4j does not store)."""
-    canonical = typed(frame, columns)
-    lists = [_python_values(canonical[name], kind) for name, kind in columns.items()]
-    names = list(columns)
-    return [dict(zip(names, values, strict=True)) for values in zip(*lists, strict=True)]
-
-
-def _python_values(col: pd.Series, kind: PropertyType) -> list:
-    missing = col.isna().tolist()
-    if kind is PropertyType.DATE:
-        values = [None if m else v.date() for v, m in zip(col, missing, strict=True)]
-    elif kind is PropertyType.INT64:
-        values = [None if m else int(v) for v, m in zip(col, missing, strict=True)]
-    elif kind is PropertyType.DOUBLE:
-        values = [None if m else float(v) for v, m in zip(col, missing, strict=True)]
-    elif kind is PropertyType.BOOLEAN:
-        values = [None if m else bool(v) for v, m in zip(col, missing, strict=True)]
-    else:
-        values = [None if m else str(v) for v, m in zip(col, missing, strict=True)]
-    return values
-
-
-def _native(value: Any, kind: PropertyType) -> Any:
-    """A key sent as a parameter, as the type it is stored as (a district code read from a
-    frame is a numpy integer, which must still match the stored integer)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if kind is PropertyType.INT64:
-        return int(value)
-    return str(value) if kind is PropertyType.STRING else value
-
-
-def _plain(value: Any) -> Any:
-    """A value as ``GraphStore.edge_records`` gives it: ``neo4j.time.Date`` -> ``date``."""
-    return value.to_native() if isinstance(value, neo4j.time.Date) else value
-
-
-def edge_frame(rel: RelType, records: list[list], columns: list[str]) -> pd.DataFrame:
-    """An edge table from records of ``neo4j_cypher.edge_return`` (source, [kind], target,
-    the asked properties as one list), in the dtypes of ``tracker.tables``; the driver's
-    ``neo4j.time.Date`` values become ``datetime64[us]`` there."""
-    properties = [c for c in columns if c in rel.property_names]
-    endpoints = [rel.source_column, *([rel.kind_column] if rel.kind_column else [])]
-    endpoints.append(rel.target_column)
-    data: dict[str, list] = {name: [r[i] for r in records] for i, name in enumerate(endpoints)}
-    values = [r[len(endpoints)] for r in records]
-    for i, name in enumerate(properties):
-        data[name] = [v[i] for v in values]
-    wanted = {c: edge_columns(rel)[c] for c in columns}
-    return typed(pd.DataFrame({c: data[c] for c in columns}), wanted)
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _missing_message(rel: RelType, kind: str | None, missing: int) -> str:

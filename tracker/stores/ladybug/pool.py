@@ -1,0 +1,52 @@
+"""How big LadybugDB's buffer pool is, and how many rows a write puts in one transaction.
+
+LadybugDB holds everything a transaction adds in its buffer pool until it commits, and
+keeps the pages it has read there too; these sizes are what fits (measured on this
+project's machines, figures below and in docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import os
+
+READ_BUFFER_POOL_MB = 1024
+"""The pool of a store opened to read or serve (``$LMT_BUFFER_POOL_MB`` overrides it in
+``open_store``)."""
+
+COPY_CHUNK: int | None = None
+"""New edges per transaction (``write_edges``); None: as many as the buffer pool holds at
+``COPY_EDGE_BYTES`` each, at least ``MIN_AUTO_COPY_CHUNK`` (``copy_chunk``)."""
+COPY_EDGE_BYTES = 1024
+"""Pool bytes counted per edge a COPY adds. Measured: 200,000 moves in one transaction
+overflowed a 96 MiB pool, 100,000 fit (about 500 bytes each); twice that for safety."""
+MIN_AUTO_COPY_CHUNK = 250_000
+NODE_CHUNK = 100_000
+"""Nodes per transaction: one MERGE of 1,000,000 workers filled the 1 GiB buffer pool."""
+
+
+def import_buffer_pool_mb() -> int:
+    """The pool of a store opened to import a batch (``open_store(importing=True)``): half
+    the machine's memory, at most 8 GiB, at least ``READ_BUFFER_POOL_MB``.
+
+    Why two sizes: adding edges to a relationship table that already holds millions
+    rewrites large parts of it in the pool, and a COPY holds its new edges there until it
+    commits; at 1,000,000 workers (7 million moves) a 1 GiB pool ran full in the middle of
+    the moves. But LadybugDB keeps the pages it has read, so a large pool makes reads
+    hold more: circuits over 10.8 million moves peaked at 7.1 GB with an 8 GiB pool. An
+    import of 100,000 workers peaked the same with either."""
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError, AttributeError):
+        physical = 2 * READ_BUFFER_POOL_MB
+    return max(READ_BUFFER_POOL_MB, min(8192, physical // 2))
+
+
+def edges_per_transaction(pool_bytes: int, fixed: int | None = COPY_CHUNK) -> int:
+    """New edges per transaction for a pool of ``pool_bytes``: ``fixed`` if given, else as
+    many as the pool holds. Why as large as the pool allows: the first COPY into an empty
+    relationship table is LadybugDB's fast path, and every later COPY into a table that
+    holds edges rewrites the parts it touches, so many small chunks made an import of 7
+    million moves slower than linear."""
+    if fixed is not None:
+        return fixed
+    return max(MIN_AUTO_COPY_CHUNK, pool_bytes // COPY_EDGE_BYTES)
