@@ -27,6 +27,7 @@ from api.auth import State
 from api.fastpath import TimelineFastPath
 from api.models import Health
 from api.routers import admin, analytics, calendar, places, session, workers
+from api.security import SecurityHeaders
 from api.state import ServiceState
 from tracker.access import AccessDB
 from tracker.settings import Settings
@@ -95,6 +96,7 @@ def create_app(
     )
     problems.install(app)
     app.add_middleware(TimelineFastPath)
+    app.add_middleware(SecurityHeaders)  # outermost: every answer, the fast path's too
 
     @app.get("/health", response_model=Health, tags=["health"], summary="Is the service up")
     def health(state: State) -> Health:

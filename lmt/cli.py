@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lmt {args.command}: {error}", file=sys.stderr)
         return 2
     args.settings = settings.for_options(getattr(args, "db", None), getattr(args, "neo4j", None))
+    _private(args.settings)
     try:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
@@ -73,6 +74,17 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"lmt {args.command}: {error}", file=sys.stderr)
         return 1
+
+
+def _private(settings: Settings) -> None:
+    """Everything this command writes is for the service's user only, and the store it
+    opens is closed up if an earlier version left it readable (``tracker.access.files``)."""
+    from tracker.access.db import access_db_path
+    from tracker.access.files import keep_private, make_private
+
+    keep_private()
+    # the embedded store's folder, or $LMT_STATE with Neo4j
+    make_private(access_db_path(settings).parent)
 
 
 if __name__ == "__main__":

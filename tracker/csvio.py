@@ -1,5 +1,6 @@
 """Reading and writing CSV files of the exchange format.
 
+Reading undoes the spreadsheet-safe quote of the rejects files (``tracker.spreadsheet``).
 Reading keeps each record's physical line number (header = line 1, as field teams count in
 a spreadsheet or editor), so that a rejected row can be found and fixed. Bytes that are not
 UTF-8 do not stop the import: they are replaced and the row is rejected with that reason.
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
+from tracker.spreadsheet import restore_row
 
 NOT_UTF8 = "\ufffd"
 
@@ -47,7 +50,7 @@ def read_chunks(path: Path, size: int = 100_000) -> Iterator[CsvChunk]:
             start, previous_end = previous_end + 1, reader.line_num
             if not record or (len(record) == 1 and not record[0].strip()):
                 continue
-            rows.append(record)
+            rows.append(restore_row(record))
             lines.append(start)
             if len(rows) >= size:
                 yield CsvChunk(header, rows, lines)

@@ -8,10 +8,12 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import Caller, State, WorkerReader
 from api.models import (
+    MAX_LIMIT,
     EventPageParams,
     Page,
     PageParams,
@@ -38,21 +40,39 @@ WorkerPath = Annotated[
 ]
 
 
+SEARCH_TEXT = (
+    "worker id, phone, e-Shram number or name (spelling variants welcome); researcher keys: "
+    "a pseudonym"
+)
+
+
+class SearchRequest(BaseModel):
+    """``POST /workers/search``: the search text in the body, never in a URL (URLs end up
+    in browser history, proxy and server logs)."""
+
+    q: str = Field(min_length=1, max_length=200, description=SEARCH_TEXT)
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description="items per page")
+    offset: int = Field(0, ge=0, le=10**9, description="items to skip")
+
+
+@router.post("/search", response_model=Page[WorkerHit], summary="Find workers (text in the body)")
+def search_workers_by_post(body: SearchRequest, who: WorkerReader, state: State) -> Page[WorkerHit]:
+    """What the pages use: ``GET /workers?q=`` answers the same, but puts the text in the URL."""
+    return search(state, who, body.q, Paging(limit=body.limit, offset=body.offset))
+
+
 @router.get("", response_model=Page[WorkerHit], summary="Find workers")
 def search_workers(
-    q: Annotated[
-        str,
-        Query(
-            min_length=1,
-            max_length=200,
-            description="worker id, phone, e-Shram number or name (spelling variants "
-            "welcome); researcher keys: a pseudonym",
-        ),
-    ],
+    q: Annotated[str, Query(min_length=1, max_length=200, description=SEARCH_TEXT)],
     page: PageParams,
     who: WorkerReader,
     state: State,
 ) -> Page[WorkerHit]:
+    return search(state, who, q, page)
+
+
+def search(state: ServiceState, who: Caller, q: str, page: Paging) -> Page[WorkerHit]:
+    """The one worker search, for ``GET /workers`` and ``POST /workers/search``."""
     state.audit.record(who.key.key_id, who.role, "search", detail=q)
     workers = state.current.workers
     if who.role.pseudonymised:

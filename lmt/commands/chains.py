@@ -27,8 +27,8 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 def run(args: argparse.Namespace) -> int:
     from analytics.chains import chains_with_risk
     from analytics.supply_graph import read_supply_records
-    from tracker.csvio import write_table
     from tracker.progress import progress_for
+    from tracker.spreadsheet import write_sheet
     from tracker.stores import open_store
 
     progress = progress_for()
@@ -38,9 +38,9 @@ def run(args: argparse.Namespace) -> int:
     progress("finding chains", 1, 2)
     chains, errors = chains_with_risk(records)
     progress("done", 2, 2)
-    written = [write_table(chains, Path(args.out))]
+    written = [write_sheet(chains, Path(args.out))]
     if args.errors:
-        written.append(write_table(errors, Path(args.errors)))
+        written.append(write_sheet(errors, Path(args.errors)))
 
     print(
         f"{len(chains):,} chains, {int(chains['flagged'].sum()):,} with a flagged contractor",

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         return _by_partition(args)
 
     from analytics.circuits import circuits_of_journeys, journeys_from_store
-    from tracker.csvio import write_table
+    from tracker.spreadsheet import write_sheet
     from tracker.progress import progress_for
     from tracker.stores import open_store
 
@@ -89,20 +89,20 @@ def run(args: argparse.Namespace) -> int:
         journeys = journeys_from_store(store)
     step("finding circuits")
     circuits = circuits_of_journeys(journeys)
-    written = [write_table(circuits.table, Path(args.out))]
+    written = [write_sheet(circuits.table, Path(args.out))]
 
     if args.corridors:
         from analytics.corridors import corridor_view
 
         step("corridors")
-        written.append(write_table(corridor_view(circuits), Path(args.corridors)))
+        written.append(write_sheet(corridor_view(circuits), Path(args.corridors)))
     if args.calendar or args.plot:
         from analytics.corridors import seasonal_calendar
 
         step("calendar")
         calendar = seasonal_calendar(circuits)
         if args.calendar:
-            written.append(write_table(calendar, Path(args.calendar)))
+            written.append(write_sheet(calendar, Path(args.calendar)))
         if args.plot:
             from analytics.output.plots import plot_calendar
 
@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
 
         step("multi-stop routes")
         routes = multi_stop_circuits(journeys, length_bound=args.length_bound)
-        written.append(write_table(routes, Path(args.multistop)))
+        written.append(write_sheet(routes, Path(args.multistop)))
     progress("done", steps, steps)
 
     _summary(circuits.table, written)
@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _by_partition(args: argparse.Namespace) -> int:
     """Circuits, corridors and calendar over a Parquet export, bucket by bucket."""
-    from tracker.csvio import write_table
+    from tracker.spreadsheet import write_sheet
 
     if args.engine == "spark":
         from analytics.spark import circuits_on_spark
@@ -139,13 +139,13 @@ def _by_partition(args: argparse.Namespace) -> int:
         from tracker.parquet import ParquetExport
 
         results = circuits_from_export(ParquetExport.open(args.input))
-    written = [write_table(results.table, Path(args.out))]
+    written = [write_sheet(results.table, Path(args.out))]
     if args.corridors:
-        written.append(write_table(results.corridors(), Path(args.corridors)))
+        written.append(write_sheet(results.corridors(), Path(args.corridors)))
     if args.calendar or args.plot:
         calendar = results.calendar()
         if args.calendar:
-            written.append(write_table(calendar, Path(args.calendar)))
+            written.append(write_sheet(calendar, Path(args.calendar)))
         if args.plot:
             from analytics.output.plots import plot_calendar
 

@@ -41,8 +41,8 @@ def run(args: argparse.Namespace) -> int:
 
     from analytics.contractor_risk import RISK_THRESHOLD, contractor_risk
     from analytics.supply_graph import encode_ids, placements, read_supply_records
-    from tracker.csvio import write_table
     from tracker.progress import progress_for
+    from tracker.spreadsheet import write_sheet
     from tracker.stores import open_store
 
     network = bool(args.graphml or args.plot or args.roles)
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         risk["community"] = risk["contractor_id"].map(mine["community"]).astype("Int64")
         risk["broker"] = risk["contractor_id"].map(mine["broker"]).fillna(False).astype(bool)
     progress("done", steps, steps)
-    written.insert(0, write_table(risk, Path(args.out)))
+    written.insert(0, write_sheet(risk, Path(args.out)))
 
     flagged = int(risk["flagged"].sum())
     print(
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
 def _network_outputs(args: argparse.Namespace, graph, roles) -> list[Path]:
     from analytics.output.files import write_graph
     from analytics.output.plots import plot_network
-    from tracker.csvio import write_table
+    from tracker.spreadsheet import write_sheet
 
     written = []
     if args.graphml:
@@ -90,5 +90,5 @@ def _network_outputs(args: argparse.Namespace, graph, roles) -> list[Path]:
     if args.plot:
         written.append(plot_network(graph, args.plot))
     if args.roles:
-        written.append(write_table(roles, Path(args.roles)))
+        written.append(write_sheet(roles, Path(args.roles)))
     return written

@@ -28,7 +28,9 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         help="memory for timelines kept as JSON ($LMT_TIMELINE_CACHE_MB, 256; 0: none)",
     )
     parser.add_argument(
-        "--access-log", action="store_true", help="log every request (the audit log is kept anyway)"
+        "--access-log",
+        action="store_true",
+        help="log every request, without its query string (the audit log is kept anyway)",
     )
     parser.set_defaults(handler=run)
 
@@ -37,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.security import uvicorn_log_config
     from tracker.access import AccessDB, access_db_path
     from tracker.stores import open_store
 
@@ -58,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
             port=args.port,
             workers=1,
             access_log=args.access_log,
+            log_config=uvicorn_log_config(),  # access lines without query strings
             log_level="info" if args.access_log else "warning",
         )
     finally:

@@ -208,9 +208,8 @@ def test_a_network_with_several_flagged_contractors_can_be_walked(tab):
     assert "Flagged" in details.inner_text()
     assert target["reasons"].split(";")[0].strip() in details.inner_text()
     details.get_by_role("link", name="Open this contractor's network").click()
-    page.wait_for_function(
-        f"document.querySelector('.node.centre')?.dataset.node === 'contractor:{target['id']}'"
-    )
+    # a selector, not wait_for_function: the pages' CSP forbids the eval that one needs
+    page.wait_for_selector(f'.node.centre[data-node="contractor:{target["id"]}"]')
     tab.no_horizontal_scroll()
 
 

@@ -3,7 +3,9 @@
 Each file of the batch that had rejections gets a file of the same name holding those rows
 with their original header plus a ``reason`` column ("grievances.csv line 17, column
 indicator: unknown indicator ..."), so a field team can fix the cells and import the file as
-it is (the extra column is ignored on import). moves.csv already has a ``reason`` column (why
+it is (the extra column is ignored on import). Cells a spreadsheet would run as formulas
+are written with a quote in front, which import takes off again (``tracker.spreadsheet``).
+moves.csv already has a ``reason`` column (why
 the worker moved), so there the column is called ``reject_reason``. ``report.csv`` lists all
 rejections as file, line, record_or_id, column, reason for tools.
 """
@@ -16,6 +18,7 @@ from pathlib import Path
 from tracker.csvio import read_chunks, write_rows
 from tracker.field_format import RECORD_FILES, RECORD_FILES_BY_NAME
 from tracker.ingest.validation import Rejection
+from tracker.spreadsheet import neutralise_rows
 
 REPORT_FILE = "report.csv"
 
@@ -40,11 +43,14 @@ def write_rejects(batch: Path, rejects: Path, rejections: list[Rejection]) -> Pa
         header, cells_of = _cells_as_sent(batch / name, rejected)
         column = reason_column(name)
         rows = [_with_reason(header, cells_of[r.line], describe(r), column) for r in rejected]
-        write_rows(rejects / name, header if column in header else [*header, column], rows)
+        header = header if column in header else [*header, column]
+        write_rows(rejects / name, header, neutralise_rows(rows))
     write_rows(
         rejects / REPORT_FILE,
         ["file", "line", "record_or_id", "column", "reason"],
-        [[r.file, str(r.line), r.record_id, r.column, r.reason] for r in rejections],
+        neutralise_rows(
+            [[r.file, str(r.line), r.record_id, r.column, r.reason] for r in rejections]
+        ),
     )
     return rejects
 

@@ -40,9 +40,21 @@ export async function get(path, params = {}, key = session.key) {
   for (const [name, value] of Object.entries(params)) {
     if (value !== null && value !== undefined && value !== "") url.searchParams.set(name, value);
   }
+  return send(url, { method: "GET" }, key);
+}
+
+/** POST ``body`` as JSON to ``path``: for what must stay out of URLs (search text). */
+export async function post(path, body, key = session.key) {
+  const url = new URL(path, window.location.origin);
+  return send(url, { method: "POST", body: JSON.stringify(body) }, key);
+}
+
+async function send(url, options, key) {
+  const headers = { "X-API-Key": key || "", Accept: "application/json" };
+  if (options.body !== undefined) headers["Content-Type"] = "application/json";
   let response;
   try {
-    response = await fetch(url, { headers: { "X-API-Key": key || "", Accept: "application/json" } });
+    response = await fetch(url, { ...options, headers });
   } catch (error) {
     throw new ApiError(0, String(error));
   }

@@ -61,6 +61,7 @@ async function render() {
     params: route.path.exec(path).slice(1).map(decodeURIComponent),
     query,
     alive: () => token === rendering,
+    rerender: render, // the same route again (a new search: the address does not change)
     notice: () => {
       const said = notice;
       notice = null;

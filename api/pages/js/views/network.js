@@ -113,10 +113,12 @@ function showMember(box, m, isCentre) {
 
 export function riskMeter(score) {
   const pct = Math.round(score * 100);
+  const bar = h("span", { class: score >= 0.5 ? "high" : "" });
+  bar.style.width = `${pct}%`; // through the CSSOM: the pages' CSP allows no style attribute
   return h(
     "span",
     { class: "risk" },
-    h("span", { class: "risk-bar", "aria-hidden": "true" }, h("span", { style: `width:${pct}%`, class: score >= 0.5 ? "high" : "" })),
+    h("span", { class: "risk-bar", "aria-hidden": "true" }, bar),
     formatNumber(score, { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
   );
 }

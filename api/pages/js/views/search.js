@@ -1,19 +1,28 @@
-// Worker search. Field and admin keys search by name (spelling variants welcome), worker
+// Worker search (POST /workers/search: the text stays out of every URL). Field and admin keys search by name (spelling variants welcome), worker
 // id, phone or e-Shram number; researcher keys by pseudonym only, and are offered a few
 // pseudonyms from the seasonal circuits to start from. Advocacy keys get the API's 403,
 // explained.
 
-import { get, seg, session } from "../api.js";
+import { get, post, seg, session } from "../api.js";
 import { h, put } from "../dom.js";
 import { icon } from "../icons.js";
 import { formatNumber, t, vocab } from "../i18n.js";
 import { loading, problem } from "./problem.js";
 
 const PAGE = 20;
+// The search text is kept in this page's memory only, never in the address: an address
+// (#/search?q=<a name>) stays in the browser's history. Back from a worker's page shows the
+// same results again; an old #/search?q= link is taken in and dropped from the address.
+let lastQuery = "";
 
 export async function searchView(view) {
   const me = session.me || {};
-  const q = (view.query.get("q") || "").trim();
+  const linked = (view.query.get("q") || "").trim();
+  if (linked) {
+    lastQuery = linked;
+    window.history.replaceState(null, "", "#/search");
+  }
+  const q = lastQuery;
   const input = h("input", {
     id: "q",
     name: "q",
@@ -32,7 +41,9 @@ export async function searchView(view) {
       onsubmit: (event) => {
         event.preventDefault();
         const text = input.value.trim();
-        if (text) window.location.hash = `#/search?q=${encodeURIComponent(text)}`;
+        if (!text) return;
+        lastQuery = text;
+        view.rerender();
       },
     },
     h("label", { for: "q" }, me.pseudonymised ? t("searchLabelPseudonym") : t("searchLabel")),
@@ -52,7 +63,7 @@ export async function searchView(view) {
     return input;
   }
   results.append(loading());
-  const first = await get("/workers", { q, limit: PAGE });
+  const first = await post("/workers/search", { q, limit: PAGE });
   if (!view.alive()) return null;
   const heading = h("h2", { id: "results-title", tabindex: "-1" }, t("found", { n: formatNumber(first.total) }));
   const list = h("ul", { class: "hits" });
@@ -68,7 +79,7 @@ export async function searchView(view) {
   more.addEventListener("click", async () => {
     more.disabled = true;
     try {
-      add(await get("/workers", { q, limit: PAGE, offset: shown }));
+      add(await post("/workers/search", { q, limit: PAGE, offset: shown }));
     } catch (error) {
       results.append(problem(error));
     } finally {
