@@ -68,8 +68,8 @@ def run(args: argparse.Namespace) -> int:
         return _by_partition(args)
 
     from analytics.circuits import circuits_of_journeys, journeys_from_store
-    from tracker.spreadsheet import write_sheet
     from tracker.progress import progress_for
+    from tracker.spreadsheet import write_sheet
     from tracker.stores import open_store
 
     progress = progress_for()
