@@ -25,14 +25,15 @@ install-dev: $(VENV)/.dev
 demo: install
 	$(BIN)/lmt demo
 
-## make test: everything the tests need, then the whole suite (ruff first)
-test: install-dev
-	$(BIN)/ruff check .
+## make test: everything the tests need, then the checks (make lint) and the whole suite
+test: lint
 	$(BIN)/pytest -q
 
+## make lint: ruff (lint and format) and mypy, the checks CI runs before the tests
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) lmt-demo lmt-data .pytest_cache

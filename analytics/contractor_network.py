@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -110,7 +111,7 @@ def contractor_network(
     edges["a"], edges["b"] = np.where(a < b, a, b), np.where(a < b, b, a)
     edges = edges.groupby(["a", "b"], as_index=False)[["links", "workers"]].sum()
 
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     graph.add_edges_from(
         (a, b, {"weight": int(n + w), "links": int(n), "workers": int(w)})
         for a, b, n, w in edges.itertuples(index=False, name=None)
@@ -252,7 +253,7 @@ def _graphml_text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
-def _graphml_number(value: object) -> int:
+def _graphml_number(value: Any) -> int:  # a pandas cell: a number, None, NaN or NA
     return -1 if value is None or pd.isna(value) else int(value)
 
 
@@ -394,7 +395,7 @@ class NetworkIndex:
         return member
 
 
-def _float(value: object) -> float | None:
+def _float(value: Any) -> float | None:  # a pandas cell: a number, None, NaN or NA
     return None if value is None or pd.isna(value) else float(value)
 
 

@@ -490,7 +490,7 @@ def _state_codes() -> np.ndarray:
     """State code by district code (0 for none): a lookup array, fast over millions of jobs."""
     table = np.zeros(641, dtype="int64")
     for district in districts():
-        table[int(district["district_code"])] = int(district["state_code"])  # type: ignore[call-overload]
+        table[district["district_code"]] = district["state_code"]
     return table
 
 

@@ -56,17 +56,17 @@ def district_flow_graph(trips: Trips) -> nx.DiGraph:
     last = np.full(n, np.iinfo(np.int64).min)
     np.maximum.at(last, pair, year)
 
-    graph = nx.DiGraph(name="LMT district flows")
+    graph: nx.DiGraph[int] = nx.DiGraph(name="LMT district flows")
     frm, to = pairs >> 16, pairs & 0xFFFF
     used = set(frm.tolist()) | set(to.tolist())
     for district in districts():
-        code = int(district["district_code"])  # type: ignore[call-overload]
+        code = district["district_code"]
         if code in used:
             graph.add_node(
                 code,
-                label=str(district["name"]),
-                state=str(district["state"]),
-                state_code=int(district["state_code"]),  # type: ignore[call-overload]
+                label=district["name"],
+                state=district["state"],
+                state_code=district["state_code"],
             )
     graph.add_edges_from(
         (
@@ -200,13 +200,13 @@ class FlowIndex:
                     suppressed=hidden,
                 )
             )
-        hidden = sum(c.suppressed for c in corridors)
+        hidden_corridors = sum(c.suppressed for c in corridors)
         return Flows(
             direction=direction,
             corridors=corridors,
             trips=sum(c.trips or 0 for c in corridors),
-            workers=None if hidden else int(rows["worker_id"].nunique()),
-            suppressed_corridors=hidden,
+            workers=None if hidden_corridors else int(rows["worker_id"].nunique()),
+            suppressed_corridors=hidden_corridors,
         )
 
 

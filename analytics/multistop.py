@@ -59,7 +59,7 @@ def multi_stop_circuits(journeys: Journeys, length_bound: int = LENGTH_BOUND) ->
     frm, to = legs.frm[rows], legs.to[rows]
 
     who, here, there = worker.tolist(), frm.tolist(), to.tolist()
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[tuple[int, int]] = nx.DiGraph()  # (worker, district) nodes
     graph.add_edges_from(((w, a), (w, b)) for w, a, b in zip(who, here, there, strict=True))
     home = journeys.origin
     home_of = dict(zip(journeys.worker[chosen].tolist(), home[chosen].tolist(), strict=False))

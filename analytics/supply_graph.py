@@ -213,7 +213,7 @@ def supply_graph(
     workers themselves are not nodes, as a million of them would add nothing to the shape
     of the network and much to its cost.
     """
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     if on is not None:
         links = links_active_on(links, on)
     for row in links.itertuples(index=False):
@@ -254,7 +254,7 @@ def supply_cycles(links: pd.DataFrame, max_length: int = 12) -> pd.DataFrame:
     long, so a badly tangled batch cannot take forever) with the links that make it.
     """
     between = links[links["supplies_to_kind"] == "contractor"]
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_edges_from(
         (a, b, {"link_id": link})
         for a, b, link in zip(

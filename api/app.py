@@ -1,12 +1,12 @@
-"""The HTTP API (issue 4): ``create_app(store)`` gives the FastAPI application.
+"""The HTTP API: ``create_app(store)`` gives the FastAPI application.
 
 Ports and adapters: routers are thin and call ``tracker`` (timelines, search, access) and
-``analytics`` (flows, networks, circuits, risk); the store is any ``GraphStore``. One
-process serves one store: LadybugDB allows one read-write Database per folder, so the
-server runs one uvicorn worker and serves requests from a thread pool, each thread with its
-own store connection (``LadybugStore`` keeps one per thread).
+``analytics`` (district flows, the contractor network, circuits, risk); the store is any
+``GraphStore``. One process serves one store: LadybugDB allows one read-write Database per
+folder, so the server runs one uvicorn worker and serves requests from a thread pool, each
+thread with its own store connection (``LadybugStore`` keeps one per thread).
 
-The web pages (issue 7) are mounted at ``/`` from ``api/pages/`` when that folder exists,
+The web pages are mounted at ``/`` from ``api/pages/`` when that folder exists,
 after every API route, so a page can never shadow an endpoint.
 """
 

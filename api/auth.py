@@ -7,7 +7,7 @@ OpenAPI document shows the two security schemes on every endpoint that needs a k
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -52,7 +52,7 @@ async def caller(
     return Caller(key)
 
 
-def allow(*roles: Role) -> Callable[..., Caller]:
+def allow(*roles: Role) -> Callable[..., Awaitable[Caller]]:
     """A dependency that lets only ``roles`` through."""
     names = ", ".join(r.value for r in roles)
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.report import write_section
+from bench.report import must_find, write_section
 
 LMT = [sys.executable, "-m", "lmt.cli"]
 LUA = """
@@ -93,15 +93,15 @@ def run_wrk(base: str, script: Path, connections: int, seconds: int, threads: in
         text=True,
         check=True,
     ).stdout
-    figures = {"raw": out}
+    figures: dict[str, object] = {"raw": out}
     for pct in ("50", "75", "90", "99"):
-        found = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        found = must_find(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, "wrk", re.M)
         value, unit = float(found.group(1)), found.group(2)
         figures[f"p{pct}"] = (
             value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
         )
-    figures["rps"] = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    figures["requests"] = int(re.search(r"(\d+) requests in", out).group(1))
+    figures["rps"] = float(must_find(r"Requests/sec:\s+([\d.]+)", out, "wrk").group(1))
+    figures["requests"] = int(must_find(r"(\d+) requests in", out, "wrk").group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     figures["non2xx"] = int(errors.group(1)) if errors else 0
     return figures

@@ -26,13 +26,12 @@ import argparse
 import itertools
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from bench.report import write_section
+from bench.report import must_find, write_section
 
 TARGET_WORKERS = 100_000
 TARGET_SECONDS = 60.0
@@ -46,7 +45,7 @@ def timed(command: list[str]) -> tuple[subprocess.CompletedProcess, dict]:
     done = subprocess.run(["/usr/bin/time", "-v", *command], capture_output=True, text=True)
     report = done.stderr
     found = {
-        key: re.search(pattern, report)
+        key: must_find(pattern, report, "/usr/bin/time").group(1)
         for key, pattern in {
             "wall": r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)",
             "rss": r"Maximum resident set size \(kbytes\): (\d+)",
@@ -54,15 +53,13 @@ def timed(command: list[str]) -> tuple[subprocess.CompletedProcess, dict]:
             "system": r"System time \(seconds\): ([\d.]+)",
         }.items()
     }
-    if any(match is None for match in found.values()):
-        raise SystemExit(f"could not read /usr/bin/time's report:\n{report[-3000:]}")
     seconds = 0.0
-    for part in found["wall"].group(1).split(":"):
+    for part in found["wall"].split(":"):
         seconds = seconds * 60 + float(part)
     return done, {
         "seconds": seconds,
-        "cpu_seconds": float(found["user"].group(1)) + float(found["system"].group(1)),
-        "peak_gib": int(found["rss"].group(1)) / 1024**2,
+        "cpu_seconds": float(found["user"]) + float(found["system"]),
+        "peak_gib": int(found["rss"]) / 1024**2,
         "load_before": load_before,
     }
 

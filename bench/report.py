@@ -22,6 +22,14 @@ HEADER = (
 )
 
 
+def must_find(pattern: str, report: str, tool: str, flags: int = 0) -> re.Match[str]:
+    """``pattern`` in a measuring tool's ``report``; stops the benchmark if it is not there."""
+    found = re.search(pattern, report, flags)
+    if found is None:
+        raise SystemExit(f"could not read {tool}'s report ({pattern!r}):\n{report[-3000:]}")
+    return found
+
+
 def machine() -> str:
     return (
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from contextvars import ContextVar
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, StringConstraints
 
@@ -113,4 +113,4 @@ Service = Literal[
 ]
 ServiceOutcome = Literal["applied", "received", "rejected"]
 
-INDICATORS: tuple[str, ...] = Indicator.__args__  # type: ignore[attr-defined]
+INDICATORS: tuple[str, ...] = get_args(Indicator)

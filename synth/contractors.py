@@ -83,7 +83,7 @@ TIER1_PER_EMPLOYER = 0.56
 
 def scale(workers: int, at_sample: float) -> float:
     """Counts that grow slower than workers: the sample's figure at 2,000 workers, about 64x
-    it at 1,000,000 (50,000 contractors, as issue 6 expects)."""
+    it at 1,000,000 (50,000 contractors, the contractor benchmark's scale)."""
     return at_sample * (workers / 2000) ** 0.67
 
 

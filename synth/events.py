@@ -13,6 +13,7 @@ as codes into the tuples below, dates as day numbers (``MISSING`` when not known
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import get_args
 
 import numpy as np
 
@@ -44,11 +45,11 @@ from synth.journeys import MID, OUT, RET, SECTORS, Journeys
 from synth.people import People
 from synth.places import CODES, Centres
 
-REASONS: tuple[str, ...] = MoveReason.__args__  # type: ignore[attr-defined]
-SOURCES: tuple[str, ...] = MoveSource.__args__  # type: ignore[attr-defined]
-STATUSES: tuple[str, ...] = GrievanceStatus.__args__  # type: ignore[attr-defined]
-SERVICES: tuple[str, ...] = Service.__args__  # type: ignore[attr-defined]
-OUTCOMES: tuple[str, ...] = ServiceOutcome.__args__  # type: ignore[attr-defined]
+REASONS: tuple[str, ...] = get_args(MoveReason)
+SOURCES: tuple[str, ...] = get_args(MoveSource)
+STATUSES: tuple[str, ...] = get_args(GrievanceStatus)
+SERVICES: tuple[str, ...] = get_args(Service)
+OUTCOMES: tuple[str, ...] = get_args(ServiceOutcome)
 WORK, RETURN_HOME, WORK_CHANGE, DISTRESS, OTHER = (REASONS.index(r) for r in REASONS)
 SELF, SOURCE_CENTRE, TRANSIT, DESTINATION_CENTRE, HELPLINE = (
     SOURCES.index(s)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import get_args
 
 import numpy as np
 
@@ -36,7 +37,7 @@ from synth.dates import MISSING, day_of, ymd_days
 from synth.people import People
 from synth.places import World, sector_table
 
-SECTORS: tuple[str, ...] = Sector.__args__  # type: ignore[attr-defined]
+SECTORS: tuple[str, ...] = get_args(Sector)
 
 BEHAVIOURS = (
     "seasonal_circuit",

@@ -7,7 +7,7 @@ W0000002, ... in H000001) and share its surname; some share a phone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -38,8 +38,10 @@ class People:
     birth_year: np.ndarray
     phone: np.ndarray
     eshram: np.ndarray
-    registered_on: np.ndarray | None = None
-    registered_at: np.ndarray | None = None
+    registered_on: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    """Day each worker was registered: set by ``register``, once journeys are known."""
+    registered_at: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    """Centre each worker was registered at: set by ``register``."""
 
     @property
     def workers(self) -> int:

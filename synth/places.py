@@ -97,13 +97,13 @@ def world() -> World:
     names = [""] * CODES
     homes, weights = [], []
     for d in rows:
-        code = int(d["district_code"])  # type: ignore[call-overload]
-        names[code] = str(d["name"])
-        census_state[code] = int(d["state_code"])  # type: ignore[call-overload]
+        code = d["district_code"]
+        names[code] = d["name"]
+        census_state[code] = d["state_code"]
         if d["state"] in SOURCE_STATES:
-            state_of[code] = states.index(str(d["state"]))
+            state_of[code] = states.index(d["state"])
             homes.append(code)
-            weights.append(int(d["population"]))  # type: ignore[call-overload]
+            weights.append(d["population"])
     by_state: dict[str, list[tuple[int, int]]] = {s: [] for s in states}
     with open(CENSUS_DIR / "origin_state_to_district.csv", newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):

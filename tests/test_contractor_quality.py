@@ -1,4 +1,4 @@
-"""Contractor flags on the sample batch against its answer key (issue 6).
+"""Contractor flags on the sample batch against its answer key.
 
 The sample goes through the real ingestion into a LadybugDB store (fixture
 ``sample_store``); ``answers/contractors.csv`` says which contractors are exploitative.

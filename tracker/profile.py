@@ -2,7 +2,7 @@
 
 Read with a handful of primary-key lookups (the worker, its household and home district,
 its registration centre). ``for_researcher`` gives the same shape with what could identify
-the person taken out (issue 4): the id becomes the pseudonym, the household its own
+the person taken out: the id becomes the pseudonym, the household its own
 pseudonym; no name, phone, e-Shram number or village; the birth year as a 5-year band.
 """
 
@@ -57,23 +57,23 @@ def worker_profile(store: GraphStore, catalog: Catalog, worker_id: str) -> Worke
         home = store.edge_records(HOME_IN, household_id)
         household = HouseholdInfo(
             household=household_id,
-            village=node.get("village"),  # type: ignore[arg-type]
-            home=place(home[0]["home_district_code"], catalog) if home else None,  # type: ignore[arg-type]
-            registered_on=node.get("registered_on"),  # type: ignore[arg-type]
+            village=node.get("village"),
+            home=place(home[0]["home_district_code"], catalog) if home else None,
+            registered_on=node.get("registered_on"),
         )
     centre = store.edge_records(REGISTERED_AT, worker_id)
     year = worker.get("birth_year")
     return WorkerProfile(
         worker=worker_id,
-        name=worker.get("name"),  # type: ignore[arg-type]
-        gender=worker.get("gender"),  # type: ignore[arg-type]
-        birth_year=year,  # type: ignore[arg-type]
-        birth_years=birth_band(year),  # type: ignore[arg-type]
-        phone=worker.get("phone"),  # type: ignore[arg-type]
-        eshram_uan=worker.get("eshram_uan"),  # type: ignore[arg-type]
+        name=worker.get("name"),
+        gender=worker.get("gender"),
+        birth_year=year,
+        birth_years=birth_band(year),
+        phone=worker.get("phone"),
+        eshram_uan=worker.get("eshram_uan"),
         household=household,
         registration=Registration(
-            registered_on=worker.get("registered_on"),  # type: ignore[arg-type]
+            registered_on=worker.get("registered_on"),
             centre=centre_party(centre[0]["registered_at"], catalog) if centre else None,
         ),
     )

@@ -260,7 +260,7 @@ class WorkerIndex:
             birth_year=None if pd.isna(record["birth_year"]) else int(record["birth_year"]),
             phone=_text(record["phone"]),
             eshram_uan=_text(record["eshram_uan"]),
-            matched=matched,  # type: ignore[arg-type]
+            matched=matched,
             score=score,
         )
 

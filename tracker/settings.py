@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pydantic import Field, SecretStr, ValidationError
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB = "./lmt-data"
@@ -84,7 +85,7 @@ class Settings(BaseSettings):
 _SECRET = {"NEO4J_PASSWORD", "LMT_PSEUDONYM_SECRET"}
 
 
-def _problem(error: dict) -> str:
+def _problem(error: ErrorDetails) -> str:
     """One bad variable: its name, its value (never a secret's) and what is wrong."""
     name = ".".join(map(str, error["loc"]))
     shown = "" if name in _SECRET else f"={error['input']!r}"

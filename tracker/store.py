@@ -16,10 +16,17 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import pandas as pd
 
 from graph_schema import Node, RelType
+
+Record = dict[str, Any]
+"""A node's or edge's properties as plain values by column (``str``, ``int``, ``float``,
+``bool``, ``datetime.date`` or ``None``). Typed ``Any`` because which type a value has is
+the schema's (``graph_schema``), not the checker's; pydantic checks the values where they
+leave the domain (the timeline's events, the profile)."""
 
 
 class SchemaMismatch(RuntimeError):
@@ -74,7 +81,7 @@ class GraphStore(ABC):
     def edges_by_key(self, rel: RelType, keys: Sequence) -> pd.DataFrame:
         """The keyed edges of a type whose key is among ``keys``, wherever they start."""
 
-    def edge_records(self, rel: RelType, source_id: object) -> list[dict[str, object]]:
+    def edge_records(self, rel: RelType, source_id: object) -> list[Record]:
         """One source node's edges as plain records (edge-table columns; values ``str``,
         ``int``, ``float``, ``bool``, ``datetime.date`` or ``None``).
 
@@ -86,7 +93,7 @@ class GraphStore(ABC):
 
     def edge_records_of(
         self, rels: Sequence[RelType], source_id: object
-    ) -> dict[str, list[dict[str, object]]]:
+    ) -> dict[str, list[Record]]:
         """One source node's edges of several types (all leaving the same label), as
         ``{rel.name: records}`` with records as ``edge_records`` gives them.
 
@@ -96,7 +103,7 @@ class GraphStore(ABC):
         """
         return {rel.name: self.edge_records(rel, source_id) for rel in rels}
 
-    def node_record(self, node: type[Node], key: object) -> dict[str, object] | None:
+    def node_record(self, node: type[Node], key: object) -> Record | None:
         """One node's properties as a plain record (as ``edge_records``), or None."""
         found = plain_records(self.node_table(node, [key]))
         return found[0] if found else None
@@ -123,7 +130,7 @@ class GraphStore(ABC):
         self.close()
 
 
-def plain_records(frame: pd.DataFrame) -> list[dict[str, object]]:
+def plain_records(frame: pd.DataFrame) -> list[Record]:
     """A node or edge table as records of plain Python values (missing -> None)."""
     rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
     for row in rows:

@@ -40,7 +40,7 @@ from graph_schema import (
     Worker,
 )
 from tracker.catalog import Catalog
-from tracker.store import GraphStore
+from tracker.store import GraphStore, Record
 
 
 class Place(BaseModel):
@@ -165,12 +165,12 @@ class WorkerRecord:
     A dataclass, not a model: the store already gives typed values, and validating a
     worker's records again cost more than a third of reading them from the store."""
 
-    worker: dict[str, object]
+    worker: Record
     registered_at: str | None = None
-    moves: list[dict[str, object]] = field(default_factory=list)
-    employments: list[dict[str, object]] = field(default_factory=list)
-    grievances: list[dict[str, object]] = field(default_factory=list)
-    services: list[dict[str, object]] = field(default_factory=list)
+    moves: list[Record] = field(default_factory=list)
+    employments: list[Record] = field(default_factory=list)
+    grievances: list[Record] = field(default_factory=list)
+    services: list[Record] = field(default_factory=list)
 
 
 TIMELINE_RELS = (REGISTERED_AT, MOVED, EMPLOYED_BY, COMPLAINED_AGAINST, RECEIVED_SERVICE)
@@ -209,7 +209,7 @@ def timeline(
     if worker.get("registered_on") is not None or record.registered_at is not None:
         events.append(
             RegistrationEvent(
-                date=worker.get("registered_on"),  # type: ignore[arg-type]
+                date=worker.get("registered_on"),
                 record_ids=[],
                 centre=centre_party(record.registered_at, catalog),
             )
@@ -230,24 +230,24 @@ def timeline(
     return Timeline(worker=str(worker["worker_id"]), since=since, until=until, events=events)
 
 
-def trips(moves: list[dict[str, object]], catalog: Catalog) -> list[MoveEvent]:
+def trips(moves: list[Record], catalog: Catalog) -> list[MoveEvent]:
     """The worker's trips, oldest first: reports sharing a ``trip_id`` become one event."""
-    grouped: dict[str, list[dict[str, object]]] = {}
-    for row in sorted(moves, key=lambda r: (r["departed_on"], r["record_id"])):  # type: ignore[arg-type,return-value]
+    grouped: dict[str, list[Record]] = {}
+    for row in sorted(moves, key=lambda r: (r["departed_on"], r["record_id"])):
         grouped.setdefault(str(row.get("trip_id") or row["record_id"]), []).append(row)
     out = []
     for trip_id, reports in grouped.items():
         first = reports[0]
         out.append(
             MoveEvent(
-                date=first["departed_on"],  # type: ignore[arg-type]
+                date=first["departed_on"],
                 record_ids=[str(r["record_id"]) for r in reports],
                 trip_id=trip_id,
-                from_place=place(first["from_district_code"], catalog),  # type: ignore[arg-type]
-                to_place=place(first["to_district_code"], catalog),  # type: ignore[arg-type]
-                departed_on=first["departed_on"],  # type: ignore[arg-type]
-                arrived_on=_first(reports, "arrived_on"),  # type: ignore[arg-type]
-                reason=_first(reports, "reason"),  # type: ignore[arg-type]
+                from_place=place(first["from_district_code"], catalog),
+                to_place=place(first["to_district_code"], catalog),
+                departed_on=first["departed_on"],
+                arrived_on=_first(reports, "arrived_on"),
+                reason=_first(reports, "reason"),
                 contractor=_contractor(_first(reports, "contractor_id"), catalog),
                 employer=_employer(_first(reports, "employer_id"), catalog),
                 sources=list(dict.fromkeys(str(r["source"]) for r in reports if r["source"])),
@@ -289,7 +289,7 @@ def _within(day: dt.date, since: dt.date | None, until: dt.date | None) -> bool:
     return (since is None or day >= since) and (until is None or day <= until)
 
 
-def _first(rows: list[dict[str, object]], column: str) -> object:
+def _first(rows: list[Record], column: str) -> object:
     return next((r[column] for r in rows if r.get(column) is not None), None)
 
 
@@ -320,45 +320,45 @@ def centre_party(centre_id: object, catalog: Catalog) -> Party | None:
     return Party(id=str(centre_id), name=found[0] if found else None)
 
 
-def _employment(row: dict[str, object], catalog: Catalog) -> EmploymentEvent:
+def _employment(row: Record, catalog: Catalog) -> EmploymentEvent:
     employer_id = str(row["employer_id"])
     found = catalog.employers.get(employer_id)
     return EmploymentEvent(
-        date=row["start_on"],  # type: ignore[arg-type]
+        date=row["start_on"],
         record_ids=[str(row["record_id"])],
         employer=Party(id=employer_id, name=found[0] if found else None),
         sector=found[1] if found else None,
         contractor=_contractor(row["contractor_id"], catalog),
-        place=place(row["district_code"], catalog),  # type: ignore[arg-type]
-        start_on=row["start_on"],  # type: ignore[arg-type]
-        end_on=row["end_on"],  # type: ignore[arg-type]
-        daily_wage_inr=row["daily_wage_inr"],  # type: ignore[arg-type]
-        advance_inr=row["advance_inr"],  # type: ignore[arg-type]
+        place=place(row["district_code"], catalog),
+        start_on=row["start_on"],
+        end_on=row["end_on"],
+        daily_wage_inr=row["daily_wage_inr"],
+        advance_inr=row["advance_inr"],
     )
 
 
-def _grievance(row: dict[str, object], catalog: Catalog) -> GrievanceEvent:
+def _grievance(row: Record, catalog: Catalog) -> GrievanceEvent:
     kind = str(row["against_kind"])
     against = (_contractor if kind == "contractor" else _employer)(row["against_id"], catalog)
     return GrievanceEvent(
-        date=row["reported_on"],  # type: ignore[arg-type]
+        date=row["reported_on"],
         record_ids=[str(row["record_id"])],
         against_kind=kind,
         against=against or Party(id=str(row["against_id"])),
         indicator=str(row["indicator"]),
-        occurred_on=row["occurred_on"],  # type: ignore[arg-type]
-        reported_on=row["reported_on"],  # type: ignore[arg-type]
-        amount_inr=row["amount_inr"],  # type: ignore[arg-type]
-        status=row["status"],  # type: ignore[arg-type]
+        occurred_on=row["occurred_on"],
+        reported_on=row["reported_on"],
+        amount_inr=row["amount_inr"],
+        status=row["status"],
     )
 
 
-def _service(row: dict[str, object], catalog: Catalog) -> ServiceEvent:
+def _service(row: Record, catalog: Catalog) -> ServiceEvent:
     return ServiceEvent(
-        date=row["delivered_on"],  # type: ignore[arg-type]
+        date=row["delivered_on"],
         record_ids=[str(row["record_id"])],
         centre=centre_party(row["centre_id"], catalog) or Party(id=str(row["centre_id"])),
         service=str(row["service"]),
-        delivered_on=row["delivered_on"],  # type: ignore[arg-type]
-        outcome=row["outcome"],  # type: ignore[arg-type]
+        delivered_on=row["delivered_on"],
+        outcome=row["outcome"],
     )

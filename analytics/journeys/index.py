@@ -148,10 +148,10 @@ def _trip_sectors(tables: JourneyTables, by_person, journeys: Journeys) -> np.nd
 
 # -- districts and states -------------------------------------------------------------------
 def _census_arrays() -> tuple[np.ndarray, tuple[str, ...]]:
-    names = sorted({str(d["state"]) for d in districts()})
+    names = sorted({d["state"] for d in districts()})
     state = np.full(1024, -1, dtype=np.int16)
     for d in districts():
-        state[int(d["district_code"])] = names.index(str(d["state"]))  # type: ignore[call-overload]
+        state[d["district_code"]] = names.index(d["state"])
     return state, tuple(names)
 
 

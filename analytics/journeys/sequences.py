@@ -146,7 +146,7 @@ def monthly_states(
 
     worker, frm, to = trips.worker[rows], trips.frm[rows], trips.to[rows]
     start = trips.departed[rows].astype(np.int64)
-    last_day = _month_start(period.last + 1)
+    last_day = int(_month_start(period.last + 1))
     same_next = np.r_[worker[1:] == worker[:-1], False]
     end = np.where(same_next, np.r_[start[1:], 0], max(last_day, int(start.max()) + 1))
     end = np.maximum(end, start + 1)

@@ -184,8 +184,8 @@ def optimal_matching(
     row, and ``min_k (t_k + (j - k) indel) = j indel + cummin(t_k - k indel)`` takes it in
     one vectorised pass: rows in a Python loop, pairs and columns in numpy.
     """
-    ia, ib = np.meshgrid(np.arange(len(a)), np.arange(len(b)), indexing="ij")
-    ia, ib = ia.ravel(), ib.ravel()
+    grid_a, grid_b = np.meshgrid(np.arange(len(a)), np.arange(len(b)), indexing="ij")
+    ia, ib = grid_a.ravel(), grid_b.ravel()
     out = np.empty(len(ia), dtype=np.float32)
     for start in range(0, len(ia), chunk):
         sl = slice(start, start + chunk)

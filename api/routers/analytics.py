@@ -61,8 +61,11 @@ def counts_workers(column: str) -> bool:
     return column in ("workers", "complainants") or "workers" in column.split("_")
 
 
-def _is_count(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+def _is_small_count(value: object) -> bool:
+    """A count (not a flag, not missing) small enough to be suppressed."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or value != value:
+        return False
+    return suppressed(int(value)) is None
 
 
 def _page(name: str, page: Paging, who: Caller, state: ServiceState) -> AnalyticsPage:
@@ -87,9 +90,7 @@ def _page(name: str, page: Paging, who: Caller, state: ServiceState) -> Analytic
     if who.role.suppressed:
         counted = [c for c in columns if counts_workers(c)]
         for row in rows:
-            small = [
-                c for c in counted if _is_count(row.get(c)) and suppressed(int(row[c])) is None
-            ]
+            small = [c for c in counted if _is_small_count(row.get(c))]
             for column in small:
                 row[column] = None
             hidden += bool(small)

@@ -1,6 +1,6 @@
 """``GET /me``: which key is calling and what its role may see.
 
-The web pages (issue 7) sign in with an API key and must show what the key's role allows,
+The web pages sign in with an API key and must show what the key's role allows,
 exactly as the API enforces it. Rather than keep a second copy of the rules in JavaScript,
 the page asks the API: the answer is read off ``tracker.access.Role`` itself, so the page
 and the endpoints can never disagree. Any valid key may ask; a bad key gets the usual 401.

@@ -1,4 +1,4 @@
-"""The four roles of API keys and what each may see (issue 4).
+"""The four roles of API keys and what each may see.
 
 * ``field``: full worker records (names, phones, e-Shram numbers), for casework;
 * ``researcher``: worker records under stable pseudonyms, without names, phones or e-Shram

@@ -193,7 +193,7 @@ class EdgesOf:
         for rel in rels:
             properties = [(p, column(f"r.{quoted(p)}"), None) for p in rel.property_names]
             for kind, target in rel.targets.items():
-                layout = [(rel.source_column, 1, None)]
+                layout: list[tuple[str, int | None, str | None]] = [(rel.source_column, 1, None)]
                 if rel.kind_column:
                     layout.append((rel.kind_column, None, kind))
                 layout.append((rel.target_column, column(f"b.{quoted(target.key)}"), None))

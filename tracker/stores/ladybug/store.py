@@ -19,6 +19,7 @@ import os
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import cast
 
 import ladybug
 import pandas as pd
@@ -98,11 +99,18 @@ class LadybugStore(GraphStore):
         """A read as a DataFrame; a read that finds the buffer pool full is tried once more
         after a checkpoint, if no write is under way (``_checkpoint_if_idle``)."""
         try:
-            return self._conn.execute(statement, parameters or {}).get_as_df()
+            return self._result(statement, parameters).get_as_df()
         except RuntimeError as error:
             if not pool_full(error) or not self._checkpoint_if_idle():
                 raise
-        return self._conn.execute(statement, parameters or {}).get_as_df()
+        return self._result(statement, parameters).get_as_df()
+
+    def _result(self, statement: str, parameters: dict | None = None) -> ladybug.QueryResult:
+        """The result of one statement (``execute`` answers a list only for several)."""
+        result = self._conn.execute(statement, parameters or {})
+        if isinstance(result, list):
+            raise TypeError(f"one statement at a time, not {len(result)}: {statement[:80]}")
+        return result
 
     def _checkpoint_if_idle(self) -> bool:
         """Checkpoint from a reading thread, unless another thread is writing: LadybugDB
@@ -211,7 +219,7 @@ class LadybugStore(GraphStore):
         if len(keys) > self._lookup_chunk:
             # many keys: one read of the whole table, filtered in Arrow (1,000,000 workers:
             # 0.7 s), not a join per chunk (0.17 s per 20,000 keys, 8.5 s for them all)
-            table = self._conn.execute(queries.all_nodes(node)).get_as_arrow(chunk_size=-1)
+            table = self._result(queries.all_nodes(node)).get_as_arrow(chunk_size=-1)
             return arrow_frame(kept(table, list(columns).index(node.key), keys), columns)
         result = self._lookup(queries.nodes_by_scanned_key(node), keys)
         return named(result, columns)
@@ -255,7 +263,7 @@ class LadybugStore(GraphStore):
         """``rel``'s edges as Arrow tables, one per range of source offsets."""
         statement = queries.edges_in_range(rel, columns)
         for lo, hi in self._source_ranges(rel, len(self._wanted(rel, columns))):
-            yield self._conn.execute(statement, {"lo": lo, "hi": hi}).get_as_arrow(chunk_size=-1)
+            yield self._result(statement, {"lo": lo, "hi": hi}).get_as_arrow(chunk_size=-1)
 
     def _source_ranges(self, rel: RelType, columns: int) -> list[tuple[int, int]]:
         """Ranges of source-node offsets that split ``rel``'s edges into reads of about
@@ -324,9 +332,9 @@ class LadybugStore(GraphStore):
         if plan is None:  # types that share a property name with different value types
             return super().edge_records_of(rels, source_id)
         found: dict[str, list[dict[str, object]]] = {rel.name: [] for rel in rels}
-        result = self._conn.execute(plan.statement, {"id": source_id})
+        result = self._result(plan.statement, {"id": source_id})
         while result.has_next():
-            row = result.get_next()
+            row = cast(list, result.get_next())  # a list: this connection never asks for dicts
             found[row[0]].append(plan.record(row))
         return found
 
@@ -339,7 +347,7 @@ class LadybugStore(GraphStore):
         self, statement: str, parameters: dict, columns: Sequence[str]
     ) -> list[dict[str, object]]:
         """Rows as dicts straight from the cursor: no DataFrame for a handful of rows."""
-        result = self._conn.execute(statement, parameters)
+        result = self._result(statement, parameters)
         rows = []
         while result.has_next():
             rows.append(dict(zip(columns, result.get_next(), strict=True)))

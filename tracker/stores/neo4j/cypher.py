@@ -63,7 +63,7 @@ def _targets(rel: RelType) -> str:
 
 
 def _edge_pattern(rel: RelType, source_value: str | None = None, key_value: str | None = None):
-    key = f" {{{quoted(rel.key)}: {key_value}}}" if key_value else ""
+    key = f" {{{quoted(rel.key)}: {key_value}}}" if key_value and rel.key else ""
     return f"{_node('a', rel.source, source_value)}-[r:{rel.name}{key}]->(b:{_targets(rel)})"
 
 

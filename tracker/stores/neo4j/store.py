@@ -20,6 +20,7 @@ DataFrame forms, the same refusals. How it talks to Neo4j, and why:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 import neo4j
@@ -130,7 +131,7 @@ class Neo4jStore(GraphStore):
         for name in neo4j_ddl():
             # one transaction each: Neo4j does not mix schema and data changes in one
             statement = self._statement(cypher.ddl_name(name))
-            self._write(lambda tx, s=statement: tx.run(s).consume())
+            self._write(partial(_run, statement, None))
         if found is None:
             self.write_nodes(District, pd.DataFrame(districts()))
             self.put_setting("schema_version", str(SCHEMA_VERSION))
@@ -141,7 +142,7 @@ class Neo4jStore(GraphStore):
             return
         statement = self._statement(cypher.node_name("write", node))
         for chunk in chunks(to_rows(frame, node_columns(node)), self._batch_rows):
-            self._write(lambda tx, rows=chunk: tx.run(statement, {"rows": rows}).consume())
+            self._write(partial(_run, statement, {"rows": chunk}))
 
     def write_edges(self, rel: RelType, frame: pd.DataFrame, remove: pd.DataFrame) -> None:
         if frame.empty and remove.empty:
@@ -278,3 +279,10 @@ def _missing_message(rel: RelType, kind: str | None, missing: int) -> str:
         f"{missing} {rel.name} edge(s) name a {rel.source.label} or {target} the store does "
         "not hold; nothing of this write was stored"
     )
+
+
+def _run(
+    statement: str, parameters: dict[str, Any] | None, tx: neo4j.ManagedTransaction
+) -> neo4j.ResultSummary:
+    """Run one statement to its end in ``tx`` (bound with ``partial``: a loop's values now)."""
+    return tx.run(statement, parameters).consume()
