@@ -18,6 +18,7 @@ everything is numpy over all persons at once, as in ``analytics.round_trips``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import get_args
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,7 @@ from analytics.round_trips import Journeys, journey_arrays
 from graph_schema.census import districts
 from graph_schema.types import Sector
 
-SECTORS: tuple[str, ...] = (*Sector.__args__, "unknown")  # type: ignore[attr-defined]
+SECTORS: tuple[str, ...] = (*get_args(Sector), "unknown")
 UNKNOWN_SECTOR = len(SECTORS) - 1
 GENDERS = ("female", "male", "other")
 
