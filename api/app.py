@@ -2,9 +2,10 @@
 
 Ports and adapters: routers are thin and call ``tracker`` (timelines, search, access) and
 ``analytics`` (district flows, the contractor network, circuits, risk); the store is any
-``GraphStore``. One process serves one store: LadybugDB allows one read-write Database per
-folder, so the server runs one uvicorn worker and serves requests from a thread pool, each
-thread with its own store connection (``LadybugStore`` keeps one per thread).
+``GraphStore``. One process owns the store it is given and serves requests from a thread
+pool, each thread with its own store connection (``LadybugStore`` keeps one per thread);
+several processes can share one embedded store read-only (``shared``, ``api.serving``,
+``lmt serve --workers``).
 
 The web pages are mounted at ``/`` from ``api/pages/`` when that folder exists,
 after every API route, so a page can never shadow an endpoint.
@@ -24,10 +25,11 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from api import problems
 from api.auth import State
-from api.fastpath import TimelineFastPath
+from api.fastpath import PlainTimelineRoute
 from api.models import Health
 from api.routers import admin, analytics, calendar, places, session, workers
 from api.security import SecurityHeaders
+from api.serving import AdmitRequests, SharedStore
 from api.state import ServiceState
 from tracker.access import AccessDB
 from tracker.settings import Settings
@@ -54,13 +56,16 @@ def create_app(
     threads: int | None = None,
     timeline_cache_mb: int | None = None,
     settings: Settings | None = None,
+    shared: SharedStore | None = None,
 ) -> FastAPI:
     """The API over ``store``; keys and the audit log in ``access`` (an ``AccessDB`` or
     the path of its file; default: ``access.sqlite3`` in the embedded store's folder);
     ``threads``: how many requests run at once (anyio's default, 40, if None);
     ``timeline_cache_mb``: JSON of recent timelines kept (``api.state``; default
     ``settings.timeline_cache_mb``). ``settings``: as the entry point read them (``lmt
-    serve``); None: read from the environment here, the app factory being an entry point."""
+    serve``); None: read from the environment here, the app factory being an entry point.
+    ``shared``: ``store`` is read-only and shared with other server processes
+    (``api.serving``)."""
     settings = settings or Settings.load()
     if timeline_cache_mb is None:
         timeline_cache_mb = settings.timeline_cache_mb
@@ -76,9 +81,13 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if threads:
             anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        if shared is not None:
+            await shared.start()
         try:
             yield
         finally:
+            if shared is not None:
+                await shared.stop()
             service.close()  # audit entries still held in memory are written
 
     app = FastAPI(
@@ -93,15 +102,18 @@ def create_app(
         timeline_cache_mb,
         pseudonym_secret=_secret(settings),
         today=settings.today,
+        shared=shared,
     )
     problems.install(app)
-    app.add_middleware(TimelineFastPath)
-    app.add_middleware(SecurityHeaders)  # outermost: every answer, the fast path's too
+    if shared is not None:
+        app.add_middleware(AdmitRequests, shared=shared)
+    app.add_middleware(SecurityHeaders)  # outermost: every answer, the plain route's too
 
     @app.get("/health", response_model=Health, tags=["health"], summary="Is the service up")
     def health(state: State) -> Health:
         return Health(store=state.store.kind, generation=state.current.number)
 
+    app.router.routes.append(PlainTimelineRoute())  # ahead of the routers' routes
     for module in (workers, places, analytics, admin, calendar, session):
         app.include_router(module.router)
     if pages_dir is not None and (pages_dir / "index.html").is_file():

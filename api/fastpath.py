@@ -1,82 +1,58 @@
-"""The timeline's fast path: ``GET /workers/{id}/timeline`` answered before FastAPI.
+"""The timeline's plain route: ``GET /workers/{id}/timeline`` with no query string, as a
+plain Starlette route placed before FastAPI's routes.
 
-Why: FastAPI's dependency solving, parameter validation, routing and middleware cost more
-CPU than everything else in a timeline request once the timeline is cached (over HTTP with
-uvicorn and httptools, 340 us of server CPU per cached timeline through the FastAPI route
-against about 105 us here). The issue asks for a p50 of 5 ms with 20 concurrent clients:
-about 4,000 requests a second from one Python process on 2 cores shared with the load
-generator, which the route alone cannot give.
+Why: FastAPI's dependency solving, parameter validation and response handling cost more
+CPU than the rest of a cached timeline request (over HTTP with uvicorn and httptools, 340 us
+of server CPU per cached timeline through the FastAPI route against about 105 us without).
+The plain request is what the pages and field apps send, so it skips that machinery; the
+answer is made by the same functions as the FastAPI route's (``api.auth.authenticate`` and
+``authorize``, ``api.worker_reads.timeline_page``), so the bytes, the errors (problem
+details, through the application's exception handlers) and the audit entry are the same.
 
-What is answered here is only the plain request, a worker's whole timeline: no query string,
-an ``X-API-Key`` of a role that reads workers, a worker that key may name, at most one page
-of events. It goes through the very functions the FastAPI route uses: the key check
-(``KeyRing.verify``), the worker's id or pseudonym (``worker_id_for``), the audit entry,
-the timeline cache and the page around it (``timeline_page_json``). Anything else (any
-query parameter, a bearer token, a missing, bad or revoked key, a role that may not read
-workers, an unknown worker, a longer timeline) goes to the FastAPI application untouched,
-so every error is still its problem-details answer, and the OpenAPI document, which
-describes the route, describes this too. ``tests/api/test_timeline_fastpath.py`` checks
-that both give the same bytes and the same audit entries.
+A request with a query string (paging, a date range), or whose worker part is longer than
+the route accepts, does not match here and goes to the FastAPI route, which validates its
+parameters. The OpenAPI document describes the FastAPI route, which is this route's
+contract too. ``tests/api/test_timeline_fastpath.py`` checks both give the same bytes and
+the same audit entries.
 """
 
 from __future__ import annotations
 
-import re
+from starlette.datastructures import Headers
+from starlette.routing import Match, Route
+from starlette.types import Receive, Scope, Send
 
-from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Receive, Scope, Send
+from api.auth import WORKER_READERS, authenticate, authorize
+from api.worker_reads import MAX_WORKER_PATH, timeline_page
 
-from api.auth import Caller
-from api.models import EVENTS_PER_PAGE, timeline_page_json
-from api.routers.workers import MAX_WORKER_PATH, shown_id, worker_id_for
-from api.state import ServiceState
-
-PATH = re.compile(r"/workers/([^/]+)/timeline")
+PATH = "/workers/{worker}/timeline"
 HEADERS = [(b"content-type", b"application/json")]
 
 
-class TimelineFastPath:
-    """ASGI middleware (``app.add_middleware(TimelineFastPath)``): see module docstring."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+class PlainTimeline:
+    """The ASGI endpoint: key, role, then ``timeline_page`` with no range and one page.
+    (A class, so that Starlette calls it as an ASGI app, with no Request made.)"""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and not scope["query_string"]:
-            found = PATH.fullmatch(scope["path"])
-            if found is not None:
-                body = await answer(scope["app"].state.service, found.group(1), scope)
-                if body is not None:
-                    length = (b"content-length", str(len(body)).encode())
-                    await send(
-                        {
-                            "type": "http.response.start",
-                            "status": 200,
-                            "headers": [*HEADERS, length],
-                        }
-                    )
-                    await send({"type": "http.response.body", "body": body})
-                    return
-        await self.app(scope, receive, send)
+        state = scope["app"].state.service
+        who = authorize(authenticate(Headers(scope=scope), state.keys), WORKER_READERS)
+        body = await timeline_page(state, who, scope["path_params"]["worker"])
+        length = (b"content-length", str(len(body)).encode())
+        await send({"type": "http.response.start", "status": 200, "headers": [*HEADERS, length]})
+        await send({"type": "http.response.body", "body": body})
 
 
-async def answer(state: ServiceState, given: str, scope: Scope) -> bytes | None:
-    """The page's JSON, or None to let the FastAPI route answer."""
-    if len(given) > MAX_WORKER_PATH:
-        return None
-    presented = next((v for k, v in scope["headers"] if k == b"x-api-key"), None)
-    key = state.keys.verify(presented.decode("latin-1")) if presented else None
-    if key is None or not key.role.sees_workers:
-        return None
-    who = Caller(key)
-    worker_id = worker_id_for(state, who.role, given)
-    if worker_id is None:
-        return None
-    whole = state.cached_timeline(worker_id)
-    if whole is None:
-        whole = await run_in_threadpool(state.whole_timeline, worker_id)
-    if whole is None or whole.total > EVENTS_PER_PAGE:
-        return None
-    state.audit.record(key.key_id, key.role, "timeline", worker_id)
-    shown = shown_id(worker_id, who, state.pseudonyms)
-    return timeline_page_json(shown, None, None, whole.events, whole.total, EVENTS_PER_PAGE, 0)
+class PlainTimelineRoute(Route):
+    """``PATH`` for GET requests with no query string and a worker part the FastAPI
+    route would accept; anything else is left to the routes after it."""
+
+    def __init__(self) -> None:
+        super().__init__(PATH, PlainTimeline(), methods=["GET"], include_in_schema=False)
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] != "http" or scope.get("query_string"):
+            return Match.NONE, {}
+        match, child = super().matches(scope)
+        if match is not Match.FULL or len(child["path_params"]["worker"]) > MAX_WORKER_PATH:
+            return Match.NONE, {}  # a HEAD, or a path FastAPI answers 422
+        return match, child

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
+import orjson
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
@@ -90,17 +90,9 @@ def timeline_page_json(
     """A ``TimelinePage`` as JSON, around events already in JSON (``events_json``): the
     cached bytes go out as they are, only the page around them (the id or pseudonym the
     role sees) is made per request. Same fields, same order as the model."""
-    head = json.dumps(
-        {
-            "worker": worker,
-            "since": since.isoformat() if since else None,
-            "until": until.isoformat() if until else None,
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    head = orjson.dumps({"worker": worker, "since": since, "until": until})
     tail = f',"total":{total},"limit":{limit},"offset":{offset}}}'
-    return b"".join((head[:-1].encode(), b',"events":', events, tail.encode()))
+    return b"".join((head[:-1], b',"events":', events, tail.encode()))
 
 
 class AnalyticsPage(BaseModel):

@@ -28,7 +28,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -38,12 +38,16 @@ from analytics.contractor_network import NetworkIndex
 from analytics.contractor_risk import contractor_risk_from_store
 from analytics.corridors import seasonal_calendar
 from analytics.district_flows import FlowIndex
+from api.serving import read_generation
 from tracker.access import AccessDB, AuditLog, KeyRing, Pseudonyms
 from tracker.cache import VersionedLRU
 from tracker.catalog import Catalog
 from tracker.search import WorkerIndex
 from tracker.store import GraphStore
-from tracker.timeline import Timeline, events_json, read_worker, timeline
+from tracker.timeline import EventRecord, events_json, read_worker, timeline_events
+
+if TYPE_CHECKING:
+    from api.serving import SharedStore
 
 log = logging.getLogger("lmt.api")
 
@@ -101,9 +105,13 @@ class ServiceState:
         *,
         pseudonym_secret: str | None = None,
         today: dt.date | None = None,
+        shared: SharedStore | None = None,
     ) -> None:
-        """``today``: the day ``POST /batches`` judges dates against (None: the clock's)."""
+        """``today``: the day ``POST /batches`` judges dates against (None: the clock's);
+        ``shared``: the store is shared with other server processes, read-only, and
+        batches are written through it (``api.serving``); None: this process owns it."""
         self.store = store
+        self.shared = shared
         self.access = access
         self.today = today
         self.keys = KeyRing(access)
@@ -114,13 +122,16 @@ class ServiceState:
         self._lock = threading.Lock()
         self._lazy: dict[str, Any] = {}
         self._lazy_locks: dict[str, threading.Lock] = {}
-        self.current = self._build(0)
+        self.current = self._build(read_generation(shared.folder)[0] if shared else 0)
+        if shared is not None:
+            shared.state = self
 
-    def _build(self, number: int) -> Generation:
-        workers = WorkerIndex.build(self.store)
+    def _build(self, number: int, store: GraphStore | None = None) -> Generation:
+        store = store or self.store
+        workers = WorkerIndex.build(store)
         return Generation(
             number=number,
-            catalog=Catalog.load(self.store),
+            catalog=Catalog.load(store),
             workers=workers,
             pseudonym_to_worker={self.pseudonyms.of(w): w for w in workers.ids},
         )
@@ -133,13 +144,28 @@ class ServiceState:
             self._lazy = {}
         self.timelines.invalidate()
 
+    def use_store(self, store: GraphStore, number: int) -> None:
+        """Serve from ``store``, reopened at generation ``number`` (``api.serving``)."""
+        fresh = self._build(number, store)
+        with self._lock:
+            self.store = store
+            self.current = fresh
+            self._lazy = {}
+        self.timelines.invalidate()
+
     @contextmanager
-    def changing(self) -> Iterator[None]:
-        """Around a write to the store: no timeline is cached while it runs, and the state
-        is refreshed when it ends, however it ends."""
+    def changing(self) -> Iterator[GraphStore]:
+        """Around a write to the store, giving the store to write to: no timeline is
+        cached while it runs, and the state is refreshed when it ends, however it ends.
+        With other server processes (``shared``), the write waits until they let go of
+        the store, and they all reopen it after."""
+        if self.shared is not None:
+            with self.shared.writing() as store:
+                yield store
+            return
         self.timelines.suspend()
         try:
-            yield
+            yield self.store
         finally:
             try:
                 self.refresh()
@@ -159,20 +185,26 @@ class ServiceState:
         """The worker's whole timeline from the store, kept in the cache; None if the
         store has no such worker. Blocking: call it from a worker thread."""
         version = self.timelines.version
-        found = self.read_timeline(worker_id)
-        if found is None:
+        events = self.timeline_events(worker_id)
+        if events is None:
             return None
-        entry = CachedTimeline(events_json(found.events), len(found.events))
+        entry = CachedTimeline(events_json(events), len(events))
         self.timelines.put(worker_id, entry, len(entry.events), version)
         return entry
 
-    def read_timeline(
+    def timeline_events(
         self, worker_id: str, since: dt.date | None = None, until: dt.date | None = None
-    ) -> Timeline | None:
-        """The worker's timeline (in a date range) read from the store; None if unknown."""
-        catalog = self.current.catalog
-        record = read_worker(self.store, worker_id)
-        return None if record is None else timeline(record, catalog, since, until)
+    ) -> list[EventRecord] | None:
+        """The worker's events (in a date range) read from the store; None if unknown.
+        One store lookup: the worker's node comes from the search index in memory."""
+        generation = self.current
+        node = generation.workers.timeline_node(worker_id)
+        if node is None:
+            return None
+        record = read_worker(self.store, worker_id, node)
+        if record is None:
+            return None
+        return timeline_events(record, generation.catalog, since, until)
 
     # -- built on first use, once per generation --------------------------------------
     def lazily(self, name: str, build: Callable[[], Any]) -> Any:

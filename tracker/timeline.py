@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, TypeAdapter
+import orjson
+from pydantic import BaseModel, Field
 
 from graph_schema import (
     COMPLAINED_AGAINST,
@@ -117,12 +118,17 @@ Event = Annotated[
     Field(discriminator="kind"),
 ]
 _KIND_ORDER = {"registration": 0, "move": 1, "employment": 2, "grievance": 3, "service": 4}
-_EVENTS = TypeAdapter(list[Event])
+EventRecord = Record
+"""An event as the service builds it: a plain dict with the fields of its ``Event`` model,
+in the model's order (``timeline_events``). Why not the models: building and dumping them
+cost more CPU than the store's lookup of the whole timeline; the models stay the schema
+(the API documents them, ``timeline`` validates against them, the tests check both agree)."""
 
 
-def events_json(events: list[Event]) -> bytes:
-    """Events as the JSON array a ``Timeline`` holds them in (the API keeps these bytes)."""
-    return _EVENTS.dump_json(events)
+def events_json(events: list[EventRecord]) -> bytes:
+    """Events as the JSON array a ``Timeline`` holds them in (the API keeps these bytes):
+    one ``orjson`` call (dates as ISO days, floats as pydantic writes them)."""
+    return orjson.dumps(events)
 
 
 class Timeline(BaseModel):
@@ -177,10 +183,15 @@ TIMELINE_RELS = (REGISTERED_AT, MOVED, EMPLOYED_BY, COMPLAINED_AGAINST, RECEIVED
 """The edge types a timeline reads, in one ``GraphStore.edge_records_of`` lookup."""
 
 
-def read_worker(store: GraphStore, worker_id: str) -> WorkerRecord | None:
+def read_worker(
+    store: GraphStore, worker_id: str, node: Record | None = None
+) -> WorkerRecord | None:
     """One worker's node and timeline edges (two primary-key lookups: the node, then all
-    its timeline edges at once); None if the worker is unknown."""
-    node = store.node_record(Worker, worker_id)
+    its timeline edges at once); None if the worker is unknown. A caller that holds the
+    node already (the API's worker index: ``WorkerIndex.timeline_node``) passes it and
+    saves the first lookup, a third of a first read's CPU."""
+    if node is None:
+        node = store.node_record(Worker, worker_id)
     if node is None:
         return None
     edges = store.edge_records_of(TIMELINE_RELS, worker_id)
@@ -195,70 +206,81 @@ def read_worker(store: GraphStore, worker_id: str) -> WorkerRecord | None:
     )
 
 
-def timeline(
+def timeline_events(
     record: WorkerRecord,
     catalog: Catalog,
     since: dt.date | None = None,
     until: dt.date | None = None,
-) -> Timeline:
+) -> list[EventRecord]:
     """Every event of the worker, oldest first (see the module docstring for the rules)."""
-    events: list[
-        RegistrationEvent | MoveEvent | EmploymentEvent | GrievanceEvent | ServiceEvent
-    ] = []
+    events: list[EventRecord] = []
     worker = record.worker
     if worker.get("registered_on") is not None or record.registered_at is not None:
         events.append(
-            RegistrationEvent(
-                date=worker.get("registered_on"),
-                record_ids=[],
-                centre=centre_party(record.registered_at, catalog),
-            )
+            {
+                "date": worker.get("registered_on"),
+                "record_ids": [],
+                "kind": "registration",
+                "centre": centre_party(record.registered_at, catalog),
+            }
         )
     events += trips(record.moves, catalog)
     events += [_employment(row, catalog) for row in record.employments]
     events += [_grievance(row, catalog) for row in record.grievances]
     events += [_service(row, catalog) for row in record.services]
     if since is not None or until is not None:
-        events = [e for e in events if e.date is not None and _within(e.date, since, until)]
-    events.sort(
-        key=lambda e: (
-            e.date or dt.date.min,
-            _KIND_ORDER[e.kind],
-            e.record_ids[0] if e.record_ids else "",
-        )
-    )
-    return Timeline(worker=str(worker["worker_id"]), since=since, until=until, events=events)
+        events = [e for e in events if e["date"] is not None and _within(e["date"], since, until)]
+    events.sort(key=_event_order)
+    return events
 
 
-def trips(moves: list[Record], catalog: Catalog) -> list[MoveEvent]:
-    """The worker's trips, oldest first: reports sharing a ``trip_id`` become one event."""
+def _event_order(event: EventRecord) -> tuple:
+    ids: list[str] = event["record_ids"]
+    return (event["date"] or dt.date.min, _KIND_ORDER[event["kind"]], ids[0] if ids else "")
+
+
+def timeline(
+    record: WorkerRecord,
+    catalog: Catalog,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> Timeline:
+    """``timeline_events`` as a validated ``Timeline`` (the command line, the tests)."""
+    events = timeline_events(record, catalog, since, until)
+    return Timeline(worker=str(record.worker["worker_id"]), since=since, until=until, events=events)
+
+
+def trips(moves: list[Record], catalog: Catalog) -> list[EventRecord]:
+    """The worker's trips, oldest first: reports sharing a ``trip_id`` become one event
+    (a ``MoveEvent`` record)."""
     grouped: dict[str, list[Record]] = {}
     for row in sorted(moves, key=lambda r: (r["departed_on"], r["record_id"])):
         grouped.setdefault(str(row.get("trip_id") or row["record_id"]), []).append(row)
-    out = []
+    out: list[EventRecord] = []
     for trip_id, reports in grouped.items():
         first = reports[0]
         out.append(
-            MoveEvent(
-                date=first["departed_on"],
-                record_ids=[str(r["record_id"]) for r in reports],
-                trip_id=trip_id,
-                from_place=place(first["from_district_code"], catalog),
-                to_place=place(first["to_district_code"], catalog),
-                departed_on=first["departed_on"],
-                arrived_on=_first(reports, "arrived_on"),
-                reason=_first(reports, "reason"),
-                contractor=_contractor(_first(reports, "contractor_id"), catalog),
-                employer=_employer(_first(reports, "employer_id"), catalog),
-                sources=list(dict.fromkeys(str(r["source"]) for r in reports if r["source"])),
-            )
+            {
+                "date": first["departed_on"],
+                "record_ids": [str(r["record_id"]) for r in reports],
+                "kind": "move",
+                "trip_id": trip_id,
+                "from_place": place(first["from_district_code"], catalog),
+                "to_place": place(first["to_district_code"], catalog),
+                "departed_on": first["departed_on"],
+                "arrived_on": _first(reports, "arrived_on"),
+                "reason": _first(reports, "reason"),
+                "contractor": _contractor(_first(reports, "contractor_id"), catalog),
+                "employer": _employer(_first(reports, "employer_id"), catalog),
+                "sources": list(dict.fromkeys(str(r["source"]) for r in reports if r["source"])),
+            }
         )
     return out
 
 
 def journey(record: WorkerRecord, catalog: Catalog) -> Journey:
     """The places the worker stayed in, in order, with the days spent in each (``Stay``)."""
-    legs = trips(record.moves, catalog)
+    legs = [MoveEvent.model_validate(leg) for leg in trips(record.moves, catalog)]
     worker = str(record.worker["worker_id"])
     if not legs:
         return Journey(worker=worker, stays=[])
@@ -293,72 +315,86 @@ def _first(rows: list[Record], column: str) -> object:
     return next((r[column] for r in rows if r.get(column) is not None), None)
 
 
-def place(code: int | None, catalog: Catalog) -> Place | None:
+def place(code: int | None, catalog: Catalog) -> Record | None:
+    """A ``Place`` record."""
     if code is None:
         return None
     district, state = catalog.districts.get(int(code), (None, None))
-    return Place(district_code=int(code), district=district, state=state)
+    return {"district_code": int(code), "district": district, "state": state}
 
 
-def _contractor(contractor_id: object, catalog: Catalog) -> Party | None:
+def _party(party_id: str, name: str | None) -> Record:
+    """A ``Party`` record."""
+    return {"id": party_id, "name": name}
+
+
+def _contractor(contractor_id: object, catalog: Catalog) -> Record | None:
     if contractor_id is None:
         return None
-    return Party(id=str(contractor_id), name=catalog.contractors.get(str(contractor_id)))
+    return _party(str(contractor_id), catalog.contractors.get(str(contractor_id)))
 
 
-def _employer(employer_id: object, catalog: Catalog) -> Party | None:
+def _employer(employer_id: object, catalog: Catalog) -> Record | None:
     if employer_id is None:
         return None
     found = catalog.employers.get(str(employer_id))
-    return Party(id=str(employer_id), name=found[0] if found else None)
+    return _party(str(employer_id), found[0] if found else None)
 
 
-def centre_party(centre_id: object, catalog: Catalog) -> Party | None:
+def centre_party(centre_id: object, catalog: Catalog) -> Record | None:
     if centre_id is None:
         return None
     found = catalog.centres.get(str(centre_id))
-    return Party(id=str(centre_id), name=found[0] if found else None)
+    return _party(str(centre_id), found[0] if found else None)
 
 
-def _employment(row: Record, catalog: Catalog) -> EmploymentEvent:
+def _employment(row: Record, catalog: Catalog) -> EventRecord:
     employer_id = str(row["employer_id"])
     found = catalog.employers.get(employer_id)
-    return EmploymentEvent(
-        date=row["start_on"],
-        record_ids=[str(row["record_id"])],
-        employer=Party(id=employer_id, name=found[0] if found else None),
-        sector=found[1] if found else None,
-        contractor=_contractor(row["contractor_id"], catalog),
-        place=place(row["district_code"], catalog),
-        start_on=row["start_on"],
-        end_on=row["end_on"],
-        daily_wage_inr=row["daily_wage_inr"],
-        advance_inr=row["advance_inr"],
-    )
+    return {
+        "date": row["start_on"],
+        "record_ids": [str(row["record_id"])],
+        "kind": "employment",
+        "employer": _party(employer_id, found[0] if found else None),
+        "sector": found[1] if found else None,
+        "contractor": _contractor(row["contractor_id"], catalog),
+        "place": place(row["district_code"], catalog),
+        "start_on": row["start_on"],
+        "end_on": row["end_on"],
+        "daily_wage_inr": _money(row["daily_wage_inr"]),
+        "advance_inr": _money(row["advance_inr"]),
+    }
 
 
-def _grievance(row: Record, catalog: Catalog) -> GrievanceEvent:
+def _grievance(row: Record, catalog: Catalog) -> EventRecord:
     kind = str(row["against_kind"])
     against = (_contractor if kind == "contractor" else _employer)(row["against_id"], catalog)
-    return GrievanceEvent(
-        date=row["reported_on"],
-        record_ids=[str(row["record_id"])],
-        against_kind=kind,
-        against=against or Party(id=str(row["against_id"])),
-        indicator=str(row["indicator"]),
-        occurred_on=row["occurred_on"],
-        reported_on=row["reported_on"],
-        amount_inr=row["amount_inr"],
-        status=row["status"],
-    )
+    return {
+        "date": row["reported_on"],
+        "record_ids": [str(row["record_id"])],
+        "kind": "grievance",
+        "against_kind": kind,
+        "against": against or _party(str(row["against_id"]), None),
+        "indicator": str(row["indicator"]),
+        "occurred_on": row["occurred_on"],
+        "reported_on": row["reported_on"],
+        "amount_inr": _money(row["amount_inr"]),
+        "status": row["status"],
+    }
 
 
-def _service(row: Record, catalog: Catalog) -> ServiceEvent:
-    return ServiceEvent(
-        date=row["delivered_on"],
-        record_ids=[str(row["record_id"])],
-        centre=centre_party(row["centre_id"], catalog) or Party(id=str(row["centre_id"])),
-        service=str(row["service"]),
-        delivered_on=row["delivered_on"],
-        outcome=row["outcome"],
-    )
+def _service(row: Record, catalog: Catalog) -> EventRecord:
+    return {
+        "date": row["delivered_on"],
+        "record_ids": [str(row["record_id"])],
+        "kind": "service",
+        "centre": centre_party(row["centre_id"], catalog) or _party(str(row["centre_id"]), None),
+        "service": str(row["service"]),
+        "delivered_on": row["delivered_on"],
+        "outcome": row["outcome"],
+    }
+
+
+def _money(value: Any) -> float | None:
+    """Amounts as the model's floats (a store may give an int): 250 is written 250.0."""
+    return None if value is None else float(value)

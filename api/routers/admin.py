@@ -57,9 +57,9 @@ def post_batch(
         batch.mkdir()
         received, ignored = _unpack(files, batch, set(RECORD_FILES_BY_NAME))
         try:
-            with state.changing():  # cached timelines go; names and indexes are rebuilt
+            with state.changing() as store:  # cached timelines go; names, indexes rebuilt
                 report = ingest_folder(
-                    state.store, batch, rejects_dir=workdir / "rejects", today=state.today
+                    store, batch, rejects_dir=workdir / "rejects", today=state.today
                 )
         except (NoRecordsFound, ValueError, UnicodeDecodeError) as error:
             raise ProblemError(422, f"the batch cannot be read: {error}") from error

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from api.auth import Caller, State, WorkerReader
 from api.models import (
@@ -20,16 +20,23 @@ from api.models import (
     Paging,
     TimelinePage,
     WorkerHit,
-    timeline_page_json,
 )
 from api.problems import PROBLEM_RESPONSES, ProblemError
 from api.state import ServiceState
-from tracker.access import Pseudonyms, Role, birth_band
+from api.worker_reads import MAX_WORKER_PATH, resolve, shown_id, timeline_page
+from tracker.access import birth_band
 from tracker.profile import WorkerProfile, for_researcher, worker_profile
-from tracker.timeline import Journey, events_json, journey, read_worker
+from tracker.timeline import Journey, journey, read_worker
 
 router = APIRouter(prefix="/workers", tags=["workers"], responses=PROBLEM_RESPONSES)
-MAX_WORKER_PATH = 200
+
+
+class JSONBytes(Response):
+    """JSON the service serialised itself, sent as it is."""
+
+    media_type = "application/json"
+
+
 WorkerPath = Annotated[
     str,
     Path(
@@ -123,7 +130,12 @@ def get_worker(
     return for_researcher(profile, state.pseudonyms) if who.role.pseudonymised else profile
 
 
-@router.get("/{worker}/timeline", response_model=TimelinePage, summary="A worker's timeline")
+@router.get(
+    "/{worker}/timeline",
+    summary="A worker's timeline",
+    response_class=JSONBytes,
+    responses={200: {"model": TimelinePage, "description": "the worker's events, oldest first"}},
+)
 async def get_timeline(
     worker: WorkerPath,
     page: EventPageParams,
@@ -131,40 +143,12 @@ async def get_timeline(
     state: State,
     since: Annotated[dt.date | None, Query(description="first day (YYYY-MM-DD)")] = None,
     until: Annotated[dt.date | None, Query(description="last day (YYYY-MM-DD)")] = None,
-) -> Response:
-    # The hot path of the API: async, so that a cached timeline is answered in the event
-    # loop; only a store read goes to the thread pool (LadybugDB lets go of the GIL). The
-    # plain request (no parameters, X-API-Key) is answered before FastAPI: api.fastpath.
-    if since is not None and until is not None and since > until:
-        raise ProblemError(422, "since is after until")
-    worker_id = resolve(state, who, worker)
-    state.audit.record(who.key.key_id, who.role, "timeline", worker_id)
-    shown = shown_id(worker_id, who, state.pseudonyms)
-    if since is None and until is None and page.offset == 0:
-        whole = state.cached_timeline(worker_id)
-        if whole is None:
-            whole = await run_in_threadpool(state.whole_timeline, worker_id)
-        if whole is None:
-            raise ProblemError(404, f"no worker {worker!r}")
-        if whole.total <= page.limit:
-            return _timeline_page(shown, since, until, whole.events, whole.total, page)
-    found = await run_in_threadpool(state.read_timeline, worker_id, since, until)
-    if found is None:
-        raise ProblemError(404, f"no worker {worker!r}")
-    events = found.events[page.offset : page.offset + page.limit]
-    return _timeline_page(shown, since, until, events_json(events), len(found.events), page)
-
-
-def _timeline_page(
-    worker: str,
-    since: dt.date | None,
-    until: dt.date | None,
-    events: bytes,
-    total: int,
-    page: Paging,
-) -> Response:
-    body = timeline_page_json(worker, since, until, events, total, page.limit, page.offset)
-    return Response(body, media_type="application/json")
+) -> JSONBytes:
+    """The page is JSON the service built itself (``api.worker_reads.timeline_page``),
+    documented by ``TimelinePage`` and sent as it is, not validated again. The plain
+    request (no query string) is answered by the same function before FastAPI's routing
+    (``api.fastpath``)."""
+    return JSONBytes(await timeline_page(state, who, worker, since, until, page))
 
 
 @router.get("/{worker}/journey", response_model=Journey, summary="Places and days in each")
@@ -180,28 +164,6 @@ def get_journey(
         raise ProblemError(404, f"no worker {worker!r}")
     found = journey(record, state.current.catalog)
     return found.model_copy(update={"worker": shown_id(worker_id, who, state.pseudonyms)})
-
-
-def resolve(state: ServiceState, who: Caller, given: str) -> str:
-    """The worker id a path names: an id for field and admin keys, a pseudonym for
-    researchers (a researcher who guesses a real id learns nothing: 404)."""
-    found = worker_id_for(state, who.role, given)
-    if found is None:
-        raise ProblemError(404, f"no worker {given!r}")
-    return found
-
-
-def worker_id_for(state: ServiceState, role: Role, given: str) -> str | None:
-    """``resolve`` without the 404: None when the role may not name a worker so."""
-    generation = state.current
-    if role.pseudonymised:
-        return generation.pseudonym_to_worker.get(given)
-    return given if given in generation.workers.by_id else None
-
-
-def shown_id(worker_id: str, who: Caller, pseudonyms: Pseudonyms) -> str:
-    """The worker as the caller's role sees it: the id, or the pseudonym."""
-    return pseudonyms.of(worker_id) if who.role.pseudonymised else worker_id
 
 
 def _text(value: object) -> str | None:

@@ -65,14 +65,23 @@ class LadybugStore(GraphStore):
         node_chunk: int = NODE_CHUNK,
         lookup_chunk: int = LOOKUP_CHUNK,
         in_list_max: int = IN_LIST_MAX,
+        read_only: bool = False,
     ) -> None:
         """The store in ``folder`` (made if missing), with a buffer pool of
-        ``buffer_pool_mb``. The other arguments are the sizes documented at their module
-        defaults (``pool.COPY_CHUNK`` ...); tests make them small to reach every path."""
+        ``buffer_pool_mb``. The other sizes are documented at their module defaults
+        (``pool.COPY_CHUNK`` ...); tests make them small to reach every path.
+        ``read_only``: open an existing store to read only, as the processes of a server
+        with several workers do (``api.serving``); LadybugDB lets several processes hold
+        one folder so, and none of them may write."""
         self.folder = Path(folder)
+        self.read_only = read_only
+        if read_only and not (self.folder / DB_FILE).is_file():
+            raise FileNotFoundError(f"no LMT store in {self.folder}")
         self.folder.mkdir(parents=True, exist_ok=True)
         self._db = ladybug.Database(
-            str(self.folder / DB_FILE), buffer_pool_size=buffer_pool_mb * 1024 * 1024
+            str(self.folder / DB_FILE),
+            buffer_pool_size=buffer_pool_mb * 1024 * 1024,
+            read_only=read_only,
         )
         self._copy_chunk = edges_per_transaction(buffer_pool_mb * 2**20, copy_chunk)
         self._node_chunk = node_chunk
@@ -116,7 +125,7 @@ class LadybugStore(GraphStore):
         """Checkpoint from a reading thread, unless another thread is writing: LadybugDB
         makes a checkpoint wait for open write transactions and gives up after about 6 s
         (measured), so a read would hang and fail anyway. True if it checkpointed."""
-        if not self._write_lock.acquire(blocking=False):
+        if self.read_only or not self._write_lock.acquire(blocking=False):
             return False
         try:
             self._conn.execute("CHECKPOINT")
@@ -141,6 +150,10 @@ class LadybugStore(GraphStore):
                 f"{SCHEMA_VERSION} and has no upgrade from it; export it with the LMT "
                 "that made it (`lmt export DIR`) and ingest that folder into a new store"
             )
+        if self.read_only:
+            if found is None:
+                raise SchemaMismatch(f"{self.folder} holds no LMT store yet")
+            return
         with self._write_lock:
             for statement in ladybug_ddl():
                 self._conn.execute(statement)

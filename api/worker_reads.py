@@ -1,0 +1,79 @@
+"""Reading a worker's records for a caller: the id or pseudonym a path names, the id the
+caller's role is shown, and the timeline page, the API's hot path.
+
+``timeline_page`` is the one way a timeline is answered: the FastAPI route
+(``api.routers.workers``) and the plain Starlette route in front of it (``api.fastpath``)
+both call it, so both give the same bytes, the same errors and the same audit entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from starlette.concurrency import run_in_threadpool
+
+from api.auth import Caller
+from api.models import EVENTS_PER_PAGE, Paging, timeline_page_json
+from api.problems import ProblemError
+from api.state import ServiceState
+from tracker.access import Pseudonyms
+from tracker.timeline import events_json
+
+MAX_WORKER_PATH = 200
+"""The longest worker id or pseudonym a path may hold."""
+WHOLE_TIMELINE = Paging(limit=EVENTS_PER_PAGE, offset=0)
+"""The paging of a request that names none."""
+
+
+def resolve(state: ServiceState, who: Caller, given: str) -> str:
+    """The worker id a path names: an id for field and admin keys, a pseudonym for
+    researchers (a researcher who guesses a real id learns nothing: 404)."""
+    generation = state.current
+    if who.role.pseudonymised:
+        found = generation.pseudonym_to_worker.get(given)
+    else:
+        found = given if given in generation.workers.by_id else None
+    if found is None:
+        raise ProblemError(404, f"no worker {given!r}")
+    return found
+
+
+def shown_id(worker_id: str, who: Caller, pseudonyms: Pseudonyms) -> str:
+    """The worker as the caller's role sees it: the id, or the pseudonym."""
+    return pseudonyms.of(worker_id) if who.role.pseudonymised else worker_id
+
+
+async def timeline_page(
+    state: ServiceState,
+    who: Caller,
+    given: str,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    page: Paging = WHOLE_TIMELINE,
+) -> bytes:
+    """The ``TimelinePage`` JSON of the worker ``given`` names, as ``who`` may see it.
+
+    The read is audited here, once, before anything is sent. A whole timeline (no date
+    range, from the first event) comes from the cache, or is read from the store in a
+    worker thread and cached; a range or a later page is read and cut for this request.
+    Errors are problems: 404 for an unknown worker, 422 for a range that ends first."""
+    if since is not None and until is not None and since > until:
+        raise ProblemError(422, "since is after until")
+    worker_id = resolve(state, who, given)
+    state.audit.record(who.key.key_id, who.role, "timeline", worker_id)
+    shown = shown_id(worker_id, who, state.pseudonyms)
+    if since is None and until is None and page.offset == 0:
+        whole = state.cached_timeline(worker_id)
+        if whole is None:
+            whole = await run_in_threadpool(state.whole_timeline, worker_id)
+        if whole is None:
+            raise ProblemError(404, f"no worker {given!r}")
+        if whole.total <= page.limit:
+            return timeline_page_json(shown, None, None, whole.events, whole.total, page.limit, 0)
+    events = await run_in_threadpool(state.timeline_events, worker_id, since, until)
+    if events is None:
+        raise ProblemError(404, f"no worker {given!r}")
+    shown_events = events_json(events[page.offset : page.offset + page.limit])
+    return timeline_page_json(
+        shown, since, until, shown_events, len(events), page.limit, page.offset
+    )

@@ -1,0 +1,295 @@
+"""Timelines and worker search over HTTP under wrk: first reads (cold), cached (warm), search.
+
+`lmt serve --workers N` runs over a store on loopback; `wrk` (Debian package `wrk`, one
+thread, closed loop) sends requests with a field key from 1 and 20 connections:
+
+* cold: the paths of workers in a random order, each worker once (a Lua script walks the
+  list; the list is longer than a run can read, so no worker is read twice and no timeline
+  comes from the cache; the store's pages may be in the OS's or LadybugDB's memory);
+* warm: workers drawn at random from a set read once before (every answer from the cache);
+* search: `GET /workers?q=...` by a spelling variant of a worker's name, a phone number,
+  an e-Shram number, a worker id (queries drawn at random from lists made from the store).
+
+Every request checks its key and appends its audit entry. Reported per run: p50, p99,
+requests/s, requests, non-2xx, the server's CPU time (all its processes, from /proc) per
+request, and the load average before the run (other work shares this machine).
+
+Usage: python -m bench.bench_timeline_wrk --db STORE [--workers 2] [--seconds 20]
+(STORE: `lmt synth --workers 1000000 --seed 1 B && lmt ingest B --db STORE`).
+Writes the "timeline-wrk" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench_api import free_port, wait_up
+from bench.report import must_find, write_section
+
+LMT = [sys.executable, "-m", "lmt.cli"]
+WALK = """
+local paths = {}
+for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
+local i = 0
+wrk.headers["X-API-Key"] = "%(key)s"
+request = function()
+  i = i + 1
+  if i > #paths then i = 1 end
+  return wrk.format("GET", paths[i])
+end
+"""
+DRAW = """
+local paths = {}
+for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
+wrk.headers["X-API-Key"] = "%(key)s"
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+"""
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU of ``pid`` and its live children (uvicorn's worker processes)."""
+    total = 0.0
+    for process in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / TICKS
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:
+        return []
+    return [int(c) for c in found] + [g for c in found for g in _children(int(c))]
+
+
+def settle(pid: int, processes: int, timeout: float = 900) -> None:
+    """Wait until the server's worker processes are all there and idle (each builds its
+    search index and names before it takes a request)."""
+    deadline = time.monotonic() + timeout
+    last = server_cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        now = server_cpu_seconds(pid)
+        if len(_children(pid)) >= processes and now - last < 0.05:
+            return
+        last = now
+    raise SystemExit("the server's processes did not settle")
+
+
+def wrk(base: str, script: Path, connections: int, seconds: int, server: int) -> dict:
+    """One bounded wrk run; latency percentiles, throughput, and the CPU both sides used."""
+    load = os.getloadavg()[0]
+    cpu_before = server_cpu_seconds(server)
+    wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+    ).stdout
+    wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    figures: dict = {"connections": connections, "load": load}
+    figures["server_cpu"] = server_cpu_seconds(server) - cpu_before
+    figures["wrk_cpu"] = (wrk_after.ru_utime + wrk_after.ru_stime) - (
+        wrk_before.ru_utime + wrk_before.ru_stime
+    )
+    for pct in ("50", "99"):
+        found = must_find(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, "wrk", re.M)
+        scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[found.group(2)]
+        figures[f"p{pct}"] = float(found.group(1)) * scale
+    figures["rps"] = float(must_find(r"Requests/sec:\s+([\d.]+)", out, "wrk").group(1))
+    figures["requests"] = int(must_find(r"(\d+) requests in", out, "wrk").group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    figures["non2xx"] = int(errors.group(1)) if errors else 0
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    figures["socket_errors"] = socket_errors.group(1) if socket_errors else ""
+    print({k: v for k, v in figures.items()}, flush=True)
+    return figures
+
+
+def store_workers(db: str) -> list[tuple[str, str | None, str | None, str | None]]:
+    """(worker id, name, phone, e-Shram number) of every worker in the store."""
+    from graph_schema import Worker
+    from tracker.stores.ladybug.store import LadybugStore
+
+    store = LadybugStore(db, read_only=True)
+    try:
+        table = store.node_table(Worker)
+    finally:
+        store.close()
+    return list(
+        zip(
+            table["worker_id"].tolist(),
+            table["name"].tolist(),
+            table["phone"].tolist(),
+            table["eshram_uan"].tolist(),
+            strict=True,
+        )
+    )
+
+
+def name_variant(name: str) -> str:
+    """A spelling of ``name`` as another hand might write it (ee/i, oo/u, v/b, y/i)."""
+    words = []
+    for word in name.split():
+        lower = word.lower()
+        for a, b in (("ee", "i"), ("oo", "u"), ("i", "ee"), ("u", "oo"), ("v", "b")):
+            if a in lower:
+                lower = lower.replace(a, b, 1)
+                break
+        words.append(lower.capitalize())
+    return " ".join(words)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", required=True, help="store folder")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--seconds", type=int, default=20, help="length of each run")
+    parser.add_argument("--warm-set", type=int, default=20_000, help="workers read before warm")
+    parser.add_argument("--cold-list", type=int, default=200_000, help="workers per cold run")
+    parser.add_argument("--search-queries", type=int, default=2_000)
+    parser.add_argument("--no-report", action="store_true")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+
+    rng = random.Random(1)
+    workers = store_workers(args.db)
+    rng.shuffle(workers)
+    ids = [w[0] for w in workers]
+    cold = {1: ids[: args.cold_list], 20: ids[args.cold_list : 2 * args.cold_list]}
+    warm = ids[2 * args.cold_list : 2 * args.cold_list + args.warm_set]
+    picked = workers[: args.search_queries * 4]
+    searches = {
+        "name variant": [name_variant(w[1]) for w in picked if isinstance(w[1], str)],
+        "phone": [w[2] for w in picked if isinstance(w[2], str)],
+        "e-Shram number": [w[3] for w in picked if isinstance(w[3], str)],
+        "worker id": [w[0] for w in picked],
+    }
+
+    work = Path(tempfile.mkdtemp(prefix="lmt-bench-wrk-"))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    results: list[tuple[str, dict, int]] = []
+    try:
+        key = subprocess.run(
+            [*LMT, "keys", "create", "--db", args.db, "--role", "field", "--label", "bench"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
+        def script(name: str, template: str, paths: list[str]) -> Path:
+            (work / f"{name}.txt").write_text("\n".join(paths) + "\n")
+            lua = work / f"{name}.lua"
+            lua.write_text(template % {"paths": work / f"{name}.txt", "key": key})
+            return lua
+
+        started = time.monotonic()
+        server = subprocess.Popen(
+            [*LMT, "serve", "--db", args.db, "--port", str(port), "--workers", str(args.workers)],
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        try:
+            wait_up(base, server)
+            settle(server.pid, args.workers if args.workers > 1 else 0)
+            up = time.monotonic() - started
+            timeline = "/workers/{}/timeline"
+            for connections in (1, 20):
+                lua = script(
+                    f"cold{connections}", WALK, [timeline.format(w) for w in cold[connections]]
+                )
+                found = wrk(base, lua, connections, args.seconds, server.pid)
+                found["list"] = len(cold[connections])
+                results.append(("timeline, cold (first read)", found, connections))
+            lua = script("warm", WALK, [timeline.format(w) for w in warm])
+            wrk(base, lua, 20, max(5, args.seconds // 2), server.pid)  # read each once
+            wrk(base, lua, 20, max(5, args.seconds // 2), server.pid)  # on both processes
+            lua = script("warm-draw", DRAW, [timeline.format(w) for w in warm])
+            for connections in (1, 20):
+                found = wrk(base, lua, connections, args.seconds, server.pid)
+                results.append(("timeline, warm (cached)", found, connections))
+            for kind, queries in searches.items():
+                from urllib.parse import quote
+
+                paths = [f"/workers?q={quote(q)}&limit=20" for q in queries]
+                lua = script(f"search-{kind.split()[0]}", DRAW, paths)
+                found = wrk(base, lua, 20, args.seconds, server.pid)
+                results.append((f"search: {kind}", found, 20))
+        finally:
+            server.send_signal(signal.SIGINT)
+            server.wait(timeout=60)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    body = report(args, len(ids), up, results)
+    print(body)
+    if not args.no_report:
+        command = (
+            f"python -m bench.bench_timeline_wrk --db STORE --workers {args.workers} "
+            f"--seconds {args.seconds}"
+        )
+        write_section("timeline-wrk", "API: timelines and search under wrk", command, body)
+    return 0
+
+
+def report(args: argparse.Namespace, total: int, up: float, results: list) -> str:
+    rows = []
+    for what, f, connections in results:
+        per_request = 1e6 * f["server_cpu"] / max(1, f["requests"])
+        note = ""
+        if "list" in f and f["requests"] > f["list"]:
+            note = " (list wrapped: some reads warm)"
+        rows.append(
+            f"| {what}{note} | {connections} | {f['p50']:.2f} ms | {f['p99']:.2f} ms "
+            f"| {f['rps']:,.0f} | {f['requests']:,} | {f['non2xx']} "
+            f"| {f['server_cpu']:.1f} s ({per_request:.0f} us/req) | {f['wrk_cpu']:.1f} s "
+            f"| {f['load']:.1f} |"
+        )
+    table = "\n".join(
+        [
+            "| run | connections | p50 | p99 | requests/s | requests | non-2xx "
+            "| server CPU | wrk CPU | load before |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            *rows,
+        ]
+    )
+    return (
+        f"Store: {total:,} workers. `lmt serve --workers {args.workers}` (each process holds "
+        "the store read-only, 256 MB of timeline cache each), started and ready in "
+        f"{up:.0f} s; wrk, one thread, {args.seconds} s per run, on the same 2-core machine. "
+        "Cold: each worker once, in a random order (a Lua script walks a list longer than "
+        "the run reads), so every timeline is built from the store; warm: workers drawn at "
+        f"random from {args.warm_set:,} read before. Search: `GET /workers?q=...&limit=20` "
+        "with queries drawn at random from lists made from the store. Every request checks "
+        "its key and appends an audit entry. Server CPU: user + system time of all the "
+        "server's processes during the run (from /proc); load before: the 1-minute load "
+        "average when the run started (other work shares the machine).\n\n"
+        f"{table}"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
