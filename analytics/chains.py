@@ -87,13 +87,28 @@ def contractor_chains(
     are ``encode_ids`` codes and come out as ids again. Returns the chains (without risk
     columns) and a table of data errors (circles, chains cut at ``max_depth``).
     """
+    paths, errors = chain_paths(links, recruiting_pairs(placed), max_depth, names)
+    return finish_chains(paths, chain_workers(paths, placed), names), errors
+
+
+def chain_paths(
+    links: pd.DataFrame,
+    recruits: pd.MultiIndex,
+    max_depth: int = MAX_DEPTH,
+    names: pd.Index | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The chains' paths (one row per distinct chain, ids as in ``links``) and the errors.
+
+    ``recruits`` are the (contractor, employer) pairs where the contractor placed workers
+    with the employer (``recruiting_pairs``): a chain may end there. The paths need no
+    worker's records but these pairs; ``chain_workers`` counts the chains' workers, set by
+    set of workers if need be, and ``finish_chains`` makes chains.csv rows of them.
+    """
     links = _windowed(links)
     up = links[links["supplies_to_kind"] == "employer"]
     below = links[links["supplies_to_kind"] == "contractor"][
         ["contractor_id", "supplies_to_id", "link_id", "start", "end"]
     ]
-    recruits = _recruiting_pairs(placed)
-
     paths = pd.DataFrame(
         {
             "employer_id": up["supplies_to_id"].to_numpy(),
@@ -139,7 +154,7 @@ def contractor_chains(
         )
     if not paths.empty:
         errors.append(_too_deep_errors(paths, max_depth, names))
-    chains = _assemble(found, placed, names)
+    chains = _assemble(found)
     error_table = (
         pd.concat(errors, ignore_index=True).drop_duplicates(["kind", "contractor_ids"])
         if errors
@@ -185,7 +200,7 @@ def _windowed(links: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _recruiting_pairs(placed: pd.DataFrame) -> pd.MultiIndex:
+def recruiting_pairs(placed: pd.DataFrame) -> pd.MultiIndex:
     """(contractor, employer) pairs where the contractor placed workers with the employer."""
     pairs = placed.loc[placed["employer_id"].notna(), ["contractor_id", "employer_id"]]
     return pd.MultiIndex.from_frame(pairs.drop_duplicates())
@@ -197,17 +212,14 @@ def _recruits_here(paths: pd.DataFrame, last: str, recruits: pd.MultiIndex) -> n
     return here.isin(recruits)
 
 
-def _assemble(
-    found: list[pd.DataFrame], placed: pd.DataFrame, names: pd.Index | None
-) -> pd.DataFrame:
-    """One row per distinct chain, with its id, period and workers, ids decoded."""
-    columns = [c for c in CHAIN_COLUMNS if c not in ("risk_score", "flagged")]
-    columns = [c for c in columns if c not in ("riskiest_contractor_id", "flagged_contractor_ids")]
+def _assemble(found: list[pd.DataFrame]) -> pd.DataFrame:
+    """One row per distinct chain: employer, levels ``c1..cN``, depth, recruiter, period."""
     if not found:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(
+            columns=["employer_id", "c1", "depth", "recruiter_id", "start", "end", "link_ids"]
+        )
     rows = pd.concat(found, ignore_index=True)
-    levels = sorted((c for c in rows.columns if _is_level(c)), key=lambda c: int(c[1:]))
-    keys = ["employer_id", *levels]
+    keys = ["employer_id", *_levels(rows)]
     chains = (
         rows.groupby(keys, dropna=False, sort=False)
         .agg(
@@ -226,7 +238,20 @@ def _assemble(
         )
         several = chains["reports"] > 1
         chains.loc[several, "link_ids"] = joined.to_numpy()[several.to_numpy()]
-    chains["workers"] = _chain_workers(chains, placed)
+    return chains.drop(columns="reports")
+
+
+def finish_chains(
+    paths: pd.DataFrame, workers: pd.Series, names: pd.Index | None = None
+) -> pd.DataFrame:
+    """chains.csv rows (without risk) from ``chain_paths`` and ``chain_workers``, ids decoded."""
+    columns = [c for c in CHAIN_COLUMNS if c not in ("risk_score", "flagged")]
+    columns = [c for c in columns if c not in ("riskiest_contractor_id", "flagged_contractor_ids")]
+    if paths.empty:
+        return pd.DataFrame(columns=columns)
+    chains = paths.copy()
+    levels = _levels(chains)
+    chains["workers"] = workers.to_numpy()
     for column in ("employer_id", "recruiter_id", *levels):
         chains[column] = decode_ids(chains[column], names)
     chains["contractor_ids"] = _joined_path(chains, levels)
@@ -237,6 +262,10 @@ def _assemble(
     chains["from_date"] = chains["start"].where(chains["start"] > _EARLIEST)
     chains["to_date"] = chains["end"].where(chains["end"] < _LATEST)
     return chains[columns]
+
+
+def _levels(frame: pd.DataFrame) -> list[str]:
+    return sorted((c for c in frame.columns if _is_level(c)), key=lambda c: int(c[1:]))
 
 
 def _is_level(column: str) -> bool:
@@ -252,12 +281,17 @@ def _joined_path(frame: pd.DataFrame, levels: list[str]) -> pd.Series:
     return path
 
 
-def _chain_workers(chains: pd.DataFrame, placed: pd.DataFrame) -> pd.Series:
+def chain_workers(chains: pd.DataFrame, placed: pd.DataFrame) -> pd.Series:
     """Different workers the chain's recruiter placed with its employer while it was in force.
+
+    ``chains`` are ``chain_paths`` rows; the counts of sets of workers with no worker in
+    common add up.
 
     A worker placed through a recruiter with two chains to the same employer in force at
     once counts in both: the records do not say which one carried them.
     """
+    if chains.empty:
+        return pd.Series([], index=chains.index, dtype="int64")
     jobs = placed.loc[
         placed["employer_id"].notna(), ["contractor_id", "employer_id", "worker_id", "placed_on"]
     ]

@@ -39,10 +39,19 @@ out); ``indicators`` lists each indicator complained of with the number of worke
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from analytics.supply_graph import SupplyRecords, encode_ids, placements, read_supply_records
+from analytics.seasons import group_sum, histogram_median
+from analytics.supply_graph import (
+    SupplyRecords,
+    decode_ids,
+    encode_ids,
+    placements,
+    read_supply_records,
+)
 from graph_schema.census import districts
 from tracker.store import GraphStore
 
@@ -128,20 +137,98 @@ def contractor_risk(records: SupplyRecords, placed: pd.DataFrame | None = None) 
 
     Pure function of the tables: the same records give the same scores on every store.
     ``placed`` may pass the records' ``placements`` when the caller has them already.
+    The same two steps run partition by partition (``analytics.partitioned``): the going
+    rates from every worker's wages, then each set of workers' ``Evidence``, summed.
     """
     records = encode_ids(records)
     if placed is None:
         placed = placements(records.employments, records.moves)
-    contractors = _contractor_index(records, placed)
+    rates = going_rates(wage_counts(records.employments, records.employers))
+    evidence = contractor_evidence(records, placed, rates)
+    return risk_of_evidence(records.contractors, records.links, evidence, records.names)
+
+
+# -- evidence of a set of workers ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What contractor risk needs of a set of workers' records, in a form that adds up.
+
+    The evidence of two sets of workers with no worker in common is their ``add_evidence``:
+    counts are summed, and per (contractor, worker) rows are put together (a pair belongs
+    to one set). So risk can be scored partition by partition and come out the same.
+
+    * ``placed``: workers placed, per contractor;
+    * ``complaints``: one row per complaint laid at a contractor's door (``complaint_rows``);
+    * ``advances``: per (contractor, worker), the largest advance in days of wages;
+    * ``wages``: per (contractor, worker), the median wage relative to the going rate;
+    * ``licences``: per contractor, ``licence_workers``, ``unlicensed_workers`` and
+      ``lapse_sum`` (the sum of each worker's ``_licence_lapse``);
+    * ``recruits``: the (contractor, employer) pairs where the contractor placed workers
+      with the employer (for ``analytics.chains``).
+    """
+
+    placed: pd.Series
+    complaints: pd.DataFrame
+    advances: pd.Series
+    wages: pd.Series
+    licences: pd.DataFrame
+    recruits: pd.DataFrame
+
+
+def contractor_evidence(
+    records: SupplyRecords, placed: pd.DataFrame, rates: pd.DataFrame
+) -> Evidence:
+    """The ``Evidence`` in a set of workers' records (``placed``: their ``placements``;
+    ``rates``: ``going_rates`` of every worker's wages)."""
     pairs = placed[["contractor_id", "worker_id"]].drop_duplicates()
-    workers_placed = pairs.groupby("contractor_id").size()
+    recruits = placed.loc[placed["employer_id"].notna(), ["contractor_id", "employer_id"]]
+    return Evidence(
+        placed=pairs.groupby("contractor_id").size().rename("workers_placed"),
+        complaints=complaint_rows(records.grievances, placed),
+        advances=advance_days(records.employments),
+        wages=relative_wages(records.employments, records.employers, rates),
+        licences=licence_lapses(records.contractors, placed),
+        recruits=recruits.drop_duplicates().reset_index(drop=True),
+    )
 
-    complaints = complaint_evidence(records.grievances, placed, workers_placed)
-    advances = advance_evidence(records.employments)
-    wages = wage_evidence(records.employments, records.employers)
-    licences = licence_evidence(records.contractors, placed, records.links)
 
-    out = contractors.join(workers_placed.rename("workers_placed"))
+def add_evidence(parts: list[Evidence]) -> Evidence:
+    """The evidence of several sets of workers, no worker in more than one set."""
+
+    def joined(frames: list) -> pd.DataFrame | pd.Series:
+        return pd.concat(frames) if len(frames) > 1 else frames[0]
+
+    licences = joined([p.licences for p in parts])
+    return Evidence(
+        placed=joined([p.placed for p in parts]).groupby(level=0).sum(),
+        complaints=joined([p.complaints for p in parts]).reset_index(drop=True),
+        advances=joined([p.advances for p in parts]),
+        wages=joined([p.wages for p in parts]),
+        licences=licences.groupby(level=0).sum() if len(parts) > 1 else licences,
+        recruits=joined([p.recruits for p in parts]).drop_duplicates().reset_index(drop=True),
+    )
+
+
+def risk_of_evidence(
+    contractors: pd.DataFrame,
+    links: pd.DataFrame,
+    evidence: Evidence,
+    names: pd.Index | None = None,
+) -> pd.DataFrame:
+    """contractor_risk.csv from all workers' ``Evidence`` and the contractor tables.
+
+    ``names`` decodes ``encode_ids`` codes back into ids (None: ids are ids already).
+    """
+    workers_placed = evidence.placed
+    contractor_index = _contractor_index(contractors, workers_placed, evidence.complaints, links)
+    complaints = complaint_evidence(evidence.complaints, workers_placed)
+    advances = advance_evidence(evidence.advances)
+    wages = wage_evidence(evidence.wages)
+    licences = licence_evidence(contractors, evidence.licences, links)
+
+    out = contractor_index.join(workers_placed.rename("workers_placed"))
     for part in (complaints, advances, wages, licences):
         out = out.join(part)
     out["workers_placed"] = out["workers_placed"].fillna(0).astype("int64")
@@ -164,19 +251,26 @@ def contractor_risk(records: SupplyRecords, placed: pd.DataFrame | None = None) 
     out["points"] = out["points"].round(3)
     out["reasons"] = [_reasons(row) for row in out.itertuples()]
     out = out.reset_index()
-    out["contractor_id"] = records.decode(out["contractor_id"])
+    out["contractor_id"] = decode_ids(out["contractor_id"], names)
     return out[list(RISK_COLUMNS)].sort_values(
         ["risk_score", "contractor_id"], ascending=[False, True], ignore_index=True
     )
 
 
-# -- evidence ---------------------------------------------------------------------------
+def _sum_per_contractor(per_worker: pd.Series) -> pd.Series:
+    """Exact sum per contractor of per (contractor, worker) values (``seasons.group_sum``),
+    so that evidence put together from partitions scores exactly as evidence read at once."""
+    group, contractors = pd.factorize(per_worker.index.get_level_values("contractor_id"), sort=True)
+    total = group_sum(per_worker.to_numpy(dtype="float64"), group, len(contractors))
+    return pd.Series(total, index=pd.Index(contractors, name="contractor_id"))
 
 
-def complaint_evidence(
-    grievances: pd.DataFrame, placed: pd.DataFrame, workers_placed: pd.Series
-) -> pd.DataFrame:
-    """Complaint points per contractor, with who complained of what (see module docstring)."""
+# -- complaints ---------------------------------------------------------------------------
+
+
+def complaint_rows(grievances: pd.DataFrame, placed: pd.DataFrame) -> pd.DataFrame:
+    """Every complaint laid at a contractor's door: named, or via the employer (columns
+    ``contractor_id``, ``worker_id``, ``indicator``, ``status``, ``via_employer``)."""
     named = grievances[grievances["against_kind"] == "contractor"]
     direct = pd.DataFrame(
         {
@@ -190,6 +284,14 @@ def complaint_evidence(
     via = attribute_employer_complaints(grievances, placed)
     rows = pd.concat([direct, via], ignore_index=True)
     rows["via_employer"] = rows["via_employer"].astype(bool)
+    return rows
+
+
+def complaint_evidence(rows: pd.DataFrame, workers_placed: pd.Series) -> pd.DataFrame:
+    """Complaint points per contractor, with who complained of what (see module docstring).
+
+    ``rows`` are ``complaint_rows``; ``workers_placed`` the workers placed per contractor.
+    """
     columns = [
         "complainants",
         "complaint_points",
@@ -201,6 +303,7 @@ def complaint_evidence(
     ]
     if rows.empty:
         return pd.DataFrame(columns=columns, index=pd.Index([], name="contractor_id"))
+    rows = rows.copy()
     severity = rows["indicator"].map(SEVERITY).fillna(0.5)
     status = rows["status"].map(STATUS_WEIGHT).fillna(1.0)
     rows["weight"] = severity * status
@@ -211,10 +314,10 @@ def complaint_evidence(
     )
     per = per_worker.groupby("contractor_id").agg(
         complainants=("weight", "size"),
-        total=("weight", "sum"),
         heaviest=("weight", "max"),
         resolved_only=("resolved", "all"),
     )
+    per["total"] = _sum_per_contractor(per_worker["weight"])
     expected = BASE_RATE * workers_placed.reindex(per.index).fillna(0)
     per["complaint_excess"] = (1.0 - expected / per["complainants"]).clip(0.0, 1.0)
     scale = per["complaint_excess"]
@@ -284,25 +387,33 @@ def attribute_employer_complaints(grievances: pd.DataFrame, placed: pd.DataFrame
     return matched[columns]
 
 
-def advance_evidence(employments: pd.DataFrame) -> pd.DataFrame:
-    """Advance points per contractor: how heavily its workers are indebted to it.
+# -- advances -----------------------------------------------------------------------------
 
-    Each worker with a known advance and wage counts by the advance in days of wages:
-    nothing up to ``ADVANCE_FROM_DAYS``, in full from ``ADVANCE_FULL_DAYS``, in between in
-    proportion. The contractor's signal is the mean over its workers plus one imaginary
-    worker with no debt, so one or two large advances say less than a dozen.
-    """
+
+def advance_days(employments: pd.DataFrame) -> pd.Series:
+    """Per (contractor, worker): the largest known advance in days of the worker's wage."""
     jobs = employments[
         employments["contractor_id"].notna()
         & employments["advance_inr"].notna()
         & (employments["daily_wage_inr"] > 0)
     ]
     days = (jobs["advance_inr"] / jobs["daily_wage_inr"]).rename("days")
-    per_worker = (
+    return (
         pd.concat([jobs[["contractor_id", "worker_id"]], days], axis=1)
         .groupby(["contractor_id", "worker_id"])["days"]
         .max()
     )
+
+
+def advance_evidence(per_worker: pd.Series) -> pd.DataFrame:
+    """Advance points per contractor: how heavily its workers are indebted to it.
+
+    ``per_worker`` is ``advance_days``. Each worker with a known advance and wage counts by
+    the advance in days of wages: nothing up to ``ADVANCE_FROM_DAYS``, in full from
+    ``ADVANCE_FULL_DAYS``, in between in proportion. The contractor's signal is the mean
+    over its workers plus one imaginary worker with no debt, so one or two large advances
+    say less than a dozen.
+    """
     weight = ((per_worker - ADVANCE_FROM_DAYS) / (ADVANCE_FULL_DAYS - ADVANCE_FROM_DAYS)).clip(
         0.0, 1.0
     )
@@ -313,7 +424,7 @@ def advance_evidence(employments: pd.DataFrame) -> pd.DataFrame:
             "advance_workers": by.size(),
             "big_advance_workers": big.groupby("contractor_id").sum(),
             "big_advance_days": per_worker[big].groupby("contractor_id").median(),
-            "advance_weight": weight.groupby("contractor_id").sum(),
+            "advance_weight": _sum_per_contractor(weight),
         }
     )
     signal = per["advance_weight"] / (per["advance_workers"] + PRIOR_WORKERS)
@@ -321,8 +432,98 @@ def advance_evidence(employments: pd.DataFrame) -> pd.DataFrame:
     return per
 
 
-def wage_evidence(employments: pd.DataFrame, employers: pd.DataFrame) -> pd.DataFrame:
-    """Wage points per contractor: workers paid well below the going rate (module docstring)."""
+# -- wages --------------------------------------------------------------------------------
+
+WAGE_CELL = ["sector", "district_code", "state_code", "peer"]
+"""A job's place in the wage market: sector, district, state, and who hired (``peer``)."""
+
+
+def wage_counts(employments: pd.DataFrame, employers: pd.DataFrame) -> pd.DataFrame:
+    """Jobs by wage market cell (``WAGE_CELL``) and daily wage: ``jobs`` per row.
+
+    Counts add up over sets of workers, and the median wage of a cell can be read from
+    them exactly (``going_rates``), so the going rate needs no worker's rows but these.
+    """
+    jobs = _wage_jobs(employments, employers)
+    counts = jobs.groupby([*WAGE_CELL, "daily_wage_inr"], dropna=False).size()
+    return counts.rename("jobs").reset_index()
+
+
+def add_wage_counts(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """``wage_counts`` of several sets of workers, summed."""
+    joined = pd.concat(parts, ignore_index=True)
+    counts = joined.groupby([*WAGE_CELL, "daily_wage_inr"], dropna=False)["jobs"].sum()
+    return counts.reset_index()
+
+
+def going_rates(counts: pd.DataFrame) -> pd.DataFrame:
+    """The going daily wage of each wage market cell (``WAGE_CELL`` and ``going_rate``).
+
+    What *others* pay in a job's sector and place: each contractor (and the employers'
+    direct hires, together) gets one vote, its own median wage, and a job is compared with
+    the median of the other votes, so a contractor paying badly cannot set the going rate
+    it is judged by. The finest place with at least ``MIN_PEERS`` other votes wins: the
+    district, else the state, else all India.
+    """
+    cells = counts[WAGE_CELL].drop_duplicates().reset_index(drop=True)
+    rate = pd.Series(np.nan, index=cells.index)
+    for keys in (["sector", "district_code"], ["sector", "state_code"], ["sector"]):
+        wages = (
+            counts.groupby([*keys, "peer", "daily_wage_inr"], dropna=False)["jobs"]
+            .sum()
+            .reset_index()
+        )
+        group, votes = pd.factorize(pd.MultiIndex.from_frame(wages[[*keys, "peer"]]))
+        median = histogram_median(
+            group, wages["daily_wage_inr"].to_numpy(float), wages["jobs"].to_numpy(), len(votes)
+        )
+        votes = votes.to_frame(index=False, name=[*keys, "peer"]).assign(vote=median)
+        votes["rate"] = _median_of_others(votes, keys)
+        found = cells[[*keys, "peer"]].merge(votes, on=[*keys, "peer"], how="left")["rate"]
+        rate = rate.fillna(pd.Series(found.to_numpy(), index=cells.index))
+    return cells.assign(going_rate=rate.to_numpy())
+
+
+def relative_wages(
+    employments: pd.DataFrame, employers: pd.DataFrame, rates: pd.DataFrame
+) -> pd.Series:
+    """Per (contractor, worker): the median of the worker's wages over the going rate."""
+    jobs = _wage_jobs(employments, employers).merge(rates, on=WAGE_CELL, how="left")
+    jobs = jobs[jobs["contractor_id"].notna() & jobs["going_rate"].notna()]
+    relative = (jobs["daily_wage_inr"] / jobs["going_rate"]).rename("relative")
+    return (
+        pd.concat([jobs[["contractor_id", "worker_id"]], relative], axis=1)
+        .groupby(["contractor_id", "worker_id"])["relative"]
+        .median()
+    )
+
+
+def wage_evidence(per_worker: pd.Series) -> pd.DataFrame:
+    """Wage points per contractor: workers paid well below the going rate (module docstring).
+
+    ``per_worker`` is ``relative_wages``.
+    """
+    low = per_worker <= LOW_WAGE_RATIO
+    size = per_worker.groupby("contractor_id").size()
+    total = _sum_per_contractor(per_worker)
+    per = pd.DataFrame(
+        {
+            "wage_workers": size,
+            "low_wage_workers": low.groupby("contractor_id").sum(),
+            "wage_mean": total / size,
+            "wage_relative": (total + WAGE_PRIOR_WORKERS) / (size + WAGE_PRIOR_WORKERS),
+        }
+    )
+    shortfall = 1.0 - per["wage_relative"]
+    scale = ((shortfall - WAGE_FROM_SHORTFALL) / (WAGE_FULL_SHORTFALL - WAGE_FROM_SHORTFALL)).clip(
+        0.0, 1.0
+    )
+    per["wage_points"] = WAGE_POINTS * scale
+    return per
+
+
+def _wage_jobs(employments: pd.DataFrame, employers: pd.DataFrame) -> pd.DataFrame:
+    """Paid jobs with their wage market cell (``WAGE_CELL``)."""
     jobs = employments[employments["daily_wage_inr"] > 0]
     jobs = jobs[["worker_id", "employer_id", "contractor_id", "district_code", "daily_wage_inr"]]
     firms = pd.DataFrame(
@@ -334,57 +535,23 @@ def wage_evidence(employments: pd.DataFrame, employers: pd.DataFrame) -> pd.Data
     )
     jobs = jobs.merge(firms, on="employer_id", how="left")
     district = jobs["district_code"].fillna(jobs["employer_district"])
-    jobs = jobs.assign(
+    return jobs.assign(
+        sector=jobs["sector"].fillna(-2).astype("int64"),  # -2: an employer not on record
         district_code=district.fillna(0).astype("int64"),
         state_code=_STATE_OF_DISTRICT[district.fillna(0).clip(0, 640).to_numpy(dtype="int64")],
-        peer=pd.factorize(jobs["contractor_id"])[0],  # -1: the employers' direct hires
+        peer=_peer(jobs["contractor_id"]),
     )
-    jobs["going_rate"] = going_rate(jobs)
-    jobs = jobs[jobs["contractor_id"].notna() & jobs["going_rate"].notna()]
-    relative = (jobs["daily_wage_inr"] / jobs["going_rate"]).rename("relative")
-    per_worker = (
-        pd.concat([jobs[["contractor_id", "worker_id"]], relative], axis=1)
-        .groupby(["contractor_id", "worker_id"])["relative"]
-        .median()
-    )
-    low = per_worker <= LOW_WAGE_RATIO
-    by = per_worker.groupby("contractor_id")
-    per = pd.DataFrame(
-        {
-            "wage_workers": by.size(),
-            "low_wage_workers": low.groupby("contractor_id").sum(),
-            "wage_mean": by.mean(),
-            "wage_relative": (by.sum() + WAGE_PRIOR_WORKERS) / (by.size() + WAGE_PRIOR_WORKERS),
-        }
-    )
-    shortfall = 1.0 - per["wage_relative"]
-    scale = ((shortfall - WAGE_FROM_SHORTFALL) / (WAGE_FULL_SHORTFALL - WAGE_FROM_SHORTFALL)).clip(
-        0.0, 1.0
-    )
-    per["wage_points"] = WAGE_POINTS * scale
-    return per
 
 
-def going_rate(jobs: pd.DataFrame) -> pd.Series:
-    """The going daily wage for each job: what *others* pay in its sector and place.
+def _peer(contractor_id: pd.Series) -> pd.Series:
+    """Who hired, as a vote: the contractor, or ``DIRECT`` for the employers' own hires."""
+    if pd.api.types.is_numeric_dtype(contractor_id.dtype):  # encode_ids codes
+        return contractor_id.fillna(-1).astype("int64")
+    return contractor_id.astype("str").fillna(DIRECT)
 
-    Each contractor (and the employers' direct hires, together) gets one vote, its own
-    median wage, and a job is compared with the median of the other votes, so a contractor
-    paying badly cannot set the going rate it is judged by. The finest place with at least
-    ``MIN_PEERS`` other votes wins: the district, else the state, else all India.
-    """
-    rate = pd.Series(np.nan, index=jobs.index)
-    for keys in (["sector", "district_code"], ["sector", "state_code"], ["sector"]):
-        votes = (
-            jobs.groupby([*keys, "peer"], dropna=False)["daily_wage_inr"]
-            .median()
-            .rename("vote")
-            .reset_index()
-        )
-        votes["rate"] = _median_of_others(votes, keys)
-        found = jobs[[*keys, "peer"]].merge(votes, on=[*keys, "peer"], how="left")["rate"]
-        rate = rate.fillna(pd.Series(found.to_numpy(), index=jobs.index))
-    return rate
+
+DIRECT = ""
+"""The ``peer`` of jobs no contractor placed (contractor ids are never empty)."""
 
 
 def _median_of_others(votes: pd.DataFrame, keys: list[str]) -> pd.Series:
@@ -409,30 +576,51 @@ def _median_of_others(votes: pd.DataFrame, keys: list[str]) -> pd.Series:
     return pd.Series(median, index=ordered.index).reindex(votes.index)
 
 
-def licence_evidence(
-    contractors: pd.DataFrame, placed: pd.DataFrame, links: pd.DataFrame
-) -> pd.DataFrame:
-    """Licence points per contractor, from the workers it placed without a valid licence.
+# -- licences -----------------------------------------------------------------------------
 
-    A worker placed by a contractor with no licence on record counts in full, one placed
-    after its licence expired counts half (``EXPIRED_WEIGHT``): a lapsed licence is a
-    breach, but the contractor is at least registered and traceable. A contractor that
-    placed no one itself (a sub-contractor, a contractor of a principal employer) is judged
-    on the day its latest link to a chain began.
+
+def licence_lapses(contractors: pd.DataFrame, placed: pd.DataFrame) -> pd.DataFrame:
+    """Per contractor: workers placed (``licence_workers``), those placed without a valid
+    licence (``unlicensed_workers``) and the sum of each worker's lapse (``lapse_sum``).
+
+    A worker placed with no licence on record counts 1, after the licence expired
+    ``EXPIRED_WEIGHT``, else 0, by the worst of their placements. Sums of these halves and
+    wholes are exact, so partitions' sums add up to the same mean.
     """
-    book = contractors.set_index("contractor_id")[["licence_no", "licence_valid_until"]]
-    book = book.assign(licensed=book["licence_no"].notna())
+    book = _licence_book(contractors)
     holds = placed[["contractor_id", "worker_id", "placed_on"]].join(
         book[["licensed", "licence_valid_until"]], on="contractor_id"
     )
     lapse = _licence_lapse(holds["licensed"], holds["licence_valid_until"], holds["placed_on"])
     per_worker = lapse.groupby([holds["contractor_id"], holds["worker_id"]]).max()
     by = per_worker.groupby(level="contractor_id")
-    per = pd.DataFrame(
+    return pd.DataFrame(
         {
             "licence_workers": by.size(),
             "unlicensed_workers": (per_worker > 0).groupby(level="contractor_id").sum(),
-            "licence_lapse": by.mean(),
+            "lapse_sum": by.sum(),
+        }
+    )
+
+
+def licence_evidence(
+    contractors: pd.DataFrame, lapses: pd.DataFrame, links: pd.DataFrame
+) -> pd.DataFrame:
+    """Licence points per contractor, from the workers it placed without a valid licence.
+
+    ``lapses`` is ``licence_lapses``. A worker placed by a contractor with no licence on
+    record counts in full, one placed after its licence expired counts half
+    (``EXPIRED_WEIGHT``): a lapsed licence is a breach, but the contractor is at least
+    registered and traceable. A contractor that placed no one itself (a sub-contractor, a
+    contractor of a principal employer) is judged on the day its latest link to a chain
+    began.
+    """
+    book = _licence_book(contractors)
+    per = pd.DataFrame(
+        {
+            "licence_workers": lapses["licence_workers"],
+            "unlicensed_workers": lapses["unlicensed_workers"],
+            "licence_lapse": lapses["lapse_sum"] / lapses["licence_workers"],
         }
     ).reindex(book.index)
     per["unlicensed_workers"] = per["unlicensed_workers"].fillna(0)
@@ -442,6 +630,11 @@ def licence_evidence(
     per["licence_no"] = book["licence_no"]
     per["licence_valid_until"] = book["licence_valid_until"]
     return per
+
+
+def _licence_book(contractors: pd.DataFrame) -> pd.DataFrame:
+    book = contractors.set_index("contractor_id")[["licence_no", "licence_valid_until"]]
+    return book.assign(licensed=book["licence_no"].notna())
 
 
 def _licence_lapse(licensed: pd.Series, valid_until: pd.Series, on: pd.Series) -> pd.Series:
@@ -473,12 +666,21 @@ def _join_per(keys: pd.Series, texts: pd.Series, sep: str, limit: int | None = N
     return pd.Series(joined, index=pd.Index(keys.iloc[starts]))
 
 
-def _contractor_index(records: SupplyRecords, placed: pd.DataFrame) -> pd.DataFrame:
+def _contractor_index(
+    contractors: pd.DataFrame,
+    workers_placed: pd.Series,
+    complaints: pd.DataFrame,
+    links: pd.DataFrame,
+) -> pd.DataFrame:
     """Every contractor in the node table, plus any only referenced (kept, never dropped)."""
-    book = records.contractors[["contractor_id", "name"]]
-    named = records.grievances.loc[records.grievances["against_kind"] == "contractor", "against_id"]
+    book = contractors[["contractor_id", "name"]]
     seen = pd.concat(
-        [book["contractor_id"], placed["contractor_id"], named, records.links["contractor_id"]],
+        [
+            book["contractor_id"],
+            workers_placed.index.to_series(),
+            complaints["contractor_id"],
+            links["contractor_id"],
+        ],
         ignore_index=True,
     )
     seen = seen[seen.notna()].drop_duplicates()

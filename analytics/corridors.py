@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.circuits import Circuits
+from analytics.seasons import histogram_median
 from graph_schema.census import district_names
 
 CORRIDOR = ["origin_district_code", "destination_district_code"]
@@ -120,7 +121,7 @@ def corridor_view_of(table: pd.DataFrame, counts: CorridorCounts) -> pd.DataFram
     view["workers"] = table.groupby(corridor)["worker_id"].nunique().to_numpy()
     view["circuits"] = np.bincount(corridor, minlength=len(view))
     stays = counts.stays
-    view["median_stay_days"] = _histogram_median(
+    view["median_stay_days"] = histogram_median(
         _corridor_of(stays, corridors, CORRIDOR_KEY),
         stays["stay_days"].to_numpy(),
         stays["trips"].to_numpy(),
@@ -187,27 +188,6 @@ def _corridor_of(frame: pd.DataFrame, corridors: pd.MultiIndex, keys: list[str])
     if (found < 0).any():
         raise ValueError("corridor counts name a corridor that no circuit travels")
     return found
-
-
-def _histogram_median(
-    group: np.ndarray, values: np.ndarray, counts: np.ndarray, groups: int
-) -> np.ndarray:
-    """Median per group of values given as (value, how many times) rows: the mean of the
-    two middle values, as a median of the values themselves would be."""
-    order = np.lexsort((values, group))
-    group, values, counts = group[order], values[order], counts[order]
-    ends = np.cumsum(counts)
-    total = np.bincount(group, counts, minlength=groups).astype(np.int64)
-    first = np.concatenate(([0], np.cumsum(total)[:-1]))
-    median = np.full(groups, np.nan)
-    has = total > 0
-    lo = first[has] + (total[has] - 1) // 2
-    hi = first[has] + total[has] // 2
-    at = values.astype("float64")
-    median[has] = (
-        at[np.searchsorted(ends, lo, side="right")] + at[np.searchsorted(ends, hi, side="right")]
-    ) / 2
-    return median
 
 
 def corridor_label(origin: int, destination: int) -> str:

@@ -24,13 +24,23 @@ is a row of circuits.csv, the others rows of the corridor counts, their figures 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
 import pyarrow as pa
 
+from analytics.chains import chain_paths, chain_risk, chain_workers, finish_chains
 from analytics.circuits import CIRCUIT_COLUMNS, circuits_of_journeys, find_circuits
+from analytics.contractor_risk import (
+    Evidence,
+    add_evidence,
+    add_wage_counts,
+    contractor_evidence,
+    going_rates,
+    risk_of_evidence,
+    wage_counts,
+)
 from analytics.corridors import (
     CORRIDOR,
     CORRIDOR_KEY,
@@ -41,6 +51,8 @@ from analytics.corridors import (
     seasonal_calendar_of,
 )
 from analytics.round_trips import MOVE_COLUMNS, journey_arrays
+from analytics.supply_graph import EMPLOYMENT_COLUMNS, SupplyRecords, placements
+from analytics.supply_graph import MOVE_COLUMNS as SUPPLY_MOVE_COLUMNS
 from tracker.parquet import ParquetExport
 
 HOME_COLUMNS = ["worker_id", "home_district_code"]
@@ -166,20 +178,237 @@ def _long(table: pd.DataFrame, counts: CorridorCounts | None) -> pd.DataFrame:
             ).assign(kind="month"),
         ]
     out = pd.concat([p for p in pieces if len(p)] or pieces[:1], ignore_index=True)
-    out = out.reindex(columns=CIRCUIT_PART.names)
-    types = {
-        f.name: (
-            "str"
-            if pa.types.is_string(f.type)
-            else "float64"
-            if pa.types.is_floating(f.type)
-            else "Int64"
+    return _typed_long(out, CIRCUIT_PART)
+
+
+# -- contractor risk and chains -----------------------------------------------------------
+#
+# Contractor risk runs in two passes over the partitions: the going wage of each market
+# cell needs every worker's wages (``contractor_risk.wage_counts``: counts that add up),
+# then each partition's ``Evidence`` is judged against those rates and summed. Chains take
+# a third: their paths need only the (contractor, employer) pairs of the evidence, and
+# their workers are counted partition by partition (``chains.chain_workers``).
+
+SUPPLY_COLUMNS = {
+    "moves": list(SUPPLY_MOVE_COLUMNS),
+    "employments": list(EMPLOYMENT_COLUMNS),
+    "grievances": None,
+}
+"""What contractor analytics read of each worker-keyed table (None: every column)."""
+
+
+@dataclass(frozen=True)
+class SupplyTables:
+    """The small global tables contractor analytics read once: contractors with their base
+    district, employers with their district, and the contractor links."""
+
+    contractors: pd.DataFrame
+    employers: pd.DataFrame
+    links: pd.DataFrame
+
+    @classmethod
+    def of_export(cls, export: ParquetExport) -> SupplyTables:
+        return cls(export.table("contractors"), export.table("employers"), export.table("links"))
+
+    def records(self, tables: dict[str, pd.DataFrame]) -> SupplyRecords:
+        """One partition's records: its worker-keyed ``tables`` and the global ones."""
+        return SupplyRecords(
+            contractors=self.contractors,
+            employers=self.employers,
+            links=self.links,
+            employments=tables["employments"],
+            moves=tables["moves"],
+            grievances=tables["grievances"],
         )
-        for f in CIRCUIT_PART
-    }
+
+
+def wage_partition(employments: pd.DataFrame, supply: SupplyTables) -> pd.DataFrame:
+    """Pass 1: one partition's wage counts (``contractor_risk.wage_counts``)."""
+    return wage_counts(employments, supply.employers)
+
+
+def evidence_partition(
+    tables: dict[str, pd.DataFrame], supply: SupplyTables, rates: pd.DataFrame
+) -> Evidence:
+    """Pass 2: one partition's ``Evidence`` against every worker's going rates."""
+    records = supply.records(tables)
+    placed = placements(records.employments, records.moves)
+    return contractor_evidence(records, placed, rates)
+
+
+def chain_worker_partition(tables: dict[str, pd.DataFrame], paths: pd.DataFrame) -> pd.Series:
+    """Pass 3: the workers of each chain (rows of ``paths``) among one partition's."""
+    return chain_workers(paths, placements(tables["employments"], tables["moves"]))
+
+
+@dataclass(frozen=True)
+class ContractorResults:
+    """contractor_risk.csv, and what chains need of the evidence behind it."""
+
+    risk: pd.DataFrame
+    evidence: Evidence
+
+
+def supply_buckets(export: ParquetExport) -> Iterator[dict[str, pd.DataFrame]]:
+    """Each bucket's worker-keyed supply tables, one bucket in memory at a time."""
+    for bucket in range(export.buckets):
+        yield {
+            name: export.bucket(name, bucket, columns) for name, columns in SUPPLY_COLUMNS.items()
+        }
+
+
+def contractors_from_export(export: ParquetExport) -> ContractorResults:
+    """Contractor risk over a Parquet export, bucket after bucket, on this machine."""
+    supply = SupplyTables.of_export(export)
+    rates = going_rates(
+        add_wage_counts(
+            [
+                wage_partition(
+                    export.bucket("employments", b, SUPPLY_COLUMNS["employments"]), supply
+                )
+                for b in range(export.buckets)
+            ]
+        )
+    )
+    evidence = add_evidence(
+        [evidence_partition(tables, supply, rates) for tables in supply_buckets(export)]
+    )
+    return ContractorResults(risk_of_evidence(supply.contractors, supply.links, evidence), evidence)
+
+
+def chains_from_export(
+    export: ParquetExport, contractors: ContractorResults | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Chains with their risk, and the data errors, over a Parquet export."""
+    contractors = contractors or contractors_from_export(export)
+    paths, errors = chain_paths(
+        SupplyTables.of_export(export).links,
+        pd.MultiIndex.from_frame(contractors.evidence.recruits),
+    )
+    counts = [chain_worker_partition(tables, paths) for tables in supply_buckets(export)]
+    return combine_chains(paths, counts, contractors.risk), errors
+
+
+def combine_chains(
+    paths: pd.DataFrame, counts: list[pd.Series], risk: pd.DataFrame
+) -> pd.DataFrame:
+    """chains.csv from the paths, the partitions' worker counts and contractor risk."""
+    workers = sum(counts) if counts else pd.Series(0, index=paths.index, dtype="int64")
+    return chain_risk(finish_chains(paths, workers), risk)
+
+
+# -- long forms for Spark -----------------------------------------------------------------
+EVIDENCE_PART = pa.schema(
+    [
+        ("kind", pa.string()),
+        ("contractor_id", pa.string()),
+        ("worker_id", pa.string()),
+        ("employer_id", pa.string()),
+        ("indicator", pa.string()),
+        ("status", pa.string()),
+        ("via_employer", pa.bool_()),
+        ("value", pa.float64()),
+        ("count", pa.int64()),
+        ("count2", pa.int64()),
+    ]
+)
+"""One partition's ``Evidence`` as one table: ``kind`` is ``placed`` (``count``: workers),
+``complaint`` (a ``complaint_rows`` row), ``advance`` / ``wage`` (a worker's ``value``),
+``licence`` (``count``, ``count2``, ``value``: ``licence_lapses``) or ``recruit``."""
+WAGE_PART = pa.schema(
+    [
+        ("sector", pa.int64()),
+        ("district_code", pa.int64()),
+        ("state_code", pa.int64()),
+        ("peer", pa.string()),
+        ("daily_wage_inr", pa.float64()),
+        ("jobs", pa.int64()),
+    ]
+)
+"""One partition's ``wage_counts``."""
+CHAIN_PART = pa.schema([("row", pa.int64()), ("workers", pa.int64())])
+"""One partition's ``chain_workers``: workers per row of the chain paths."""
+
+
+def evidence_to_long(evidence: Evidence) -> pd.DataFrame:
+    """``Evidence`` as one table of schema ``EVIDENCE_PART``."""
+    pieces = [
+        evidence.placed.rename("count").reset_index().assign(kind="placed"),
+        evidence.complaints.assign(kind="complaint"),
+        evidence.advances.rename("value").reset_index().assign(kind="advance"),
+        evidence.wages.rename("value").reset_index().assign(kind="wage"),
+        evidence.licences.rename(
+            columns={
+                "licence_workers": "count",
+                "unlicensed_workers": "count2",
+                "lapse_sum": "value",
+            }
+        )
+        .reset_index()
+        .assign(kind="licence"),
+        evidence.recruits.assign(kind="recruit"),
+    ]
+    out = pd.concat([p for p in pieces if len(p)] or pieces[:1], ignore_index=True)
+    return _typed_long(out, EVIDENCE_PART)
+
+
+def evidence_of_long(frame: pd.DataFrame) -> Evidence:
+    """``Evidence`` back from ``EVIDENCE_PART`` rows (of any number of partitions)."""
+    frame = _typed_long(frame, EVIDENCE_PART)
+    kind = frame["kind"]
+
+    def rows(name: str, columns: list[str]) -> pd.DataFrame:
+        return frame.loc[kind == name, columns].reset_index(drop=True)
+
+    def per_worker(name: str) -> pd.Series:
+        part = rows(name, ["contractor_id", "worker_id", "value"])
+        return part.set_index(["contractor_id", "worker_id"])["value"]
+
+    placed = rows("placed", ["contractor_id", "count"]).astype({"count": "int64"})
+    licences = rows("licence", ["contractor_id", "count", "count2", "value"])
+    licences = licences.rename(
+        columns={"count": "licence_workers", "count2": "unlicensed_workers", "value": "lapse_sum"}
+    ).astype({"licence_workers": "int64", "unlicensed_workers": "int64"})
+    complaints = rows(
+        "complaint", ["contractor_id", "worker_id", "indicator", "status", "via_employer"]
+    )
+    return Evidence(
+        placed=placed.groupby("contractor_id")["count"].sum().rename("workers_placed"),
+        complaints=complaints.astype({"via_employer": bool}),
+        advances=per_worker("advance").rename("days"),
+        wages=per_worker("wage").rename("relative"),
+        licences=licences.groupby("contractor_id").sum(),
+        recruits=rows("recruit", ["contractor_id", "employer_id"]).drop_duplicates(
+            ignore_index=True
+        ),
+    )
+
+
+def wage_counts_of_long(frame: pd.DataFrame) -> pd.DataFrame:
+    """``wage_counts`` back from ``WAGE_PART`` rows, summed over partitions."""
+    typed = frame.astype(
+        {"sector": "int64", "district_code": "int64", "state_code": "int64", "jobs": "int64"}
+    )
+    return add_wage_counts([typed.astype({"peer": "str", "daily_wage_inr": "float64"})])
+
+
+def _typed_long(frame: pd.DataFrame, schema: pa.Schema) -> pd.DataFrame:
+    out = frame.reindex(columns=schema.names)
+    types = {}
+    for field in schema:
+        if pa.types.is_string(field.type):
+            types[field.name] = "str"
+        elif pa.types.is_floating(field.type):
+            types[field.name] = "float64"
+        elif pa.types.is_boolean(field.type):
+            types[field.name] = "boolean"
+        else:
+            types[field.name] = "Int64"
     return out.astype(types)
 
 
-def circuit_part_arrow(frame: pd.DataFrame) -> pa.Table:
-    """A partition result as Arrow in ``CIRCUIT_PART`` (what a Spark task returns)."""
-    return pa.Table.from_pandas(frame, schema=CIRCUIT_PART, preserve_index=False)
+def long_arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """A partition result as Arrow in ``schema`` (what a Spark task returns)."""
+    return pa.Table.from_pandas(
+        frame.reindex(columns=schema.names), schema=schema, preserve_index=False
+    )

@@ -1,12 +1,14 @@
 """The analytics by partition on Apache Spark, for stores past one machine.
 
 Spark reads the Parquet export (``tracker.parquet``, Hive-style ``bucket=NN`` folders, so
-the bucket is a column), groups each worker-keyed table by bucket, and runs the *same*
+the bucket is a column), groups the worker-keyed tables by bucket, and runs the *same*
 per-partition functions as the run on one machine (``analytics.partitioned``) in its
-tasks, through ``cogroup(...).applyInArrow``: each task receives one bucket's tables as
+tasks, through ``groupBy(bucket).applyInArrow``: each task receives one bucket's tables as
 Arrow and returns its small result as Arrow, with no conversion through Python rows. The
 driver collects the small results and runs the combine step. So Spark adds no algorithm:
-what it changes is where the partitions are computed.
+what it changes is where the partitions are computed. The small global tables
+(contractors, employers, links) and the going rates are read on the driver and travel
+with the tasks.
 
 PySpark comes from PyPI (``pip install 'lmt[spark]'``) and needs Java 17. The session is
 local (``local[*]``: every core of this machine) unless a master URL is given; any
@@ -19,21 +21,39 @@ from __future__ import annotations
 import os
 import sys
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from analytics.chains import chain_paths
+from analytics.contractor_risk import going_rates, risk_of_evidence
 from analytics.partitioned import (
+    CHAIN_PART,
     CIRCUIT_PART,
+    EVIDENCE_PART,
     HOME_COLUMNS,
+    SUPPLY_COLUMNS,
+    WAGE_PART,
     CircuitResults,
-    circuit_part_arrow,
+    ContractorResults,
+    SupplyTables,
+    chain_worker_partition,
     circuit_partition,
+    combine_chains,
     combine_circuits,
+    evidence_of_long,
+    evidence_partition,
+    evidence_to_long,
+    long_arrow,
+    wage_counts_of_long,
+    wage_partition,
 )
 from analytics.round_trips import MOVE_COLUMNS
-from tracker.parquet import BUCKET, WORKER_TABLES, to_frame
+from tracker.parquet import BUCKET, WORKER_TABLES, ParquetExport, to_frame
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -77,36 +97,110 @@ def spark_session(master: str = LOCAL_MASTER, conf: Iterable[tuple[str, str]] = 
     return session
 
 
-def read_table(spark: SparkSession, folder: str, table: str, columns: list[str]) -> DataFrame:
-    """One worker-keyed table of the export, its ``columns`` and the bucket."""
-    return spark.read.parquet(f"{str(folder).rstrip('/')}/{table}").select(*columns, BUCKET)
+def bucket_tables(
+    spark: SparkSession, folder: str, tables: dict[str, list[str] | None]
+) -> DataFrame:
+    """Worker-keyed tables of the export as one Spark DataFrame, grouped by bucket after.
+
+    Spark's cogroup takes two tables; contractor risk needs three. So the tables are put
+    one under the other (``unionByName``, a ``table`` column saying which each row is
+    from, missing columns null: the tables share no column name of another type) and
+    ``_split`` takes them apart again in the task.
+    """
+    from pyspark.sql import functions as F
+
+    frames = []
+    for name, columns in tables.items():
+        spec = WORKER_TABLES[name].only(columns)
+        frame = spark.read.parquet(f"{str(folder).rstrip('/')}/{name}")
+        frames.append(frame.select(*spec.columns, BUCKET).withColumn(TABLE, F.lit(name)))
+    union = frames[0]
+    for frame in frames[1:]:
+        union = union.unionByName(frame, allowMissingColumns=True)
+    return union
+
+
+TABLE = "_table"
+
+
+def _split(union: pa.Table, tables: dict[str, list[str] | None]) -> dict[str, pd.DataFrame]:
+    """One bucket's tables back from a ``bucket_tables`` group, as canonical frames."""
+    out = {}
+    for name, columns in tables.items():
+        spec = WORKER_TABLES[name].only(columns)
+        rows = union.filter(pc.equal(union.column(TABLE), name))
+        out[name] = to_frame(rows, spec)
+    return out
+
+
+def _per_bucket(
+    spark: SparkSession,
+    folder: str,
+    tables: dict[str, list[str] | None],
+    task: Callable[[dict[str, pd.DataFrame]], pd.DataFrame],
+    schema: pa.Schema,
+) -> pd.DataFrame:
+    """``task`` over each bucket's ``tables`` in Spark tasks; the results on the driver.
+
+    ``task`` gets one bucket's tables (canonical frames) and returns a frame of ``schema``;
+    whatever it refers to (small global tables, going rates) travels with it to the
+    executors.
+    """
+
+    def run(union: pa.Table) -> pa.Table:
+        return long_arrow(task(_split(union, tables)), schema)
+
+    grouped = bucket_tables(spark, folder, tables).groupBy(BUCKET)
+    result = grouped.applyInArrow(run, schema=_spark_schema(schema))
+    return result.toArrow().select(schema.names).cast(schema).to_pandas()
 
 
 def circuits_on_spark(spark: SparkSession, folder: str) -> CircuitResults:
     """Circuits, corridor view and calendar counts over a Parquet export, on Spark."""
-    moves = read_table(spark, folder, "moves", MOVE_COLUMNS)
-    homes = read_table(spark, folder, "homes", HOME_COLUMNS)
-    parts = (
-        moves.groupBy(BUCKET)
-        .cogroup(homes.groupBy(BUCKET))
-        .applyInArrow(_circuit_task, schema=_spark_schema(CIRCUIT_PART))
-    )
-    return combine_circuits([_collect(parts, CIRCUIT_PART).to_pandas()])
+    tables = {"moves": MOVE_COLUMNS, "homes": HOME_COLUMNS}
+
+    def task(bucket: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        return circuit_partition(bucket["moves"], bucket["homes"])
+
+    return combine_circuits([_per_bucket(spark, folder, tables, task, CIRCUIT_PART)])
 
 
-def _circuit_task(moves: pa.Table, homes: pa.Table) -> pa.Table:
-    """One bucket's circuits, in a Spark task: the same function as on one machine."""
-    frame = circuit_partition(
-        to_frame(moves, WORKER_TABLES["moves"].only(MOVE_COLUMNS)),
-        to_frame(homes, WORKER_TABLES["homes"].only(HOME_COLUMNS)),
-    )
-    return circuit_part_arrow(frame)
+def contractors_on_spark(spark: SparkSession, folder: str) -> ContractorResults:
+    """Contractor risk over a Parquet export, on Spark: wage counts, then evidence."""
+    supply = SupplyTables.of_export(ParquetExport.open(folder))
+    employments = {"employments": SUPPLY_COLUMNS["employments"]}
+
+    def wages(bucket: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        return wage_partition(bucket["employments"], supply)
+
+    counts = _per_bucket(spark, folder, employments, wages, WAGE_PART)
+    rates = going_rates(wage_counts_of_long(counts))
+
+    def evidence(bucket: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        return evidence_to_long(evidence_partition(bucket, supply, rates))
+
+    found = evidence_of_long(_per_bucket(spark, folder, SUPPLY_COLUMNS, evidence, EVIDENCE_PART))
+    return ContractorResults(risk_of_evidence(supply.contractors, supply.links, found), found)
 
 
-def _collect(frame: DataFrame, schema: pa.Schema) -> pa.Table:
-    """A Spark result on the driver as Arrow in ``schema`` (Spark may widen strings)."""
-    table = frame.toArrow()
-    return table.select(schema.names).cast(schema)
+def chains_on_spark(
+    spark: SparkSession, folder: str, contractors: ContractorResults | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Chains with their risk, and the data errors, over a Parquet export, on Spark."""
+    contractors = contractors or contractors_on_spark(spark, folder)
+    supply = SupplyTables.of_export(ParquetExport.open(folder))
+    recruits = pd.MultiIndex.from_frame(contractors.evidence.recruits)
+    paths, errors = chain_paths(supply.links, recruits)
+    tables = {"moves": SUPPLY_COLUMNS["moves"], "employments": SUPPLY_COLUMNS["employments"]}
+
+    def workers(bucket: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        counts = chain_worker_partition(bucket, paths)
+        return pd.DataFrame({"row": np.arange(len(counts)), "workers": counts.to_numpy()})
+
+    found = _per_bucket(spark, folder, tables, workers, CHAIN_PART)
+    per_row = found.groupby("row")["workers"].sum().reindex(np.arange(len(paths)), fill_value=0)
+    counts = pd.Series(per_row.to_numpy(dtype="int64"), index=paths.index)
+    return combine_chains(paths, [counts], contractors.risk), errors
 
 
 _SPARK_TYPES = {

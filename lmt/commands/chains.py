@@ -6,6 +6,9 @@ recruiter, how many workers it placed, and its risk from its members'. Circles i
 contractor links and chains longer than the depth bound are data errors: they are counted
 on stderr and, with ``--errors FILE``, written out with the links involved so they can be
 fixed at the source. They do not make the command fail.
+
+With ``--input DIR`` (a Parquet export) chains are found bucket by bucket
+(``analytics.partitioned``), here or with ``--engine spark`` on Spark.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from lmt.commands.engine import add_engine_options, engine_problem
+
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
@@ -21,6 +26,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     )
     parser.add_argument("--out", required=True, metavar="FILE", help="chains.csv to write")
     parser.add_argument("--errors", metavar="FILE", help="data errors in the links, as CSV")
+    add_engine_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -31,13 +37,22 @@ def run(args: argparse.Namespace) -> int:
     from tracker.spreadsheet import write_sheet
     from tracker.stores import open_store
 
-    progress = progress_for()
-    progress("reading records", 0, 2)
-    with open_store(args.settings) as store:
-        records = read_supply_records(store)
-    progress("finding chains", 1, 2)
-    chains, errors = chains_with_risk(records)
-    progress("done", 2, 2)
+    problem = engine_problem(args)
+    if problem:
+        print(f"lmt chains: {problem}", file=sys.stderr)
+        return 2
+    if args.input:
+        from lmt.commands.engine import chains_by_engine
+
+        chains, errors = chains_by_engine(args)
+    else:
+        progress = progress_for()
+        progress("reading records", 0, 2)
+        with open_store(args.settings) as store:
+            records = read_supply_records(store)
+        progress("finding chains", 1, 2)
+        chains, errors = chains_with_risk(records)
+        progress("done", 2, 2)
     written = [write_sheet(chains, Path(args.out))]
     if args.errors:
         written.append(write_sheet(errors, Path(args.errors)))

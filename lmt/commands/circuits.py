@@ -127,18 +127,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _by_partition(args: argparse.Namespace) -> int:
     """Circuits, corridors and calendar over a Parquet export, bucket by bucket."""
+    from lmt.commands.engine import circuits_by_engine
     from tracker.spreadsheet import write_sheet
 
-    if args.engine == "spark":
-        from analytics.spark import circuits_on_spark
-        from lmt.commands.engine import spark_from
-
-        results = circuits_on_spark(spark_from(args), args.input)
-    else:
-        from analytics.partitioned import circuits_from_export
-        from tracker.parquet import ParquetExport
-
-        results = circuits_from_export(ParquetExport.open(args.input))
+    results = circuits_by_engine(args)
     written = [write_sheet(results.table, Path(args.out))]
     if args.corridors:
         written.append(write_sheet(results.corridors(), Path(args.corridors)))

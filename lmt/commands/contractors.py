@@ -10,6 +10,10 @@ words). The network outputs come from the same reading of the store:
 * ``--roles FILE``: each contractor's and employer's community and betweenness, as CSV.
 
 With any of them, contractor_risk.csv also gets ``community`` and ``broker`` columns.
+
+With ``--input DIR`` (a Parquet export) the risk is scored bucket by bucket
+(``analytics.partitioned``), here or with ``--engine spark`` on Spark; the network
+outputs read the store and are not among them.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
+from lmt.commands.engine import add_engine_options, engine_problem
 
 PLOT_SUFFIXES = (".png", ".svg")
 
@@ -31,6 +37,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     parser.add_argument("--graphml", metavar="FILE", help="contractor network as GraphML")
     parser.add_argument("--plot", metavar="FILE", help="network picture coloured by risk")
     parser.add_argument("--roles", metavar="FILE", help="communities and brokers CSV")
+    add_engine_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -38,8 +45,21 @@ def run(args: argparse.Namespace) -> int:
     if args.plot and Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
         print("lmt contractors: --plot takes a .png or .svg file", file=sys.stderr)
         return 2
+    problem = engine_problem(args)
+    if problem is None and args.input and (args.graphml or args.plot or args.roles):
+        problem = "--graphml, --plot and --roles read the store, not --input"
+    if problem:
+        print(f"lmt contractors: {problem}", file=sys.stderr)
+        return 2
+    if args.input:
+        from lmt.commands.engine import contractors_by_engine
+        from tracker.spreadsheet import write_sheet
 
-    from analytics.contractor_risk import RISK_THRESHOLD, contractor_risk
+        risk = contractors_by_engine(args).risk
+        _summary(risk, [write_sheet(risk, Path(args.out))])
+        return 0
+
+    from analytics.contractor_risk import contractor_risk
     from analytics.supply_graph import encode_ids, placements, read_supply_records
     from tracker.progress import progress_for
     from tracker.spreadsheet import write_sheet
@@ -69,6 +89,13 @@ def run(args: argparse.Namespace) -> int:
     progress("done", steps, steps)
     written.insert(0, write_sheet(risk, Path(args.out)))
 
+    _summary(risk, written)
+    return 0
+
+
+def _summary(risk, written: list[Path]) -> None:
+    from analytics.contractor_risk import RISK_THRESHOLD
+
     flagged = int(risk["flagged"].sum())
     print(
         f"{len(risk):,} contractors, {flagged:,} flagged (risk_score >= {RISK_THRESHOLD})",
@@ -76,7 +103,6 @@ def run(args: argparse.Namespace) -> int:
     )
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
-    return 0
 
 
 def _network_outputs(args: argparse.Namespace, graph, roles) -> list[Path]:

@@ -56,3 +56,42 @@ def spark_from(args: argparse.Namespace):
 
     conf = [tuple(item.split("=", 1)) for item in args.spark_conf]
     return spark_session(args.master or LOCAL_MASTER, conf)
+
+
+def circuits_by_engine(args: argparse.Namespace):
+    """Circuits over the export of ``--input``, on the engine asked for."""
+    if args.engine == "spark":
+        from analytics.spark import circuits_on_spark
+
+        return circuits_on_spark(spark_from(args), args.input)
+    from analytics.partitioned import circuits_from_export
+
+    return circuits_from_export(_export(args))
+
+
+def contractors_by_engine(args: argparse.Namespace):
+    """Contractor risk over the export of ``--input``, on the engine asked for."""
+    if args.engine == "spark":
+        from analytics.spark import contractors_on_spark
+
+        return contractors_on_spark(spark_from(args), args.input)
+    from analytics.partitioned import contractors_from_export
+
+    return contractors_from_export(_export(args))
+
+
+def chains_by_engine(args: argparse.Namespace):
+    """Chains and data errors over the export of ``--input``, on the engine asked for."""
+    if args.engine == "spark":
+        from analytics.spark import chains_on_spark
+
+        return chains_on_spark(spark_from(args), args.input)
+    from analytics.partitioned import chains_from_export
+
+    return chains_from_export(_export(args))
+
+
+def _export(args: argparse.Namespace):
+    from tracker.parquet import ParquetExport
+
+    return ParquetExport.open(args.input)
