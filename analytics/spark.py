@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -98,7 +98,7 @@ def spark_session(master: str = LOCAL_MASTER, conf: Iterable[tuple[str, str]] = 
 
 
 def bucket_tables(
-    spark: SparkSession, folder: str, tables: dict[str, list[str] | None]
+    spark: SparkSession, folder: str, tables: Mapping[str, list[str] | None]
 ) -> DataFrame:
     """Worker-keyed tables of the export as one Spark DataFrame, grouped by bucket after.
 
@@ -123,7 +123,7 @@ def bucket_tables(
 TABLE = "_table"
 
 
-def _split(union: pa.Table, tables: dict[str, list[str] | None]) -> dict[str, pd.DataFrame]:
+def _split(union: pa.Table, tables: Mapping[str, list[str] | None]) -> dict[str, pd.DataFrame]:
     """One bucket's tables back from a ``bucket_tables`` group, as canonical frames."""
     out = {}
     for name, columns in tables.items():
@@ -136,7 +136,7 @@ def _split(union: pa.Table, tables: dict[str, list[str] | None]) -> dict[str, pd
 def _per_bucket(
     spark: SparkSession,
     folder: str,
-    tables: dict[str, list[str] | None],
+    tables: Mapping[str, list[str] | None],
     task: Callable[[dict[str, pd.DataFrame]], pd.DataFrame],
     schema: pa.Schema,
 ) -> pd.DataFrame:
