@@ -1,0 +1,114 @@
+"""GET /journeys and friends over the sample store: who may ask, and that a researcher's
+answer carries no name, phone, e-Shram number, exact date, raw record or worker id, and
+no count below 5."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+ROUTES = ("/journeys", "/journeys/trips", "/journeys/transitions", "/journeys/chronogram",
+          "/journeys/types")  # fmt: skip
+COHORTS = ({}, {"origin_state": "Bihar"}, {"has_circuit": "true", "gender": "female"},
+           {"destination_state": "Maharashtra", "sector": "brick_kiln",
+            "period_from": "2020-01", "period_to": "2022-12"},
+           {"origin_district": 1})  # fmt: skip
+COUNT_KEYS = {"persons", "journeys", "returns", "persons_with_circuit"}
+EXACT_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+@pytest.fixture(scope="module")
+def secrets(sample_dir) -> list[str]:
+    """Names, phones, e-Shram numbers, worker ids and record ids of the sample."""
+    workers = pd.read_csv(sample_dir / "workers.csv", dtype=str, keep_default_na=False)
+    moves = pd.read_csv(sample_dir / "moves.csv", dtype=str, keep_default_na=False)
+    values = [*workers["name"], *workers["phone"], *workers["eshram_uan"],
+              *workers["worker_id"], *moves["record_id"]]  # fmt: skip
+    return [v for v in values if len(v) >= 6]
+
+
+def test_only_researcher_and_admin_keys_may_ask(api):
+    for route in ROUTES:
+        assert api.get(route).status_code == 401
+        for role in ("field", "advocacy"):
+            assert api.get(route, role).status_code == 403, (route, role)
+        assert api.get(route, "admin").status_code == 200, route
+
+
+def test_a_bad_filter_is_a_problem_not_a_crash(api):
+    answer = api.get("/journeys", "researcher", birth_band="1987")
+    assert answer.status_code == 422
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert api.get("/journeys", "researcher", sector="knitting").status_code == 422
+
+
+@pytest.mark.parametrize("cohort", COHORTS, ids=lambda c: ",".join(c) or "everyone")
+def test_researcher_answers_reveal_no_one(api, secrets, cohort):
+    for route in ROUTES:
+        params = {**cohort, **({"k": 4} if route.endswith("types") else {})}
+        answer = api.get(route, "researcher", **params)
+        assert answer.status_code == 200, (route, answer.text)
+        text = answer.text
+        assert not EXACT_DATE.search(text), route
+        found = [s for s in secrets if s in text]
+        assert not found, (route, found[:3])
+        body = answer.json()
+        for count in _counts(body):
+            assert count is None or count == 0 or count >= 5, (route, count)
+        if route.endswith("chronogram") and body["persons"]:
+            for row in body["shares"]:
+                for share in row:
+                    assert share is None or share == 0 or share * body["persons"] >= 4.5
+
+
+def test_researchers_get_pseudonyms_admins_get_ids(api):
+    mine = api.get("/journeys", "researcher", origin_state="Bihar").json()
+    theirs = api.get("/journeys", "admin", origin_state="Bihar").json()
+    assert mine["total"] == theirs["total"] > 5
+    assert "person" in mine["columns"] and "worker_id" not in mine["columns"]
+    assert all(row["person"].startswith("P-") for row in mine["items"])
+    assert "worker_id" in theirs["columns"] and theirs["items"][0]["person_id"].startswith("W")
+    again = api.get("/journeys", "researcher", origin_state="Bihar").json()
+    assert [r["person"] for r in again["items"]] == [r["person"] for r in mine["items"]]
+
+
+def test_a_cohort_below_five_shows_no_persons(api):
+    admin = api.get("/journeys", "admin", origin_state="Bihar", gender="other").json()
+    mine = api.get("/journeys", "researcher", origin_state="Bihar", gender="other").json()
+    assert admin["total"] is not None
+    if 0 < admin["total"] < 5:
+        assert mine["items"] == [] and mine["total"] is None
+    assert mine["summary"]["persons"] in (None, 0) or mine["summary"]["persons"] >= 5
+
+
+def test_types_and_chronogram(api):
+    body = api.get("/journeys/types", "researcher", k=5).json()
+    assert len(body["types"]) == 5
+    assert abs(sum(t["share"] or 0 for t in body["types"]) - 1) < 0.05
+    assert all(len(t["medoid"]) == 24 and t["description"] for t in body["types"])
+    chrono = api.get("/journeys/chronogram", "researcher").json()
+    assert len(chrono["shares"]) == len(chrono["months"]) > 12
+    assert chrono["states"][:2] == ["unknown", "home"]
+
+
+def _counts(value, key=None):
+    """Every number under a key that counts persons or journeys, anywhere in ``value``."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _counts(v, k)
+    elif isinstance(value, list):
+        if key in COUNT_KEYS | {"departures_by_month"}:
+            yield from (v for v in value if not isinstance(v, list | dict))
+        for v in value:
+            if isinstance(v, list | dict):
+                yield from _counts(v, key)
+    elif key in COUNT_KEYS and not isinstance(value, bool):
+        yield value
+
+
+def test_counts_helper_finds_nested_counts():
+    body = json.loads('{"summary": {"persons": 3}, "items": [{"journeys": 7}]}')
+    assert sorted(_counts(body)) == [3, 7]
