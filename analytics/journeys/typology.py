@@ -172,25 +172,36 @@ def _block(costs: np.ndarray, length: int) -> np.ndarray:
 
 def optimal_matching(
     a: np.ndarray,
-    b: np.ndarray,
+    b: np.ndarray | None = None,
     costs: np.ndarray = SUBSTITUTION,
     indel: float = INDEL,
     chunk: int = 20000,
 ) -> np.ndarray:
-    """(len(a), len(b)) optimal matching distances (Needleman-Wunsch edit distance).
+    """(len(a), len(b)) optimal matching distances (Needleman-Wunsch edit distance);
+    without ``b``, between the rows of ``a`` (each pair computed once).
 
     For all pairs at once, row ``i`` of the table is ``d[i, j] = min(d[i-1, j] + indel,
     d[i-1, j-1] + sub(a_i, b_j), d[i, j-1] + indel)``; the last term chains along the
     row, and ``min_k (t_k + (j - k) indel) = j indel + cummin(t_k - k indel)`` takes it in
     one vectorised pass: rows in a Python loop, pairs and columns in numpy.
     """
-    grid_a, grid_b = np.meshgrid(np.arange(len(a)), np.arange(len(b)), indexing="ij")
-    ia, ib = grid_a.ravel(), grid_b.ravel()
-    out = np.empty(len(ia), dtype=np.float32)
+    if b is None:
+        ia, ib = np.triu_indices(len(a), k=1)
+        other = a
+    else:
+        grid_a, grid_b = np.meshgrid(np.arange(len(a)), np.arange(len(b)), indexing="ij")
+        ia, ib = grid_a.ravel(), grid_b.ravel()
+        other = b
+    found = np.empty(len(ia), dtype=np.float32)
     for start in range(0, len(ia), chunk):
         sl = slice(start, start + chunk)
-        out[sl] = _om_pairs(a[ia[sl]], b[ib[sl]], costs.astype(np.float32), np.float32(indel))
-    return out.reshape(len(a), len(b))
+        found[sl] = _om_pairs(a[ia[sl]], other[ib[sl]], costs.astype(np.float32), np.float32(indel))
+    if b is not None:
+        return found.reshape(len(a), len(b))
+    out = np.zeros((len(a), len(a)), dtype=np.float32)
+    out[ia, ib] = found
+    out[ib, ia] = found
+    return out
 
 
 def _om_pairs(x: np.ndarray, y: np.ndarray, costs: np.ndarray, indel: np.float32) -> np.ndarray:
@@ -207,9 +218,11 @@ def _om_pairs(x: np.ndarray, y: np.ndarray, costs: np.ndarray, indel: np.float32
     return row[:, -1]
 
 
-def distances(a: np.ndarray, b: np.ndarray, method: str = "hamming") -> np.ndarray:
+def distances(a: np.ndarray, b: np.ndarray | None = None, method: str = "hamming") -> np.ndarray:
+    """Distances between the rows of ``a`` and ``b`` (without ``b``: of ``a`` among
+    themselves) by ``method``, one of ``DISTANCES``."""
     if method == "hamming":
-        return hamming(a, b)
+        return hamming(a, a if b is None else b)
     if method == "om":
         return optimal_matching(a, b)
     raise ValueError(f"unknown distance {method!r} (one of {', '.join(DISTANCES)})")
@@ -227,6 +240,8 @@ def typology(
     """K types of the persons' trajectories (see the module docstring)."""
     if k < 1:
         raise ValueError("the number of types must be at least 1")
+    if distance not in DISTANCES:
+        raise ValueError(f"unknown distance {distance!r} (one of {', '.join(DISTANCES)})")
     persons = np.asarray(persons, dtype=np.int64)
     seqs = aligned_sequences(index, persons, horizon)
     distinct, of_person, weight = np.unique(seqs, axis=0, return_inverse=True, return_counts=True)
@@ -240,7 +255,7 @@ def typology(
         sample = np.sort(
             rng.choice(len(distinct), size=limit, replace=False, p=weight / weight.sum())
         )
-    medoids = _medoids(distances(distinct[sample], distinct[sample], distance), weight[sample], k)
+    medoids = _medoids(distances(distinct[sample], method=distance), weight[sample], k)
     medoid_seqs = distinct[sample[medoids]]
     group = distances(distinct, medoid_seqs, distance).argmin(axis=1)
     # number types by share, largest first

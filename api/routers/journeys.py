@@ -214,3 +214,23 @@ def types(
     body = _page(table, page, who, state, small)
     body["suppressed_cells"] += hidden
     return Typology(k=len(found), distance=distance, types=found, **body)
+
+
+class FilterChoices(BaseModel):
+    states: list[str]
+    sectors: list[str]
+    genders: list[str]
+    birth_bands: list[str]
+
+
+@router.get("/filters", response_model=FilterChoices, summary="The values each filter takes")
+def filters(who: Researcher) -> FilterChoices:
+    from analytics.journeys.index import GENDERS, SECTORS, STATES
+    from tracker.access import birth_band
+
+    return FilterChoices(
+        states=list(STATES),
+        sectors=list(SECTORS),
+        genders=list(GENDERS),
+        birth_bands=[str(birth_band(y)) for y in range(1940, 2011, 5)],
+    )

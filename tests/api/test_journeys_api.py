@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 ROUTES = ("/journeys", "/journeys/trips", "/journeys/transitions", "/journeys/chronogram",
-          "/journeys/types")  # fmt: skip
+          "/journeys/types", "/journeys/filters")  # fmt: skip
 COHORTS = ({}, {"origin_state": "Bihar"}, {"has_circuit": "true", "gender": "female"},
            {"destination_state": "Maharashtra", "sector": "brick_kiln",
             "period_from": "2020-01", "period_to": "2022-12"},

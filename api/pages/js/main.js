@@ -8,6 +8,7 @@ import { icon } from "./icons.js";
 import { getLang, setLang, t } from "./i18n.js";
 import { calendarView } from "./views/calendar.js";
 import { contractorsView } from "./views/contractors.js";
+import { journeysView } from "./views/journeys.js";
 import { networkView } from "./views/network.js";
 import { problem } from "./views/problem.js";
 import { searchView } from "./views/search.js";
@@ -21,6 +22,7 @@ const ROUTES = [
   { name: "contractors", path: /^contractors$/, render: contractorsView },
   { name: "contractor", path: /^contractor\/([^/]+)$/, render: networkView, nav: "contractors" },
   { name: "calendar", path: /^calendar$/, render: calendarView },
+  { name: "journeys", path: /^journeys$/, render: journeysView },
 ];
 
 const main = document.getElementById("main");
@@ -120,6 +122,7 @@ function chrome(active) {
     me.sees_workers && ["search", "#/search", "search", t("navSearch")],
     ["contractors", "#/contractors", "network", t("navContractors")],
     ["calendar", "#/calendar", "calendar", t("navCalendar")],
+    ["researcher", "admin"].includes(me.role) && ["journeys", "#/journeys", "calendar", t("navJourneys")],
   ].filter(Boolean);
   nav.append(
     h(
