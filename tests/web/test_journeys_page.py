@@ -19,8 +19,9 @@ def test_a_researcher_chooses_a_cohort_and_sees_chronogram_and_types(tab):
     page.select_option("#f-origin_state", "Bihar")
     page.select_option("#f-k", "3")
     page.click("form.journeys-filters button[type=submit]")
-    page.wait_for_function("location.hash.includes('origin_state=Bihar')")
-    page.wait_for_function("document.querySelectorAll('.types > li').length === 3")
+    page.wait_for_url("**origin_state=Bihar**")
+    page.wait_for_selector(".types > li:nth-child(3)")
+    assert page.locator(".types > li").count() == 3
     page.wait_for_selector("svg.chronogram polygon")
     assert page.inner_text("#j-summary + dl") != everyone
     assert page.input_value("#f-origin_state") == "Bihar"

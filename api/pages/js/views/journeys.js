@@ -122,7 +122,8 @@ function chronogramCard(chrono) {
   put(card,
     s("svg", { viewBox: `0 0 ${W} ${H + 20}`, class: "chronogram", role: "img", "aria-label": t("chronogramTitle") }, areas, ticks),
     h("ul", { class: "legend" }, chrono.states.map((state, j) => used[j] &&
-      h("li", {}, h("span", { class: "swatch", style: `background:${stateColour(state, j)}` }), stateLabel(state)))));
+      h("li", {}, s("svg", { class: "swatch-svg", viewBox: "0 0 14 10", "aria-hidden": "true" },
+        s("rect", { width: 14, height: 10, rx: 2, fill: stateColour(state, j) })), stateLabel(state)))));
   return card;
 }
 
