@@ -71,7 +71,7 @@ def create_app(
         timeline_cache_mb = settings.timeline_cache_mb
     if not isinstance(access, AccessDB):
         if access is None:
-            folder = getattr(store, "folder", None)
+            folder = store.folder
             if folder is None:
                 raise ValueError("say where keys and the audit log live (access=...)")
             access = Path(folder) / "access.sqlite3"

@@ -10,12 +10,21 @@ Identity rules, the same on both stores:
 * a keyed edge (``RelType.key``) is identified by that property: writing it again replaces
   the old edge, even if its endpoints changed (a correction);
 * a reference edge (no key) is identified by its source node: at most one per source.
+
+Transactions, the same promise on both stores (Neo4j keeps more than it promises): a write
+is all or nothing when it fits one transaction; a larger one may commit in parts, so a
+write that fails part-way may have stored some of what it was given, but never removed an
+edge without storing what replaces it. What was stored is whole, so the caller completes
+the write by writing again what the store does not hold yet (``tracker.ingest`` compares
+every row with the store before writing: an import killed part-way is completed by
+running it again).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -37,19 +46,35 @@ class GraphStore(ABC):
     """A graph store holding LMT's schema (see module docstring for identity rules)."""
 
     kind: str = "abstract"
+    folder: Path | None = None
+    """The folder an embedded store keeps its files in, None for a server store (Neo4j).
+    What belongs with the store goes there too (the API's keys and audit log)."""
 
     # -- writes -------------------------------------------------------------------------
     @abstractmethod
     def write_nodes(self, node: type[Node], frame: pd.DataFrame) -> None:
-        """Create or replace nodes; ``frame`` is a node table (``tables.node_columns``)."""
+        """Create or replace nodes; ``frame`` is a node table (``tables.node_columns``).
+
+        A large frame may be committed in several transactions (LadybugDB: ``node_chunk``
+        nodes each; Neo4j: one per batch): a write that fails part-way may have stored some
+        of the nodes, each one whole. Writing the frame again is harmless."""
 
     @abstractmethod
     def write_edges(self, rel: RelType, frame: pd.DataFrame, remove: pd.DataFrame) -> None:
-        """In one transaction, delete the edges in ``remove`` and create those in ``frame``.
+        """Delete the edges in ``remove`` and create those in ``frame``.
 
         Both are edge tables. ``remove`` rows are found by source id and key (for keyed
         edges) or by source id alone (reference edges); the caller decides what to remove
         (see ``tracker.ingest.store_writes``), so replacing a corrected record is delete + create.
+
+        What is atomic: the deletes and every edge of ``frame`` that replaces a removed one
+        (same key; for reference edges, same source) commit in one transaction, with as
+        many of the other new edges as the adapter puts in one (LadybugDB: as many as its
+        buffer pool holds, ``copy_chunk``; Neo4j: all of them). The rest may commit in
+        later transactions: a write that fails part-way (a create naming a node the store
+        does not hold fails it) may have stored some of the new edges, never a removal
+        without its replacement. Writing an edge that is already held stores it twice, so
+        complete such a write with what the store does not hold (see the module docstring).
         """
 
     # -- reads --------------------------------------------------------------------------

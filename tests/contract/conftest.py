@@ -2,9 +2,14 @@
 
 ``store`` is parametrised over the adapters: LadybugDB always runs (a real database in
 ``tmp_path``); Neo4j runs when ``NEO4J_URI`` is set (user and password from
-``NEO4J_USER``/``NEO4J_PASSWORD``) and is skipped otherwise. ``neo4j-emulated`` always runs
-the Neo4j adapter against ``neo4j_emulator.py``, a strict stand-in for the server that knows
-only the registry's statements: it proves the adapter's own code, not Neo4j.
+``NEO4J_USER``/``NEO4J_PASSWORD``; ``.github/workflows/neo4j.yml`` does this on a host with
+Docker) and is skipped otherwise. ``neo4j-fake`` always runs the Neo4j adapter with
+``neo4j_fake.py`` as its driver, an adapter fake that answers the registry's statements by
+name: it proves the adapter's own code, not its Cypher and not Neo4j.
+
+Both adapters write in transactions of 1,000 rows here (LadybugDB ``copy_chunk`` and
+``node_chunk``, Neo4j ``batch_rows``), so that the suite's larger writes span several and
+the port's promise for them is what is tested.
 
 The real Neo4j database is wiped before and after every test, so point ``NEO4J_URI`` at a
 throwaway database: the wipe refuses to touch one that holds labels LMT does not declare.
@@ -53,7 +58,10 @@ def ladybug_backend(folder: Path) -> Backend:
         ladybug.Connection(db).execute(f"CREATE NODE TABLE {FOREIGN_LABEL}(id STRING PRIMARY KEY)")
         db.close()
 
-    return Backend("ladybug", lambda: LadybugStore(folder, buffer_pool_mb=64), plant_foreign)
+    def open_store() -> LadybugStore:
+        return LadybugStore(folder, buffer_pool_mb=64, copy_chunk=1_000, node_chunk=1_000)
+
+    return Backend("ladybug", open_store, plant_foreign)
 
 
 def neo4j_backend() -> Backend:
@@ -101,38 +109,35 @@ def neo4j_backend() -> Backend:
     return backend
 
 
-def emulated_neo4j_backend(monkeypatch: pytest.MonkeyPatch) -> Backend:
-    """The Neo4j adapter against ``neo4j_emulator`` (see there: it checks the adapter's
-    Python side, not Neo4j's Cypher); batches of 1,000 rows so that writes span several."""
-    import neo4j
-    from neo4j_emulator import Emulator
+def fake_neo4j_backend() -> Backend:
+    """The Neo4j adapter with ``neo4j_fake`` as its driver (see there: it checks the
+    adapter's Python side, not its Cypher); batches of 1,000 rows so that writes span
+    several. Every store opened talks to the same fake server, so reopening sees the data."""
+    from neo4j_fake import FakeNeo4j
 
     from tracker.stores.neo4j.store import Neo4jStore
 
-    server = Emulator()
-    monkeypatch.setattr(neo4j.GraphDatabase, "driver", server.driver)
+    server = FakeNeo4j()
     return Backend(
-        "neo4j-emulated",
-        lambda: Neo4jStore("neo4j://emulated:7687", "neo4j", "secret", batch_rows=1_000),
+        "neo4j-fake",
+        lambda: Neo4jStore("neo4j://fake:7687", batch_rows=1_000, driver=server.driver()),
         lambda: server.plant_foreign(FOREIGN_LABEL),
     )
 
 
-def make_backend(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Backend:
+def make_backend(name: str, tmp_path: Path) -> Backend:
     if name == "neo4j":
         if not NEO4J_URI:
             pytest.skip(NEO4J_SKIP)
         return neo4j_backend()
-    if name == "neo4j-emulated":
-        return emulated_neo4j_backend(monkeypatch)
+    if name == "neo4j-fake":
+        return fake_neo4j_backend()
     return ladybug_backend(tmp_path / "ladybug")
 
 
-@pytest.fixture(params=["ladybug", "neo4j", "neo4j-emulated"])
-def backend(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Backend]:
-    made = make_backend(request.param, tmp_path, monkeypatch)
+@pytest.fixture(params=["ladybug", "neo4j", "neo4j-fake"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    made = make_backend(request.param, tmp_path)
     yield made
     for step in made.cleanup:
         step()
@@ -145,12 +150,10 @@ def store(backend: Backend) -> Iterator[GraphStore]:
     opened.close()
 
 
-@pytest.fixture(params=["neo4j", "neo4j-emulated"])
-def neo4j_side(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Backend]:
+@pytest.fixture(params=["neo4j", "neo4j-fake"])
+def neo4j_side(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
     """A Neo4j backend alone, to compare with LadybugDB in one test."""
-    made = make_backend(request.param, tmp_path, monkeypatch)
+    made = make_backend(request.param, tmp_path)
     yield made
     for step in made.cleanup:
         step()

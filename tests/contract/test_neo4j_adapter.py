@@ -1,8 +1,8 @@
 """How the Neo4j adapter uses the driver: transactions, batches, schema on open.
 
-The contract suite checks what the adapter does; these check how, against the emulator's
-transaction log (``neo4j_emulator.py``), since that is what makes it work on a cluster and
-within a server's transaction memory.
+The contract suite checks what the adapter does; these check how, against the adapter
+fake's transaction log (``neo4j_fake.py``, passed in as the store's driver), since that is
+what makes it work on a cluster and within a server's transaction memory.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import neo4j
 import pandas as pd
 import pytest
 from contract_graph import graph, load
-from neo4j_emulator import Emulator
+from neo4j_fake import FakeNeo4j
 
 from graph_schema import MOVED, Worker
 from graph_schema.ddl import neo4j_ddl
@@ -22,10 +22,12 @@ from tracker.stores.neo4j.store import Neo4jStore
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Emulator:
-    emulator = Emulator()
-    monkeypatch.setattr(neo4j.GraphDatabase, "driver", emulator.driver)
-    return emulator
+def server() -> FakeNeo4j:
+    return FakeNeo4j()
+
+
+def opened(server: FakeNeo4j, **options: int) -> Neo4jStore:
+    return Neo4jStore("neo4j://fake", driver=server.driver(), **options)
 
 
 def names(log: list) -> list[str]:
@@ -33,17 +35,17 @@ def names(log: list) -> list[str]:
 
 
 def test_opening_applies_every_constraint_and_index_each_in_its_own_transaction(
-    server: Emulator,
+    server: FakeNeo4j,
 ) -> None:
-    Neo4jStore("neo4j://emulated", "neo4j", "x").close()
+    opened(server).close()
     ddl = [log for mode, log in server.transactions if names(log)[0].startswith("ddl:")]
     assert [names(log) for log in ddl] == [[neo4j_cypher.ddl_name(n)] for n in neo4j_ddl()]
     assert server.graph.meta == {"schema_version": "1"}
     assert len(server.graph.nodes["District"]) == 640
 
 
-def test_write_edges_is_one_transaction_deleting_first_in_batches(server: Emulator) -> None:
-    store = Neo4jStore("neo4j://emulated", "neo4j", "x", batch_rows=1_000)
+def test_write_edges_is_one_transaction_deleting_first_in_batches(server: FakeNeo4j) -> None:
+    store = opened(server, batch_rows=1_000)
     load(store, graph())
     workers = [f"W{i:04d}" for i in range(2_500)]
     store.write_nodes(Worker, pd.DataFrame({"worker_id": workers, "name": workers}))
@@ -69,8 +71,8 @@ def test_write_edges_is_one_transaction_deleting_first_in_batches(server: Emulat
     store.close()
 
 
-def test_node_batches_commit_one_by_one(server: Emulator) -> None:
-    store = Neo4jStore("neo4j://emulated", "neo4j", "x", batch_rows=1_000)
+def test_node_batches_commit_one_by_one(server: FakeNeo4j) -> None:
+    store = opened(server, batch_rows=1_000)
     before = len(server.transactions)
     ids = [f"W{i:04d}" for i in range(2_001)]
     store.write_nodes(Worker, pd.DataFrame({"worker_id": ids, "name": ids}))
@@ -81,6 +83,14 @@ def test_node_batches_commit_one_by_one(server: Emulator) -> None:
         ("write", [1]),
     ]
     store.close()
+
+
+def test_the_store_talks_through_the_driver_it_is_given_and_closes_it(server: FakeNeo4j) -> None:
+    driver = server.driver()
+    store = Neo4jStore("neo4j://fake", driver=driver)
+    assert server.transactions, "the schema was opened through the given driver"
+    store.close()
+    assert driver.closed
 
 
 def test_an_unreachable_server_fails_at_once() -> None:

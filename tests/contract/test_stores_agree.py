@@ -1,7 +1,7 @@
 """The same input gives the same tables on LadybugDB and on Neo4j.
 
 Run against a real Neo4j when ``NEO4J_URI`` is set (skipped otherwise) and always against
-the emulated one (which proves the adapter's side of it; see ``neo4j_emulator.py``). Each
+the adapter fake (which proves the adapter's side of it; see ``neo4j_fake.py``). Each
 store's own read-back against the input is checked in ``test_store_contract.py``.
 """
 

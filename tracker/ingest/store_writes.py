@@ -4,8 +4,8 @@ Each row is compared with what the store already holds under the same identity (
 key, an event's record_id, a reference edge's source node):
 
 * ``stored``: nothing held it before: it is created;
-* ``replaced``: something was held and differs (a correction): delete + create, in one
-  transaction per relationship type;
+* ``replaced``: something was held and differs (a correction): delete + create, the delete
+  in the transaction that creates its replacement (``GraphStore.write_edges``);
 * ``unchanged``: held exactly so: nothing is written. This is what makes importing the same
   batch twice change nothing, and makes the second import cheap.
 

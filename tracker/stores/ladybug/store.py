@@ -25,11 +25,10 @@ import ladybug
 import pandas as pd
 import pyarrow as pa
 
-from graph_schema import NODE_TYPES, REL_TYPES, SCHEMA_VERSION, District, Node, RelType
-from graph_schema.census import districts
+from graph_schema import NODE_TYPES, REL_TYPES, Node, RelType
 from graph_schema.ddl import META_LABEL, ladybug_ddl
 from graph_schema.properties import PropertyType
-from tracker.store import GraphStore, SchemaMismatch
+from tracker.store import GraphStore
 from tracker.stores.ladybug import queries
 from tracker.stores.ladybug.arrow import arrow_frame, kept, named, scan_frame
 from tracker.stores.ladybug.pool import (
@@ -40,6 +39,7 @@ from tracker.stores.ladybug.pool import (
     import_buffer_pool_mb,
 )
 from tracker.stores.ladybug.retries import in_halves, pool_full, write_in_pieces
+from tracker.stores.schema import open_schema
 from tracker.tables import edge_columns, isin, node_columns, typed
 
 __all__ = ["DB_FILE", "READ_BUFFER_POOL_MB", "LadybugStore", "import_buffer_pool_mb"]
@@ -138,28 +138,26 @@ class LadybugStore(GraphStore):
 
     def _open_schema(self) -> None:
         tables = self._tables()
+        foreign = None
         if tables and META_LABEL not in tables:
-            raise SchemaMismatch(
+            foreign = (
                 f"{self.folder} holds a LadybugDB database that LMT did not make; "
                 "point --db at an empty or LMT folder"
             )
-        found = self.get_setting("schema_version") if tables else None
-        if found is not None and int(found) != SCHEMA_VERSION:
-            raise SchemaMismatch(
-                f"the store in {self.folder} has schema version {found}, this LMT uses "
-                f"{SCHEMA_VERSION} and has no upgrade from it; export it with the LMT "
-                "that made it (`lmt export DIR`) and ingest that folder into a new store"
-            )
-        if self.read_only:
-            if found is None:
-                raise SchemaMismatch(f"{self.folder} holds no LMT store yet")
-            return
-        with self._write_lock:
-            for statement in ladybug_ddl():
-                self._conn.execute(statement)
-        if found is None:
-            self.write_nodes(District, pd.DataFrame(districts()))
-            self.put_setting("schema_version", str(SCHEMA_VERSION))
+
+        def apply_ddl() -> None:
+            with self._write_lock:
+                for statement in ladybug_ddl():
+                    self._conn.execute(statement)
+
+        open_schema(
+            self,
+            holds_data=bool(tables),
+            foreign=foreign,
+            place=f"the store in {self.folder}",
+            apply_ddl=apply_ddl,
+            read_only=self.read_only,
+        )
 
     # -- writes ------------------------------------------------------------------------
     def write_nodes(self, node: type[Node], frame: pd.DataFrame) -> None:

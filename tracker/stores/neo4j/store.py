@@ -11,8 +11,9 @@ DataFrame forms, the same refusals. How it talks to Neo4j, and why:
   read after a write sees it even on another cluster member;
 * writes are ``UNWIND $rows`` batches of ``batch_rows`` rows (about 10,000: big enough to
   amortise the round trip, small enough for the server's transaction memory);
-* ``write_edges`` runs all its batches, deletes first, in one transaction, as the port
-  requires; ``write_nodes`` commits batch by batch, since a ``MERGE`` sent again is harmless;
+* ``write_edges`` runs all its batches, deletes first, in one transaction (more than the
+  port promises: a failed write stores nothing); ``write_nodes`` commits batch by batch,
+  since a ``MERGE`` sent again is harmless;
 * a create that names a node the store does not hold fails the whole transaction, as
   LadybugDB's ``COPY`` does, instead of silently dropping the edge.
 """
@@ -30,16 +31,14 @@ from graph_schema import (
     NODE_TYPES,
     NODES_BY_LABEL,
     REL_TYPES,
-    SCHEMA_VERSION,
-    District,
     Node,
     RelType,
 )
-from graph_schema.census import districts
 from graph_schema.ddl import META_LABEL, neo4j_ddl
-from tracker.store import GraphStore, SchemaMismatch
+from tracker.store import GraphStore
 from tracker.stores.neo4j import cypher
 from tracker.stores.neo4j.rows import chunks, edge_frame, native, plain, to_rows
+from tracker.stores.schema import open_schema
 from tracker.tables import edge_columns, node_columns, typed
 
 BATCH_ROWS = 10_000
@@ -62,12 +61,17 @@ class Neo4jStore(GraphStore):
         *,
         database: str | None = None,
         batch_rows: int = BATCH_ROWS,
+        driver: neo4j.Driver | None = None,
     ) -> None:
+        """The store in Neo4j at ``uri`` (``database``: the server's default if None).
+        ``driver``: talk through this one instead of a new ``neo4j`` driver for ``uri``
+        (the tests pass an adapter fake, ``tests/contract/neo4j_fake.py``); the store closes
+        it when it closes."""
         self.uri = uri
         self._database = database
         self._batch_rows = batch_rows
         self._statements = cypher.statements()
-        self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+        self._driver = driver or neo4j.GraphDatabase.driver(uri, auth=(user, password))
         self._bookmarks = neo4j.GraphDatabase.bookmark_manager()
         try:
             # fails at once when nothing listens, where a transaction would retry for 30 s
@@ -115,26 +119,27 @@ class Neo4jStore(GraphStore):
     # -- schema --------------------------------------------------------------------------
     def _open_schema(self) -> None:
         labels = {row[0] for row in self._values(cypher.LABELS_IN_USE)}
-        foreign = labels - {META_LABEL, *NODES_BY_LABEL}
-        if foreign:
-            raise SchemaMismatch(
+        others = labels - {META_LABEL, *NODES_BY_LABEL}
+        foreign = None
+        if others:
+            foreign = (
                 f"the Neo4j database at {self.uri} holds nodes LMT did not make (labels "
-                f"{', '.join(sorted(foreign))}); point --neo4j at an empty or LMT database"
+                f"{', '.join(sorted(others))}); point --neo4j at an empty or LMT database"
             )
-        found = self.get_setting("schema_version") if labels else None
-        if found is not None and int(found) != SCHEMA_VERSION:
-            raise SchemaMismatch(
-                f"the Neo4j database at {self.uri} has schema version {found}, this LMT uses "
-                f"{SCHEMA_VERSION} and has no upgrade from it; export it with the LMT "
-                "that made it (`lmt export DIR`) and ingest that folder into a new database"
-            )
-        for name in neo4j_ddl():
-            # one transaction each: Neo4j does not mix schema and data changes in one
-            statement = self._statement(cypher.ddl_name(name))
-            self._write(partial(_run, statement, None))
-        if found is None:
-            self.write_nodes(District, pd.DataFrame(districts()))
-            self.put_setting("schema_version", str(SCHEMA_VERSION))
+
+        def apply_ddl() -> None:
+            for name in neo4j_ddl():
+                # one transaction each: Neo4j does not mix schema and data changes in one
+                statement = self._statement(cypher.ddl_name(name))
+                self._write(partial(_run, statement, None))
+
+        open_schema(
+            self,
+            holds_data=bool(labels),
+            foreign=foreign,
+            place=f"the Neo4j database at {self.uri}",
+            apply_ddl=apply_ddl,
+        )
 
     # -- writes --------------------------------------------------------------------------
     def write_nodes(self, node: type[Node], frame: pd.DataFrame) -> None:

@@ -1,20 +1,27 @@
-"""A stand-in for a Neo4j server that knows only the statements of LMT's registry.
+"""An adapter fake for Neo4j: a stand-in for the server that knows the statements of LMT's
+registry by name, for testing the Neo4j adapter's Python side where no server runs.
 
-No Neo4j server runs on these machines, so the contract suite also runs the Neo4j adapter
-against this emulator (backend ``neo4j-emulated``): it checks the adapter's own code, the
-part a Cypher linter cannot see, and it is strict where a server would be silent:
+What it is, and what it is not. It looks each statement up in
+``tracker.stores.neo4j.cypher.statements()`` and answers by the statement's *registry
+name* (``edge.from:MOVED`` ...): what each name does is written here in Python, from the
+statement's intent, not by reading its Cypher. So it checks the adapter's own code (which
+statement it sends, with which parameters, in which transactions, and what it makes of
+the records), and a wrong ``WHERE`` in the Cypher text passes here. The Cypher itself is
+checked by Neo4j's own front end (``tests/test_cypher_lint.py``: it parses and plans, it
+does not run), and run for real only by the contract suite with ``NEO4J_URI`` set (the
+``neo4j`` backend; on a host with Docker, ``.github/workflows/neo4j.yml``).
 
-* a statement that is not in ``tracker.stores.neo4j.cypher.statements()`` fails;
+The store gets the fake as its driver (``Neo4jStore(..., driver=FakeNeo4j().driver())``).
+It is strict where a server would be silent:
+
+* a statement that is not in the registry fails;
 * the parameters sent must be exactly the statement's ``$names``;
 * every ``row.`x``` a statement reads must be a key of every row, and every value must be a
   type the driver sends (str, int, float, bool, ``datetime.date``, None, lists of them);
 * a write transaction is all or nothing (its changes are dropped when the work raises), and
   a read transaction may only read (a cluster runs it on a follower);
+* sessions must share the store's bookmark manager;
 * dates come back as ``neo4j.time.Date``, as from the real driver.
-
-What each statement does is written here by its registry name, after the statement's text;
-that the Cypher itself does the same on Neo4j is what the linter and the ``neo4j`` backend
-(with ``NEO4J_URI``) check.
 """
 
 from __future__ import annotations
@@ -77,7 +84,7 @@ class Result:
         return None
 
 
-class Emulator:
+class FakeNeo4j:
     """The server: one graph, and a log of transactions (mode, [(name, parameters)])."""
 
     def __init__(self) -> None:
@@ -85,7 +92,8 @@ class Emulator:
         self.names = {s: n for n, s in neo4j_cypher.statements().items()}
         self.transactions: list[tuple[str, list[tuple[str, dict]]]] = []
 
-    def driver(self, uri: str, auth: tuple[str, str]) -> Driver:
+    def driver(self) -> Driver:
+        """A driver to this server, to pass to ``Neo4jStore(driver=...)``."""
         return Driver(self)
 
     # -- one statement ------------------------------------------------------------------
@@ -226,7 +234,7 @@ def _out(value: Any) -> Any:
 
 
 class Transaction:
-    def __init__(self, server: Emulator, mode: str, log: list) -> None:
+    def __init__(self, server: FakeNeo4j, mode: str, log: list) -> None:
         self._server = server
         self._mode = mode
         self._log = log
@@ -236,7 +244,7 @@ class Transaction:
 
 
 class Session:
-    def __init__(self, server: Emulator) -> None:
+    def __init__(self, server: FakeNeo4j) -> None:
         self._server = server
 
     def __enter__(self) -> Session:
@@ -265,7 +273,7 @@ class Session:
 
 
 class Driver:
-    def __init__(self, server: Emulator) -> None:
+    def __init__(self, server: FakeNeo4j) -> None:
         self._server = server
         self.closed = False
 
