@@ -33,3 +33,27 @@ def test_the_api_image_installs_the_package_and_serves_on_all_addresses() -> Non
     assert {"pyproject.toml", "README.md", "graph_schema", "tracker", "lmt"} <= set(copied)
     # every package pip installs is in the image
     assert {"lmt", "tracker", "graph_schema", "api", "analytics"} <= set(copied)
+
+
+def test_the_neo4j_workflow_runs_the_contract_suite_against_a_neo4j_5_service() -> None:
+    """.github/workflows/neo4j.yml cannot run here (no Docker): it parses, starts a
+    ``neo4j:5`` service with the password the suite is given, and runs tests/contract."""
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "neo4j.yml").read_text())
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as True
+    assert {"push", "pull_request"} <= set(triggers)
+    (job,) = workflow["jobs"].values()
+    service = job["services"]["neo4j"]
+    assert service["image"] == "neo4j:5"
+    assert "7687:7687" in service["ports"] and "cypher-shell" in service["options"]
+    user, password = service["env"]["NEO4J_AUTH"].split("/")
+    assert job["env"] == {
+        "NEO4J_URI": "bolt://localhost:7687",
+        "NEO4J_USER": user,
+        "NEO4J_PASSWORD": password,
+    }
+    runs = "\n".join(step.get("run", "") for step in job["steps"])
+    assert "pip install -e '.[dev]'" in runs
+    assert "python -m pytest tests/contract" in runs
+    assert '! grep -q "need a server"' in runs  # skipping the real server fails the job
+    conftest = (ROOT / "tests" / "contract" / "conftest.py").read_text()
+    assert "need a server" in conftest, "the skip reason the workflow looks for"
