@@ -12,6 +12,7 @@ from graph_schema.nodes import (
     Employer,
     Household,
     Node,
+    Person,
     Worker,
 )
 from graph_schema.relationships import (
@@ -19,7 +20,10 @@ from graph_schema.relationships import (
     COMPLAINED_AGAINST,
     EMPLOYED_BY,
     HOME_IN,
+    IDENTITY_DECIDED,
+    IS_PERSON,
     LOCATED_IN,
+    MATCHES,
     MEMBER_OF,
     MOVED,
     OPERATES_IN,
@@ -41,7 +45,10 @@ __all__ = [
     "COMPLAINED_AGAINST",
     "EMPLOYED_BY",
     "HOME_IN",
+    "IDENTITY_DECIDED",
+    "IS_PERSON",
     "LOCATED_IN",
+    "MATCHES",
     "MEMBER_OF",
     "MOVED",
     "NODES_BY_LABEL",
@@ -59,6 +66,7 @@ __all__ = [
     "Employer",
     "Household",
     "Node",
+    "Person",
     "RelType",
     "Worker",
 ]

@@ -91,4 +91,24 @@ class Centre(Node):
     organisation: str | None = None
 
 
-NODE_TYPES: tuple[type[Node], ...] = (District, Household, Worker, Employer, Contractor, Centre)
+class Person(Node):
+    """One human being, registered once or several times (each registration a Worker).
+
+    Made by the service's linkage (``tracker.identity``), never read from a record; its id
+    stays while the person's registrations stay together (docs/spec/field-records.md)."""
+
+    label: ClassVar[str] = "Person"
+    key: ClassVar[str] = "person_id"
+    person_id: str
+    created_on: IsoDate | None = None
+
+
+NODE_TYPES: tuple[type[Node], ...] = (
+    District,
+    Household,
+    Worker,
+    Employer,
+    Contractor,
+    Centre,
+    Person,
+)

@@ -22,14 +22,26 @@ from typing import ClassVar
 from pydantic import model_validator
 
 from graph_schema.checked import Checked
-from graph_schema.nodes import Centre, Contractor, District, Employer, Household, Node, Worker
+from graph_schema.nodes import (
+    Centre,
+    Contractor,
+    District,
+    Employer,
+    Household,
+    Node,
+    Person,
+    Worker,
+)
 from graph_schema.types import (
     DistrictCode,
     GrievanceStatus,
+    IdentityDecision,
     Indicator,
     IsoDate,
+    LinkedBy,
     MoveReason,
     MoveSource,
+    PairStatus,
     PastDate,
     Rupees,
     Service,
@@ -117,6 +129,33 @@ class Supply(EdgeProperties):
         if self.from_date and self.to_date and self.to_date < self.from_date:
             raise ValueError("to_date before from_date")
         return self
+
+
+class Decision(EdgeProperties):
+    """Someone who checked two registrations decided they are, or are not, one person."""
+
+    decision_id: str
+    decision: IdentityDecision
+    decided_by: str | None = None
+    decided_on: PastDate
+    note: str | None = None
+
+
+class PersonLink(EdgeProperties):
+    """Why a registration belongs to its person: ``alone``, by the ``model`` (with the
+    weakest match probability holding it there), or by a ``decision``."""
+
+    linked_by: LinkedBy
+    match_probability: float | None = None
+
+
+class MatchPair(EdgeProperties):
+    """A pair of registrations the model scored: ``linked`` (at or above the link
+    threshold) or ``review`` (between the thresholds: a candidate for a person to check)."""
+
+    pair_id: str
+    match_probability: float
+    status: PairStatus
 
 
 @dataclass(frozen=True)
@@ -223,6 +262,20 @@ RECEIVED_SERVICE = RelType(
     indexed_dates=("delivered_on",),
 )
 
+IDENTITY_DECIDED = RelType(
+    "IDENTITY_DECIDED",
+    Worker,
+    {None: Worker},
+    Decision,
+    "worker_id",
+    "other_worker_id",
+    key="decision_id",
+)
+IS_PERSON = RelType("IS_PERSON", Worker, {None: Person}, PersonLink, "worker_id", "person_id")
+MATCHES = RelType(
+    "MATCHES", Worker, {None: Worker}, MatchPair, "worker_id", "other_worker_id", key="pair_id"
+)
+
 REL_TYPES: tuple[RelType, ...] = (
     MEMBER_OF,
     REGISTERED_AT,
@@ -235,4 +288,7 @@ REL_TYPES: tuple[RelType, ...] = (
     EMPLOYED_BY,
     COMPLAINED_AGAINST,
     RECEIVED_SERVICE,
+    IDENTITY_DECIDED,
+    IS_PERSON,
+    MATCHES,
 )

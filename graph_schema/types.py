@@ -112,5 +112,8 @@ Service = Literal[
     "other",
 ]
 ServiceOutcome = Literal["applied", "received", "rejected"]
+IdentityDecision = Literal["same_person", "not_same_person"]
+LinkedBy = Literal["alone", "model", "decision"]
+PairStatus = Literal["linked", "review"]
 
 INDICATORS: tuple[str, ...] = get_args(Indicator)

@@ -26,6 +26,7 @@ COMMANDS = (
     "contractors",
     "chains",
     "journeys",
+    "persons",
     "keys",
     "serve",
     "synth",

@@ -21,6 +21,7 @@ from graph_schema import (
     COMPLAINED_AGAINST,
     EMPLOYED_BY,
     HOME_IN,
+    IDENTITY_DECIDED,
     LOCATED_IN,
     MEMBER_OF,
     MOVED,
@@ -36,7 +37,14 @@ from graph_schema import (
     RelType,
     Worker,
 )
-from graph_schema.relationships import Employment, Grievance, Move, ServiceDelivery, Supply
+from graph_schema.relationships import (
+    Decision,
+    Employment,
+    Grievance,
+    Move,
+    ServiceDelivery,
+    Supply,
+)
 from graph_schema.types import DistrictCode, GrievanceTarget, SupplyKind
 
 
@@ -93,6 +101,11 @@ class GrievanceRow(Row, Grievance):
 class ServiceRow(Row, ServiceDelivery):
     worker_id: str
     centre_id: str
+
+
+class DecisionRow(Row, Decision):
+    worker_id: str
+    other_worker_id: str
 
 
 @dataclass(frozen=True)
@@ -218,6 +231,15 @@ SPEC_COLUMN_ORDER: dict[str, tuple[str, ...]] = {
         "delivered_on",
         "outcome",
     ),
+    "identity_decisions.csv": (
+        "decision_id",
+        "worker_id",
+        "other_worker_id",
+        "decision",
+        "decided_by",
+        "decided_on",
+        "note",
+    ),
 }
 """Column order as docs/spec/field-records.md lists it (order is free on input)."""
 
@@ -253,6 +275,14 @@ RECORD_FILES: tuple[RecordFile, ...] = (
         {"recorded_by": Centre},
     ),
     RecordFile("services.csv", ServiceRow, "record_id", None, (RECEIVED_SERVICE,)),
+    RecordFile(
+        "identity_decisions.csv",
+        DecisionRow,
+        "decision_id",
+        None,
+        (IDENTITY_DECIDED,),
+        {"decided_by": Centre},
+    ),
 )
 
 RECORD_FILES_BY_NAME: dict[str, RecordFile] = {f.name: f for f in RECORD_FILES}

@@ -59,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
         except NoRecordsFound as error:
             print(f"lmt ingest: {error}", file=sys.stderr)
             return 1
+        from tracker.identity import link
+
+        linked = link(store)  # new registrations join their persons (tracker.identity)
     if args.json:
         print(report.model_dump_json(indent=2))
     else:
@@ -67,5 +70,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"ignored {name}: not a file of the format")
         if report.rejected:
             print(f"{report.rejected:,} rows rejected; see {report.rejects_dir}", file=sys.stderr)
+        print(
+            f"linked {linked.new_registrations:,} new registrations into "
+            f"{linked.persons:,} persons in {linked.seconds:.1f} s"
+        )
         print(f"done in {report.seconds:.1f} s")
     return 2 if report.rejected else 0

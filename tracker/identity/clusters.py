@@ -1,0 +1,145 @@
+"""Persons from scored pairs: who is linked to whom, and which person ids they keep.
+
+Links are applied strongest first (union-find); two groups are not joined when any pair
+across them must stay apart: a ``not_same_person`` decision, or a compared pair whose match
+probability is below ``apart_below`` (clear evidence of two persons: a sibling in the same
+household, someone elsewhere on the day). So A~B and B~C cannot chain A and C together
+against the evidence. ``same_person`` decisions are applied first and always.
+
+Ids are stable: a group takes the oldest person id its registrations already had (ids are
+numbered in order of creation, so the oldest is the smallest); when a decision or new evidence
+split one person, the part holding the person's earliest registration keeps the id and the
+others get new ids. A group with no id gets the next free one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+PERSON_PREFIX = "P"
+PERSON_DIGITS = 7
+
+
+class _Groups:
+    def __init__(self, n: int) -> None:
+        self.parent = np.arange(n)
+        self.apart: dict[int, set[int]] = {}
+
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def keep_apart(self, x: int, y: int) -> None:
+        rx, ry = self.find(x), self.find(y)
+        self.apart.setdefault(rx, set()).add(ry)
+        self.apart.setdefault(ry, set()).add(rx)
+
+    def join(self, x: int, y: int, force: bool = False) -> bool:
+        rx, ry = self.find(x), self.find(y)
+        if rx == ry:
+            return True
+        ax = {self.find(o) for o in self.apart.get(rx, ())}
+        if not force and ry in ax:
+            return False
+        self.parent[ry] = rx
+        merged = ax | {self.find(o) for o in self.apart.pop(ry, ())}
+        merged.discard(rx)
+        if merged:
+            self.apart[rx] = merged
+            for other in merged:
+                self.apart.setdefault(other, set()).add(rx)
+        return True
+
+
+def cluster(
+    n: int,
+    pairs: pd.DataFrame,
+    link_at: float,
+    apart_below: float,
+    same: pd.DataFrame | None = None,
+    not_same: pd.DataFrame | None = None,
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Group ``n`` registrations (positions) into persons.
+
+    ``pairs``: a, b, match_probability. ``same`` / ``not_same``: a, b of decided pairs.
+    Returns each position's group (the root position) and the pairs that hold the groups
+    together, with ``linked_by`` (``decision`` or ``model``).
+    """
+    groups = _Groups(n)
+    held = []
+    for frame in (not_same,):
+        if frame is not None:
+            for a, b in zip(frame["a"], frame["b"], strict=True):
+                groups.keep_apart(int(a), int(b))
+    if same is not None:
+        for a, b in zip(same["a"], same["b"], strict=True):
+            if groups.join(int(a), int(b), force=True):
+                held.append((int(a), int(b), 1.0, "decision"))
+    weak = pairs[pairs["match_probability"] < apart_below]
+    for a, b in zip(weak["a"], weak["b"], strict=True):
+        groups.keep_apart(int(a), int(b))
+    strong = pairs[pairs["match_probability"] >= link_at].sort_values(
+        "match_probability", ascending=False, kind="stable"
+    )
+    for a, b, p in zip(strong["a"], strong["b"], strong["match_probability"], strict=True):
+        ra, rb = groups.find(int(a)), groups.find(int(b))
+        if ra != rb and groups.join(int(a), int(b)):
+            held.append((int(a), int(b), float(p), "model"))
+    roots = np.fromiter((groups.find(i) for i in range(n)), dtype=np.int64, count=n)
+    links = pd.DataFrame(held, columns=["a", "b", "match_probability", "linked_by"])
+    return roots, links
+
+
+def person_number(person_id: str) -> int:
+    return int(person_id[len(PERSON_PREFIX) :])
+
+
+def format_person(number: int) -> str:
+    return f"{PERSON_PREFIX}{number:0{PERSON_DIGITS}d}"
+
+
+def assign_ids(
+    roots: np.ndarray, previous: pd.Series, registered_day: np.ndarray, next_number: int
+) -> tuple[pd.Series, int]:
+    """Person id per position: the oldest id held before, else a new one (see module).
+
+    ``previous``: the person id each position had (NaN for new registrations).
+    """
+    frame = pd.DataFrame(
+        {
+            "root": roots,
+            "old": previous.to_numpy(dtype=object),
+            "day": registered_day,
+            "pos": np.arange(len(roots)),
+        }
+    )
+    frame["old_number"] = frame["old"].map(
+        lambda v: person_number(v) if isinstance(v, str) else np.nan
+    )
+    # each group's claim: its oldest id, and how early its holder of that id registered
+    claims = frame.dropna(subset=["old_number"]).sort_values(["old_number", "day", "pos"])
+    claims = claims.drop_duplicates("root")  # the group's oldest id
+    claims = claims.sort_values(["old_number", "day", "pos"])
+    winners = claims.drop_duplicates("old_number")  # a split id goes to one group only
+    ids = dict(zip(winners["root"], winners["old_number"].astype(int), strict=True))
+    # a group that lost its oldest id to a split takes its next-oldest free one
+    taken = set(ids.values())
+    for root, numbers in (
+        frame[~frame["root"].isin(ids)].dropna(subset=["old_number"]).groupby("root")["old_number"]
+    ):
+        free = sorted(int(x) for x in set(numbers) if int(x) not in taken)
+        if free:
+            ids[root] = free[0]
+            taken.add(free[0])
+    out = []
+    for root in frame["root"]:
+        if root not in ids:
+            ids[root] = next_number
+            next_number += 1
+        out.append(format_person(ids[root]))
+    return pd.Series(out, index=frame.index), next_number

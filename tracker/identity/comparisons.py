@@ -1,0 +1,293 @@
+"""The comparisons of two registrations, each a few ordered levels (Fellegi-Sunter).
+
+Every comparison maps a candidate pair to one level: the first listed is the strongest
+agreement, ``missing`` (where it exists) says a side lacks the value and weighs nothing. The
+model (``model.py``) learns how often each level occurs among pairs of one person (m) and
+among other pairs (u); a level's weight is log2(m/u).
+
+Names are compared token by token (``rapidfuzz``'s Jaro-Winkler on folded Latin tokens, or
+equal consonant skeletons), so that order, filler words, initials and a dropped surname are
+told apart from a different first name with the same surname, which is what a household's
+members have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from tracker.identity.names import skeleton
+from tracker.identity.records import Registrations, located
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    levels: tuple[str, ...]
+    description: str
+    against: tuple[str, ...] = ()
+    """Levels that can only count against a match (their weight is capped at 0): EM on
+    candidate pairs, which all share a name token or an identifier, can otherwise find a
+    disagreement rarer among non-matches than among matches and reward it."""
+    towards: tuple[str, ...] = ()
+    """Levels that can only count towards a match (weight at least 0)."""
+
+    @property
+    def missing(self) -> int | None:
+        return self.levels.index("missing") if "missing" in self.levels else None
+
+
+COMPARISONS: tuple[Comparison, ...] = (
+    Comparison(
+        "name",
+        (
+            "exact",
+            "all_tokens_similar",
+            "initials_agree",
+            "one_name_dropped",
+            "some_tokens_differ",
+            "different",
+        ),
+        "name tokens after transliteration, filler words (Kumar, Devi, Mohd) set aside",
+        ("some_tokens_differ", "different"),
+        ("exact", "all_tokens_similar"),
+    ),
+    Comparison(
+        "birth_year",
+        ("exact", "within_1", "within_2", "within_5", "different", "missing"),
+        "birth year",
+        ("within_5", "different"),
+        ("exact", "within_1"),
+    ),
+    Comparison("gender", ("agree", "disagree", "missing"), "gender", ("disagree",)),
+    Comparison(
+        "phone", ("agree", "disagree", "missing"), "phone number", ("disagree",), ("agree",)
+    ),
+    Comparison(
+        "eshram_uan",
+        ("agree", "one_digit", "disagree", "missing"),
+        "e-Shram UAN (12 digits)",
+        ("disagree",),
+        ("agree", "one_digit"),
+    ),
+    Comparison("household", ("agree", "disagree", "missing"), "household id", ("disagree",)),
+    Comparison(
+        "village", ("agree", "similar", "disagree", "missing"), "home village", ("disagree",)
+    ),
+    Comparison("home_district", ("agree", "disagree", "missing"), "home district", ("disagree",)),
+    Comparison(
+        "seen_there",
+        ("registered_where_other_was", "passing_through", "elsewhere_then", "missing"),
+        "a registration away from home made where the other registration's moves put the"
+        " worker that day (or two places at once)",
+        ("elsewhere_then",),
+        ("registered_where_other_was", "passing_through"),
+    ),
+    Comparison(
+        "registered_by",
+        ("same_centre", "same_organisation", "other_organisation", "missing"),
+        "the centres that made the two registrations",
+    ),
+    Comparison(
+        "employers",
+        ("shared", "none_shared", "missing"),
+        "employers and contractors the two registrations were recorded with",
+        ("none_shared",),
+        ("shared",),
+    ),
+)
+BY_NAME = {c.name: c for c in COMPARISONS}
+
+TOKEN_SIMILAR = 0.92
+"""Jaro-Winkler above which two name tokens are taken as one name spelt two ways."""
+RECENT_DAYS = 400
+"""A move this recent says where a worker was (older ones say nothing)."""
+PASSING_DAYS = 3
+"""A registration at a station this close to one of the other's departures: passing by."""
+
+
+def compare(regs: Registrations, a: np.ndarray, b: np.ndarray) -> pd.DataFrame:
+    """The level (an int8 index into each comparison's ``levels``) of every pair."""
+    t = regs.table
+    out: dict[str, np.ndarray] = {}
+    out["name"] = _names(t["tokens"].to_numpy(), a, b)
+    out["birth_year"] = _birth_years(t["birth_year"].to_numpy(), a, b)
+    for column, name in (("gender", "gender"), ("phone", "phone"), ("household_id", "household")):
+        out[name] = _equal(t[column].to_numpy(dtype=object), a, b)
+    out["eshram_uan"] = _eshram(t["eshram_uan"].to_numpy(dtype=object), a, b)
+    out["village"] = _village(t["village"].to_numpy(dtype=object), a, b)
+    out["home_district"] = _equal(t["home_district_code"].to_numpy(dtype=object), a, b)
+    out["seen_there"] = _seen_there(regs, a, b)
+    out["registered_by"] = _registered_by(t, a, b)
+    out["employers"] = _employers(regs, a, b)
+    return pd.DataFrame({k: v.astype(np.int8) for k, v in out.items()})
+
+
+def _missing(values: np.ndarray) -> np.ndarray:
+    return pd.isna(values)
+
+
+def _equal(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """0 agree, 1 disagree, 2 missing."""
+    va, vb = values[a], values[b]
+    missing = _missing(va) | _missing(vb)
+    same = np.asarray(va == vb, dtype=bool)
+    return np.where(missing, 2, np.where(same, 0, 1))
+
+
+def _birth_years(years: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    gap = np.abs(years[a] - years[b])
+    level = np.select([gap == 0, gap <= 1, gap <= 2, gap <= 5], [0, 1, 2, 3], default=4)
+    return np.where(np.isnan(gap), 5, level)
+
+
+def _eshram(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    va, vb = values[a], values[b]
+    missing = _missing(va) | _missing(vb)
+    level = np.full(len(a), 3)
+    for i in np.flatnonzero(~missing):
+        x, y = va[i], vb[i]
+        level[i] = 0 if x == y else (1 if _one_digit_apart(x, y) else 2)
+    return level
+
+
+def _one_digit_apart(x: str, y: str) -> bool:
+    return len(x) == len(y) and sum(c != d for c, d in zip(x, y, strict=True)) == 1
+
+
+def _village(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    va, vb = values[a], values[b]
+    missing = _missing(va) | _missing(vb)
+    level = np.full(len(a), 3)
+    for i in np.flatnonzero(~missing):
+        x, y = va[i], vb[i]
+        level[i] = 0 if x == y else (1 if JaroWinkler.normalized_similarity(x, y) > 0.9 else 2)
+    return level
+
+
+def _names(tokens: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.fromiter(
+        (name_level(tokens[i], tokens[j]) for i, j in zip(a, b, strict=True)),
+        dtype=np.int8,
+        count=len(a),
+    )
+
+
+@lru_cache(maxsize=2_000_000)
+def similar_tokens(x: str, y: str) -> bool:
+    """One name spelt two ways: one slip (two in a long name), the same consonants, or a
+    high Jaro-Winkler, each only where the tokens are long enough for it to mean something
+    (Ram / Ramlal and Budhu / Bedia are not one name)."""
+    if x == y:
+        return True
+    if _dropped_letters(x, y):
+        return True
+    shorter = min(len(x), len(y))
+    if abs(len(x) - len(y)) > 2 or shorter < 3:
+        return False
+    slips = Levenshtein.distance(x, y)
+    if (slips <= 1 and shorter >= 4) or (slips <= 2 and shorter >= 7):
+        return True
+    jw = JaroWinkler.normalized_similarity(x, y)
+    sx = skeleton(x)
+    return (len(sx) >= 3 and sx == skeleton(y) and jw >= 0.8) or jw >= TOKEN_SIMILAR
+
+
+def _dropped_letters(x: str, y: str) -> bool:
+    """The shorter token is the longer with one or two letters left out (Yaav / Yadav,
+    Bhi / Bhil), the first letter kept."""
+    short, long = sorted((x, y), key=len)
+    if len(short) < 2 or not 0 < len(long) - len(short) <= 2 or short[0] != long[0]:
+        return False
+    rest = iter(long)
+    return all(c in rest for c in short)
+
+
+def name_level(x: tuple[str, ...], y: tuple[str, ...]) -> int:
+    """The name comparison's level for two token tuples (see ``COMPARISONS``)."""
+    if x > y:
+        x, y = y, x
+    return _name_level(x, y)
+
+
+@lru_cache(maxsize=2_000_000)
+def _name_level(x: tuple[str, ...], y: tuple[str, ...]) -> int:
+    if x == y or sorted(x) == sorted(y):
+        return 0
+    full_x = [t for t in x if len(t) > 1]
+    full_y = [t for t in y if len(t) > 1]
+    left_y = list(full_y)
+    matched = 0
+    unmatched_x = []
+    for token in full_x:
+        hit = next((o for o in left_y if similar_tokens(token, o)), None)
+        if hit is None:
+            unmatched_x.append(token)
+        else:
+            left_y.remove(hit)
+            matched += 1
+    used_initials = False
+    for initials, pool in ((x, left_y), (y, unmatched_x)):
+        for token in (t for t in initials if len(t) == 1):
+            hit = next((o for o in pool if o[0] == token), None)
+            if hit is not None:
+                pool.remove(hit)
+                used_initials = True
+            elif token not in ("k", "d"):  # an initial for Kumar or Devi says nothing
+                return 4 if matched else 5
+    if matched == 0:
+        return 2 if used_initials and not (unmatched_x and left_y) else 5
+    if unmatched_x and left_y:
+        return 4
+    if unmatched_x or left_y:
+        return 3
+    return 2 if used_initials else 1
+
+
+def _seen_there(regs: Registrations, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Level by the later registration's centre and day against the other's moves: 0 the
+    other was in that district then, 1 passing by (a station, a departure within days), 2
+    known to be elsewhere then, 3 nothing to say (no recent move, not an away centre)."""
+    t = regs.table
+    day = t["registered_day"].to_numpy()
+    kind = t["centre_kind"].to_numpy(dtype=object)
+    district = t["centre_district"].to_numpy(dtype="float64")
+    levels = []
+    for this, other in ((a, b), (b, a)):
+        where, since, gap = located(regs, other, day[this])
+        away = np.isin(kind[this], ("destination_centre", "transit_point")) & ~np.isnan(day[this])
+        station = kind[this] == "transit_point"
+        known = ~np.isnan(where) & (since <= RECENT_DAYS)
+        there = known & (where == district[this])
+        passing = station & (gap <= PASSING_DAYS)
+        level = np.select([away & there, away & passing, away & known], [0, 1, 2], default=3)
+        levels.append(level)
+    first, second = levels
+    return np.minimum(first, second)
+
+
+def _registered_by(t: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    centre = t["registered_at"].to_numpy(dtype=object)
+    organisation = t["organisation"].to_numpy(dtype=object)
+    missing = _missing(centre[a]) | _missing(centre[b])
+    same_centre = np.asarray(centre[a] == centre[b], dtype=bool)
+    same_org = np.asarray(organisation[a] == organisation[b], dtype=bool) & ~_missing(
+        organisation[a]
+    )
+    return np.select([missing, same_centre, same_org], [3, 0, 1], default=2)
+
+
+def _employers(regs: Registrations, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    links = regs.links
+    has = np.zeros(len(regs), dtype=bool)
+    has[links["position"].to_numpy()] = True
+    pairs = pd.DataFrame({"a": a, "b": b, "row": np.arange(len(a))})
+    left = pairs.merge(links, left_on="a", right_on="position")[["row", "b", "other"]]
+    shared = left.merge(links, left_on=["b", "other"], right_on=["position", "other"])["row"]
+    level = np.where(has[a] & has[b], 1, 2)
+    level[shared.unique()] = 0
+    return level

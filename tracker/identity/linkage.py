@@ -1,0 +1,321 @@
+"""Linking registrations into persons in the store: from scratch, or a batch at a time.
+
+``link(store)`` is what ingestion runs after every batch. Registrations without a person are
+compared with the store (blocking finds their candidates among all registrations), scored
+with the model kept in the store, and joined to existing persons or made persons of their
+own; existing persons are not re-clustered, so their ids stay. A new registration that
+links two persons merges them and the older id stays. Decisions (``identity_decisions.csv``
+or the API) re-cluster only the persons they touch: a ``not_same_person`` splits one, a
+``same_person`` joins two, and both outrank every model score from then on.
+
+``link(store, full=True)`` trains the model on the whole store and clusters it again, keeping
+each person's id where its registrations stay together (``clusters.assign_ids``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel
+
+from graph_schema import IDENTITY_DECIDED, IS_PERSON, MATCHES, Person
+from tracker.identity.blocking import candidate_pairs
+from tracker.identity.clusters import assign_ids, cluster, person_number
+from tracker.identity.comparisons import compare
+from tracker.identity.model import ModelParameters, name_frequencies, probabilities, train
+from tracker.identity.records import Registrations, read_registrations
+from tracker.store import GraphStore
+
+MODEL_SETTING = "identity_model"
+NEXT_PERSON_SETTING = "identity_next_person"
+
+
+class Thresholds(BaseModel):
+    """Match probabilities that decide a pair: at or above ``link_at`` one person; from
+    ``review_at`` up to it a review candidate; below, two persons. ``apart_below``: a pair
+    this unlikely keeps its two persons apart even when other links would chain them.
+    Defaults from the identity sample's precision and recall (docs/identity.md)."""
+
+    link_at: float = 0.5
+    review_at: float = 0.1
+    apart_below: float = 0.01
+
+
+@dataclass
+class LinkReport:
+    registrations: int
+    new_registrations: int
+    candidate_pairs: int
+    linked_pairs: int
+    review_pairs: int
+    persons: int
+    trained: bool
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def link(
+    store: GraphStore,
+    *,
+    full: bool = False,
+    thresholds: Thresholds | None = None,
+    today: dt.date | None = None,
+) -> LinkReport:
+    """Give every registration in the store a person (see module docstring)."""
+    started = time.monotonic()
+    thresholds = thresholds or Thresholds()
+    timings: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        timings[name] = round(time.monotonic() - started - sum(timings.values()), 3)
+
+    regs = read_registrations(store)
+    n = len(regs)
+    current = store.edge_table(IS_PERSON)
+    previous = pd.Series(
+        regs.positions(current["worker_id"]), dtype="int64"
+    )  # positions of linked workers
+    person_of = pd.Series([None] * n, dtype=object)
+    known = previous.to_numpy() >= 0
+    person_of.iloc[previous.to_numpy()[known]] = current["person_id"].to_numpy()[known]
+    decisions = read_decisions(store, regs)
+    lap("read")
+
+    params = _stored_model(store)
+    new = np.flatnonzero(person_of.isna().to_numpy())
+    decided = _decided_positions(store, regs)
+    trained = False
+    if full or params is None:
+        pairs = candidate_pairs(regs)
+        lap("block")
+        levels = compare(regs, pairs["a"].to_numpy(), pairs["b"].to_numpy())
+        lap("compare")
+        params = train(regs, pairs, levels)
+        store.put_setting(MODEL_SETTING, params.model_dump_json())
+        trained = True
+        lap("train")
+    else:
+        if len(new) == 0 and not len(decided):
+            return LinkReport(n, 0, 0, 0, 0, current["person_id"].nunique(), False, 0.0)
+        pairs = candidate_pairs(regs, new) if len(new) else _no_pairs()
+        lap("block")
+        levels = compare(regs, pairs["a"].to_numpy(), pairs["b"].to_numpy())
+        lap("compare")
+
+    tf = name_frequencies(regs)
+    pairs["match_probability"] = probabilities(params, levels, tf[pairs["a"].to_numpy()])
+    scope = np.arange(n) if trained else np.union1d(new, decided)
+    if not trained and len(decided):
+        # re-cluster the decided persons whole: every pair among their registrations
+        members = _members(person_of, decided)
+        scope = np.union1d(scope, members)
+        inner = _all_pairs(members)
+        inner_levels = compare(regs, inner["a"].to_numpy(), inner["b"].to_numpy())
+        inner["match_probability"] = probabilities(params, inner_levels, tf[inner["a"].to_numpy()])
+        pairs = pd.concat([pairs, inner], ignore_index=True).drop_duplicates(["a", "b"])
+    same, not_same = decisions
+    held_together = None
+    if not trained:
+        held_together = _existing_persons(person_of, exclude=scope)
+    roots, links = cluster(
+        n,
+        pairs,
+        thresholds.link_at,
+        thresholds.apart_below,
+        same=pd.concat([same, held_together]) if held_together is not None else same,
+        not_same=not_same,
+    )
+    lap("cluster")
+
+    next_number = int(store.get_setting(NEXT_PERSON_SETTING) or 0) or _next_free(person_of)
+    ids, next_number = assign_ids(
+        roots, person_of, regs.table["registered_day"].to_numpy(), next_number
+    )
+    store.put_setting(NEXT_PERSON_SETTING, str(next_number))
+    _write(store, regs, person_of, ids, links, pairs, thresholds, held_together, today)
+    lap("write")
+    linked = int((pairs["match_probability"] >= thresholds.link_at).sum())
+    review = int(
+        (
+            (pairs["match_probability"] >= thresholds.review_at)
+            & (pairs["match_probability"] < thresholds.link_at)
+        ).sum()
+    )
+    return LinkReport(
+        registrations=n,
+        new_registrations=len(new) if not trained else n,
+        candidate_pairs=len(pairs),
+        linked_pairs=linked,
+        review_pairs=review,
+        persons=int(ids.nunique()),
+        trained=trained,
+        seconds=round(time.monotonic() - started, 3),
+        timings=timings,
+    )
+
+
+def _no_pairs() -> pd.DataFrame:
+    return pd.DataFrame({"a": np.array([], dtype=np.int64), "b": np.array([], dtype=np.int64)})
+
+
+def _stored_model(store: GraphStore) -> ModelParameters | None:
+    raw = store.get_setting(MODEL_SETTING)
+    return ModelParameters.model_validate_json(raw) if raw else None
+
+
+def stored_model(store: GraphStore) -> ModelParameters | None:
+    """The model the last full linkage trained (None before any)."""
+    return _stored_model(store)
+
+
+def read_decisions(store: GraphStore, regs: Registrations) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(same_person pairs, not_same_person pairs) as positions; the latest row of a
+    ``decision_id`` is the one stored (a record sent again replaces its edge)."""
+    table = store.edge_table(IDENTITY_DECIDED)
+    a = regs.positions(table["worker_id"])
+    b = regs.positions(table["other_worker_id"])
+    frame = pd.DataFrame({"a": a, "b": b, "decision": table["decision"].to_numpy()})
+    frame = frame[(frame["a"] >= 0) & (frame["b"] >= 0)]
+    same = frame[frame["decision"] == "same_person"][["a", "b"]]
+    not_same = frame[frame["decision"] == "not_same_person"][["a", "b"]]
+    return same.reset_index(drop=True), not_same.reset_index(drop=True)
+
+
+DECISIONS_SEEN_SETTING = "identity_decisions_seen"
+
+
+def _decided_positions(store: GraphStore, regs: Registrations) -> np.ndarray:
+    """Registrations named by decisions not yet applied (those since the last linkage)."""
+    table = store.edge_table(IDENTITY_DECIDED)
+    seen = set(json.loads(store.get_setting(DECISIONS_SEEN_SETTING) or "[]"))
+    fingerprint = (
+        table["decision_id"].astype(str)
+        + "="
+        + table["decision"].astype(str)
+        + ":"
+        + table["worker_id"].astype(str)
+        + "|"
+        + table["other_worker_id"].astype(str)
+    )
+    fresh = ~fingerprint.isin(seen)
+    store.put_setting(DECISIONS_SEEN_SETTING, json.dumps(sorted(fingerprint)))
+    ids = pd.concat([table["worker_id"][fresh], table["other_worker_id"][fresh]])
+    positions = regs.positions(ids.drop_duplicates())
+    return positions[positions >= 0]
+
+
+def _members(person_of: pd.Series, positions: np.ndarray) -> np.ndarray:
+    people = set(person_of.iloc[positions].dropna())
+    mask = person_of.isin(people).to_numpy()
+    return np.union1d(np.flatnonzero(mask), positions)
+
+
+def _all_pairs(positions: np.ndarray) -> pd.DataFrame:
+    combos = list(itertools.combinations(sorted(int(p) for p in positions), 2))
+    if not combos:
+        return _no_pairs()
+    a, b = zip(*combos, strict=True)
+    return pd.DataFrame({"a": np.array(a, dtype=np.int64), "b": np.array(b, dtype=np.int64)})
+
+
+def _existing_persons(person_of: pd.Series, exclude: np.ndarray) -> pd.DataFrame:
+    """Pairs that hold each existing person together (a chain through its members),
+    leaving out the registrations being re-clustered."""
+    frame = pd.DataFrame({"person": person_of, "pos": np.arange(len(person_of))})
+    frame = frame.dropna()
+    frame = frame[~frame["pos"].isin(exclude)]
+    frame["first"] = frame.groupby("person")["pos"].transform("min")
+    frame = frame[frame["pos"] != frame["first"]]
+    return pd.DataFrame({"a": frame["first"].to_numpy(), "b": frame["pos"].to_numpy()})
+
+
+def _next_free(person_of: pd.Series) -> int:
+    numbers = [person_number(p) for p in person_of.dropna().unique()]
+    return max(numbers, default=0) + 1
+
+
+def _write(
+    store: GraphStore,
+    regs: Registrations,
+    person_of: pd.Series,
+    ids: pd.Series,
+    links: pd.DataFrame,
+    pairs: pd.DataFrame,
+    thresholds: Thresholds,
+    held_together: pd.DataFrame | None,
+    today: dt.date | None,
+) -> None:
+    worker = regs.table["worker_id"].to_numpy()
+    # how each registration is held in its person: the weakest link touching it
+    new_links = links
+    if held_together is not None and len(held_together):
+        forced = pd.MultiIndex.from_frame(held_together[["a", "b"]].astype("int64"))
+        keyed = pd.MultiIndex.from_frame(new_links[["a", "b"]].astype("int64"))
+        new_links = new_links[~keyed.isin(forced)]
+    ends = pd.concat(
+        [
+            new_links[["a", "match_probability", "linked_by"]].rename(columns={"a": "pos"}),
+            new_links[["b", "match_probability", "linked_by"]].rename(columns={"b": "pos"}),
+        ]
+    )
+    ends["by_decision"] = ends["linked_by"] == "decision"
+    held = ends.groupby("pos").agg(
+        match_probability=("match_probability", "min"), by_decision=("by_decision", "any")
+    )
+    old = store.edge_table(IS_PERSON).set_index("worker_id")
+    frame = pd.DataFrame({"worker_id": worker, "person_id": ids.to_numpy()})
+    size = frame.groupby("person_id")["worker_id"].transform("size")
+    frame["linked_by"] = np.where(size > 1, "model", "alone")
+    frame["match_probability"] = np.nan
+    pos = held.index.to_numpy()
+    frame.loc[pos, "match_probability"] = held["match_probability"].to_numpy()
+    frame.loc[pos[held["by_decision"].to_numpy()], "linked_by"] = "decision"
+    frame.loc[frame["linked_by"] == "decision", "match_probability"] = np.nan
+    # registrations whose person and link did not change keep what was stored
+    before = old.reindex(frame["worker_id"])
+    unchanged_person = before["person_id"].to_numpy() == frame["person_id"].to_numpy()
+    untouched = unchanged_person & ~np.isin(np.arange(len(frame)), pos)
+    keep = untouched & (size.to_numpy() > 1)
+    frame.loc[keep, "linked_by"] = before["linked_by"].to_numpy()[keep]
+    frame.loc[keep, "match_probability"] = before["match_probability"].to_numpy()[keep]
+    frame.loc[frame["linked_by"] == "alone", "match_probability"] = np.nan
+    changed = ~(
+        unchanged_person
+        & (before["linked_by"].to_numpy() == frame["linked_by"].to_numpy())
+        & (
+            (before["match_probability"].to_numpy() == frame["match_probability"].to_numpy())
+            | (before["match_probability"].isna().to_numpy() & frame["match_probability"].isna())
+        )
+    )
+    write = frame[changed]
+    if len(write):
+        made = set(write["person_id"]) - set(old["person_id"])
+        if made:
+            store.write_nodes(
+                Person, pd.DataFrame({"person_id": sorted(made), "created_on": today})
+            )
+        store.write_edges(IS_PERSON, write, remove=write[["worker_id"]])
+    scored = pairs[pairs["match_probability"] >= thresholds.review_at]
+    if len(scored):
+        a = worker[scored["a"].to_numpy()]
+        b = worker[scored["b"].to_numpy()]
+        edges = pd.DataFrame(
+            {
+                "worker_id": a,
+                "other_worker_id": b,
+                "pair_id": [f"{x}|{y}" for x, y in zip(a, b, strict=True)],
+                "match_probability": scored["match_probability"].to_numpy(),
+                "status": np.where(
+                    scored["match_probability"].to_numpy() >= thresholds.link_at,
+                    "linked",
+                    "review",
+                ),
+            }
+        )
+        store.write_edges(MATCHES, edges, remove=edges[["worker_id", "pair_id"]])

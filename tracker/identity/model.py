@@ -1,0 +1,192 @@
+"""The Fellegi-Sunter model: m and u per comparison level, trained without labels.
+
+``m`` (how often a level occurs among pairs of one person), ``u`` (among pairs of two
+persons) and the share of matches are fitted by expectation-maximisation on the candidate
+pairs, without any labelled pair; ``u`` starts from random pairs of registrations (almost all
+two persons). Both are fitted on the candidate pairs, not u on random pairs as Splink does,
+because candidate pairs all share a name token or an identifier: their non-matches are
+look-alikes, unlike random pairs, and holding u at its random-pair value let EM call every
+candidate a match. An exact name match is weighed by how common that name is (term-frequency
+adjustment: two "Ramesh Kumar"s agree by chance far more often than two "Kanhaiya Bind"s).
+
+A pair's match weight is log2 of its prior odds plus, per comparison, log2(m/u) of its
+level (a missing value adds 0); its match probability is 2^w / (1 + 2^w).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel
+
+from tracker.identity.comparisons import BY_NAME, COMPARISONS, compare
+from tracker.identity.records import Registrations
+
+RANDOM_PAIRS = 50_000
+EM_ROUNDS = 25
+ANCHORED_M = {"name": (0.35, 0.35, 0.12, 0.15, 0.02, 0.01)}
+"""m held fixed during EM: how one person's names differ between two registrations.
+
+Without an anchor, EM finds the strongest structure among candidate pairs, and that is the
+household (members share phone, village, household and surname): it then learns "a person"
+as "a household". Holding the name's m at what field staff report (a person's name is spelt
+the same or alike almost always, reduced to initials or one name sometimes, a different
+first name almost never) makes EM find persons. Splink also lets m be fixed by hand."""
+TF_CLIP = 4.0
+"""The term-frequency adjustment moves an exact name match's weight by at most this (bits)."""
+SMOOTHING = 1.0
+"""Pseudo-count per level, so that a level never seen gets a finite weight."""
+
+
+class ModelParameters(BaseModel):
+    """What training learnt, kept in the store so later batches are scored alike."""
+
+    prior: float
+    m: dict[str, list[float]]
+    u: dict[str, list[float]]
+    typical_name_frequency: float | None = None
+    """The mean name frequency of exactly agreeing candidate pairs: an exact match on a name
+    this common weighs the level's weight, a rarer one more, a commoner one less."""
+    trained_on_pairs: int
+    trained_on_registrations: int
+
+    def weights(self) -> dict[str, np.ndarray]:
+        """log2(m/u) per comparison and level; 0 for ``missing``."""
+        out = {}
+        for c in COMPARISONS:
+            w = np.log2(np.asarray(self.m[c.name]) / np.asarray(self.u[c.name]))
+            if c.missing is not None:
+                w[c.missing] = 0.0
+            for level in c.against:
+                w[c.levels.index(level)] = min(w[c.levels.index(level)], 0.0)
+            for level in c.towards:
+                w[c.levels.index(level)] = max(w[c.levels.index(level)], 0.0)
+            out[c.name] = w
+        return out
+
+
+def name_frequencies(regs: Registrations) -> np.ndarray:
+    """Per registration: the share of registrations with the same name (for the TF
+    adjustment of an exact name match)."""
+    values = regs.table["name_value"]
+    return (values.map(values.value_counts()) / len(values)).to_numpy(dtype="float64")
+
+
+def u_from_random_pairs(regs: Registrations, seed: int = 0) -> dict[str, np.ndarray]:
+    n = len(regs)
+    rng = np.random.default_rng(seed)
+    count = min(RANDOM_PAIRS, max(n * (n - 1) // 2, 1))
+    a = rng.integers(0, n, count)
+    b = rng.integers(0, n, count)
+    keep = a != b
+    levels = compare(regs, a[keep], b[keep])
+    return {c.name: _shares(levels[c.name].to_numpy(), len(c.levels)) for c in COMPARISONS}
+
+
+def _shares(levels: np.ndarray, k: int, weights: np.ndarray | None = None) -> np.ndarray:
+    counts = np.bincount(levels, weights=weights, minlength=k).astype("float64")
+    counts += SMOOTHING
+    return counts / counts.sum()
+
+
+def train(
+    regs: Registrations, pairs: pd.DataFrame, levels: pd.DataFrame, seed: int = 0
+) -> ModelParameters:
+    """Start ``u`` from random pairs, then fit m, u and the prior by EM on the candidates."""
+    # u starts as the level shares among the candidates themselves (most are two persons);
+    # random pairs almost never share a household, so starting there made EM take every
+    # household for a person.
+    u = {c.name: _shares(levels[c.name].to_numpy(), len(c.levels)) for c in COMPARISONS}
+    m = {
+        c.name: np.asarray(ANCHORED_M.get(c.name, _initial_m(len(c.levels), c.missing)))
+        for c in COMPARISONS
+    }
+    prior = 0.1
+    tf = name_frequencies(regs)
+    a = pairs["a"].to_numpy()
+    exact = levels["name"].to_numpy() == 0
+    typical = float(tf[a][exact].mean()) if exact.any() else None
+    for _ in range(EM_ROUNDS):
+        params = ModelParameters(
+            prior=prior,
+            m={k: list(v) for k, v in m.items()},
+            u={k: list(v) for k, v in u.items()},
+            typical_name_frequency=typical,
+            trained_on_pairs=len(pairs),
+            trained_on_registrations=len(regs),
+        )
+        p = probabilities(params, levels, tf[a])
+        prior = float(np.clip(p.mean(), 1e-6, 0.5))
+        m = {
+            c.name: _shares(levels[c.name].to_numpy(), len(c.levels), weights=p)
+            if c.name not in ANCHORED_M
+            else np.asarray(ANCHORED_M[c.name])
+            for c in COMPARISONS
+        }
+        u = {
+            c.name: _shares(levels[c.name].to_numpy(), len(c.levels), weights=1 - p)
+            for c in COMPARISONS
+        }
+    return ModelParameters(
+        prior=prior,
+        m={k: list(v) for k, v in m.items()},
+        u={k: list(v) for k, v in u.items()},
+        typical_name_frequency=typical,
+        trained_on_pairs=len(pairs),
+        trained_on_registrations=len(regs),
+    )
+
+
+def _initial_m(k: int, missing: int | None) -> np.ndarray:
+    """A starting guess: one person's registrations mostly agree."""
+    guess = np.geomspace(1.0, 0.05, k)
+    if missing is not None:
+        guess[missing] = 0.3
+    return guess / guess.sum()
+
+
+def contributions(
+    params: ModelParameters, levels: pd.DataFrame, name_tf: np.ndarray
+) -> pd.DataFrame:
+    """Per pair and comparison: the match weight (log2 Bayes factor) its level adds."""
+    weights = params.weights()
+    out = {}
+    for c in COMPARISONS:
+        lv = levels[c.name].to_numpy()
+        out[c.name] = weights[c.name][lv]
+    exact = levels["name"].to_numpy() == 0
+    typical = params.typical_name_frequency
+    if typical:
+        adjust = np.clip(np.log2(typical / np.maximum(name_tf, 1e-9)), -TF_CLIP, TF_CLIP)
+        out["name"] = np.where(exact, out["name"] + adjust, out["name"])
+    return pd.DataFrame(out)
+
+
+def prior_weight(params: ModelParameters) -> float:
+    return float(np.log2(params.prior / (1 - params.prior)))
+
+
+NAMES_DIFFER = ("some_tokens_differ", "different")
+NAMES_DIFFER_CAP = 0.45
+"""The highest match probability of a pair whose names differ (a different first name with
+the same surname, or nothing alike), unless their e-Shram numbers agree: household members
+share phone, village, travel and employers, and those agreements add up to a link under
+the model's independence assumption. Such a pair can be a review candidate, never a link
+by the model; a person decides."""
+
+
+def capped(levels: pd.DataFrame) -> np.ndarray:
+    """Pairs whose probability ``NAMES_DIFFER_CAP`` bounds."""
+    name = BY_NAME["name"]
+    eshram = BY_NAME["eshram_uan"]
+    differ = np.isin(levels["name"].to_numpy(), [name.levels.index(x) for x in NAMES_DIFFER])
+    same_card = np.isin(
+        levels["eshram_uan"].to_numpy(), [eshram.levels.index(x) for x in ("agree", "one_digit")]
+    )
+    return differ & ~same_card
+
+
+def probabilities(params: ModelParameters, levels: pd.DataFrame, name_tf: np.ndarray) -> np.ndarray:
+    total = contributions(params, levels, name_tf).sum(axis=1).to_numpy() + prior_weight(params)
+    p = 1.0 / (1.0 + np.exp2(-np.clip(total, -60, 60)))
+    return np.where(capped(levels), np.minimum(p, NAMES_DIFFER_CAP), p)

@@ -1,0 +1,214 @@
+"""What the matcher knows about each registration, read once from the store.
+
+One row per ``worker_id`` (a registration): the name as ``names.name_key`` tokens, birth
+year, gender, phone, e-Shram number, household, village, home district, the centre that
+registered it (its district, kind and organisation) and the day; beside it the worker's
+moves as sorted arrays, so where a registration was on any day is a binary search
+(``located``), and the employers and contractors it was recorded with.
+
+The home district is the household's; a registration without a household (most later
+ones) gets the district its return-home moves go to, else where its first move left from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from graph_schema import (
+    EMPLOYED_BY,
+    HOME_IN,
+    LOCATED_IN,
+    MEMBER_OF,
+    MOVED,
+    REGISTERED_AT,
+    Centre,
+    Household,
+    Worker,
+)
+from tracker.identity.names import fold, name_key, skeleton
+from tracker.store import GraphStore
+
+DAY_BITS = 17
+"""A move is sorted by ``worker index << DAY_BITS | day``: days since 1970 fit in 17 bits
+until the year 2328."""
+
+
+@dataclass
+class Registrations:
+    """The matcher's input: ``table`` (one row per registration, index = position) and the
+    moves of every registration sorted by (registration, departure day)."""
+
+    table: pd.DataFrame
+    move_key: np.ndarray
+    """``position << DAY_BITS | departed day``, sorted."""
+    move_to: np.ndarray
+    """The district each sorted move went to."""
+    move_arrived: np.ndarray
+    """Days since 1970 of arrival (departure when not known)."""
+    links: pd.DataFrame
+    """(position, employer or contractor id): whom each registration was recorded with."""
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def positions(self, worker_ids: pd.Series | list) -> np.ndarray:
+        """The positions of the given worker ids (-1 where unknown)."""
+        index = pd.Index(self.table["worker_id"])
+        return index.get_indexer(pd.Index(worker_ids))
+
+
+def read_registrations(store: GraphStore) -> Registrations:
+    """Every registration in the store, with what the matcher compares."""
+    workers = store.node_table(Worker)
+    member = store.edge_table(MEMBER_OF)
+    registered = store.edge_table(REGISTERED_AT)
+    households = store.node_table(Household)[["household_id", "village"]]
+    home = store.edge_table(HOME_IN)
+    centres = store.node_table(Centre)[["centre_id", "kind", "organisation"]]
+    located = store.edge_table(LOCATED_IN)
+    moves = store.edge_table(
+        MOVED,
+        columns=[
+            "worker_id",
+            "from_district_code",
+            "to_district_code",
+            "departed_on",
+            "arrived_on",
+            "reason",
+            "contractor_id",
+            "employer_id",
+        ],
+    )
+    jobs = store.edge_table(EMPLOYED_BY, columns=["worker_id", "employer_id", "contractor_id"])
+    return build_registrations(
+        workers, member, registered, households, home, centres, located, moves, jobs
+    )
+
+
+def build_registrations(
+    workers: pd.DataFrame,
+    member: pd.DataFrame,
+    registered: pd.DataFrame,
+    households: pd.DataFrame,
+    home: pd.DataFrame,
+    centres: pd.DataFrame,
+    located: pd.DataFrame,
+    moves: pd.DataFrame,
+    jobs: pd.DataFrame,
+) -> Registrations:
+    """``read_registrations`` from the store's tables (any store: edge-table columns)."""
+    t = workers[
+        ["worker_id", "name", "gender", "birth_year", "phone", "eshram_uan", "registered_on"]
+    ].copy()
+    t = t.sort_values("worker_id", kind="stable").reset_index(drop=True)
+    t = t.merge(member[["worker_id", "household_id"]], on="worker_id", how="left")
+    t = t.merge(households, on="household_id", how="left")
+    t = t.merge(home[["household_id", "home_district_code"]], on="household_id", how="left")
+    t = t.merge(registered[["worker_id", "registered_at"]], on="worker_id", how="left")
+    centre = centres.merge(located[["centre_id", "district_code"]], on="centre_id", how="left")
+    centre = centre.rename(
+        columns={
+            "centre_id": "registered_at",
+            "kind": "centre_kind",
+            "district_code": "centre_district",
+        }
+    )
+    t = t.merge(centre, on="registered_at", how="left")
+
+    names = t["name"].astype(str)
+    t["tokens"] = names.map(lambda n: tuple(fold(x) for x in name_key(n)))
+    t["skeletons"] = t["tokens"].map(lambda ts: tuple(skeleton(x) for x in ts if len(x) > 1))
+    t["name_value"] = t["tokens"].map(lambda ts: " ".join(sorted(ts)))
+    t["birth_year"] = pd.to_numeric(t["birth_year"]).astype("float64")
+    t["registered_day"] = _days(t["registered_on"])
+    t["village"] = t["village"].map(lambda v: fold(v.lower()) if isinstance(v, str) else v)
+
+    position = pd.Series(np.arange(len(t)), index=pd.Index(t["worker_id"]))
+    mv = moves[moves["worker_id"].isin(position.index)]
+    pos = position.loc[mv["worker_id"]].to_numpy()
+    departed = _days(mv["departed_on"]).to_numpy()
+    arrived = _days(mv["arrived_on"]).to_numpy()
+    arrived = np.where(np.isnan(arrived), departed, arrived)
+    key = (pos.astype(np.int64) << DAY_BITS) | departed.astype(np.int64)
+    order = np.argsort(key, kind="stable")
+    t["home_district_code"] = _home_districts(t, mv, pos)
+
+    links = pd.concat(
+        [
+            pd.DataFrame({"position": pos, "other": mv["employer_id"].to_numpy()}),
+            pd.DataFrame({"position": pos, "other": mv["contractor_id"].to_numpy()}),
+            _job_links(jobs, position),
+        ],
+        ignore_index=True,
+    ).dropna()
+    links = links.drop_duplicates(ignore_index=True)
+    return Registrations(
+        table=t,
+        move_key=key[order],
+        move_to=mv["to_district_code"].astype("float64").to_numpy()[order],
+        move_arrived=arrived[order],
+        links=links,
+    )
+
+
+def _job_links(jobs: pd.DataFrame, position: pd.Series) -> pd.DataFrame:
+    jobs = jobs[jobs["worker_id"].isin(position.index)]
+    pos = position.loc[jobs["worker_id"]].to_numpy()
+    return pd.concat(
+        [
+            pd.DataFrame({"position": pos, "other": jobs["employer_id"].to_numpy()}),
+            pd.DataFrame({"position": pos, "other": jobs["contractor_id"].to_numpy()}),
+        ]
+    )
+
+
+def _days(dates: pd.Series) -> pd.Series:
+    """Days since 1970 (float, NaN when missing)."""
+    values = pd.to_datetime(dates)
+    return (values - pd.Timestamp("1970-01-01")).dt.days.astype("float64")
+
+
+def _home_districts(t: pd.DataFrame, moves: pd.DataFrame, pos: np.ndarray) -> pd.Series:
+    """The household's district, else the one the registration's return-home moves reach
+    (the first move of a registration made away from home leaves from there, not home)."""
+    known = pd.to_numeric(t["home_district_code"]).astype("float64")
+    frame = pd.DataFrame(
+        {
+            "position": pos,
+            "to": pd.to_numeric(moves["to_district_code"]).to_numpy(dtype="float64"),
+            "from": pd.to_numeric(moves["from_district_code"]).to_numpy(dtype="float64"),
+            "home": (moves["reason"] == "return_home").to_numpy(dtype=bool),
+            "departed": pd.to_datetime(moves["departed_on"]).to_numpy(),
+        }
+    )
+    returns = frame[frame["home"]]
+    by_return = returns.groupby("position")["to"].agg(lambda s: s.mode().iloc[0])
+    inferred = pd.Series(np.nan, index=t.index)
+    inferred.loc[by_return.index] = by_return
+    return known.fillna(inferred)
+
+
+def located(
+    regs: Registrations, positions: np.ndarray, days: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each registration (by position) was on each day, from its moves:
+    (district of the last move that left on or before the day, NaN if none;
+    days since that move arrived; days to the nearest departure either side)."""
+    days = np.nan_to_num(days, nan=0).astype(np.int64)
+    probe = (positions.astype(np.int64) << DAY_BITS) | days
+    at = np.searchsorted(regs.move_key, probe, side="right") - 1
+    safe = np.clip(at, 0, max(len(regs.move_key) - 1, 0))
+    if len(regs.move_key) == 0:
+        nan = np.full(len(positions), np.nan)
+        return nan, nan, nan
+    mine = (at >= 0) & ((regs.move_key[safe] >> DAY_BITS) == positions)
+    district = np.where(mine, regs.move_to[safe], np.nan)
+    since = np.where(mine, days - regs.move_arrived[safe], np.nan)
+    before_gap = np.where(mine, days - (regs.move_key[safe] & ((1 << DAY_BITS) - 1)), np.inf)
+    nxt = np.clip(at + 1, 0, len(regs.move_key) - 1)
+    after_mine = (regs.move_key[nxt] >> DAY_BITS) == positions
+    after_gap = np.where(after_mine, (regs.move_key[nxt] & ((1 << DAY_BITS) - 1)) - days, np.inf)
+    return district, since, np.minimum(before_gap, after_gap)
