@@ -26,8 +26,8 @@ TODAY = dt.date(2026, 11, 1)
 ANSWERS = pd.read_csv(SAMPLE / "answers" / "persons.csv", dtype=str)
 
 PRECISION_AT_LEAST = 0.97
-RECALL_AT_LEAST = 0.88
-"""Measured 0.972 / 0.888 (docs/identity.md); the issue's recall target is 0.95."""
+RECALL_AT_LEAST = 0.95
+"""The issue's targets; measured 0.975 / 0.951 with the default thresholds (docs/identity.md)."""
 
 
 def open_store(folder: Path) -> LadybugStore:
@@ -46,7 +46,7 @@ def linked(tmp_path_factory: pytest.TempPathFactory) -> LadybugStore:
 
 def test_names_meet_across_scripts_and_spellings():
     assert latin("रामलाल मोल्ला") == "ramlal molla"
-    assert name_key("Mohd. Salim") == name_key("मोहम्मद सलीम") == ("salim",)
+    assert name_key("Mohd. Salim") == name_key("मोहम्मद सलीम") == ("mohammad", "salim")
     assert name_key("Sunita Devi") == ("sunita",)
 
 

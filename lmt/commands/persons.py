@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     parser.add_argument(
         "--relink", action="store_true", help="train the model again and re-cluster the store"
     )
-    parser.add_argument("--link-at", type=float, metavar="P", help="link threshold (0.5)")
+    parser.add_argument("--link-at", type=float, metavar="P", help="link threshold (0.4)")
     parser.add_argument("--review-at", type=float, metavar="P", help="review threshold (0.1)")
     parser.set_defaults(handler=run)
 

@@ -15,7 +15,10 @@ from graph_schema import (
     COMPLAINED_AGAINST,
     EMPLOYED_BY,
     HOME_IN,
+    IDENTITY_DECIDED,
+    IS_PERSON,
     LOCATED_IN,
+    MATCHES,
     MEMBER_OF,
     MOVED,
     OPERATES_IN,
@@ -28,6 +31,7 @@ from graph_schema import (
     Employer,
     Household,
     Node,
+    Person,
     RelType,
     Worker,
 )
@@ -86,6 +90,7 @@ def graph() -> Graph:
                 "organisation": ["Aajeevika", None],
             }
         ),
+        Person: pd.DataFrame({"person_id": ["P1", "P2"], "created_on": ["2024-01-02", None]}),
     }
     edges = {
         MEMBER_OF.name: pd.DataFrame(
@@ -162,6 +167,34 @@ def graph() -> Graph:
                 "service": ["eshram_registration", "bank_account"],
                 "delivered_on": ["2021-04-01", "2022-01-12"],
                 "outcome": ["received", None],
+            }
+        ),
+        IDENTITY_DECIDED.name: pd.DataFrame(
+            {
+                "decision_id": ["D1"],
+                "worker_id": ["W1"],
+                "other_worker_id": ["W2"],
+                "decision": ["not_same_person"],
+                "decided_by": ["K1"],
+                "decided_on": ["2024-01-01"],
+                "note": [None],
+            }
+        ),
+        IS_PERSON.name: pd.DataFrame(
+            {
+                "worker_id": ["W1", "W2", "W3"],
+                "person_id": ["P1", "P2", "P2"],
+                "linked_by": ["alone", "model", "model"],
+                "match_probability": [None, 0.93, 0.93],
+            }
+        ),
+        MATCHES.name: pd.DataFrame(
+            {
+                "pair_id": ["W2|W3", "W1|W3"],
+                "worker_id": ["W2", "W1"],
+                "other_worker_id": ["W3", "W3"],
+                "match_probability": [0.93, 0.2],
+                "status": ["linked", "review"],
             }
         ),
     }

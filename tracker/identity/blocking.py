@@ -7,7 +7,8 @@ groups, which ``MAX_GROUP`` bounds (a group that large says only "a common name"
 come through the narrower rules):
 
 * the same phone, or the same e-Shram number;
-* a name token and the birth year;
+* a name token and the birth year (or the next);
+* a name token, another token's initial and the gender (initials);
 * a name token and the home district;
 * a name token, and the district and year where one registration was made at a centre away
   from home while the other was seen there (its moves went there that year): the strong
@@ -20,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tracker.identity.names import skeleton
 from tracker.identity.records import DAY_BITS, Registrations
 
 MAX_GROUP = 400
@@ -51,12 +53,22 @@ def candidate_pairs(regs: Registrations, new: np.ndarray | None = None) -> pd.Da
 
     key_rule(pd.DataFrame({"position": ids, "key": t["phone"]}).dropna(), "phone")
     key_rule(pd.DataFrame({"position": ids, "key": t["eshram_uan"]}).dropna(), "eshram_uan")
-    for column, rule in (("birth_year", "name_birth_year"), ("home_district_code", "name_home")):
-        values = t[column].to_numpy()[tok["position"].to_numpy()]
+    years = t["birth_year"].to_numpy()[tok["position"].to_numpy()]
+    # a year and the next: two birth years a year apart share a key
+    for shift in (0, 1):
         keys = pd.DataFrame(
-            {"position": tok["position"], "key": tok["token"] + "|" + pd.Series(values).astype(str)}
+            {
+                "position": tok["position"],
+                "key": tok["token"] + "|" + pd.Series(years + shift).astype(str),
+            }
         )
-        key_rule(keys[~pd.isna(values)], rule)
+        key_rule(keys[~pd.isna(years)], "name_birth_year")
+    homes = t["home_district_code"].to_numpy()[tok["position"].to_numpy()]
+    keys = pd.DataFrame(
+        {"position": tok["position"], "key": tok["token"] + "|" + pd.Series(homes).astype(str)}
+    )
+    key_rule(keys[~pd.isna(homes)], "name_home")
+    key_rule(_initial_keys(t), "initial_name")
     whole = t["skeletons"].map(lambda s: " ".join(sorted(s))) + "|" + t["gender"].astype(str)
     key_rule(pd.DataFrame({"position": ids, "key": whole}), "name_gender")
     found.append(_seen_there(regs, tok, new))
@@ -65,6 +77,22 @@ def candidate_pairs(regs: Registrations, new: np.ndarray | None = None) -> pd.Da
     pairs = pairs[pairs["a"] != pairs["b"]]
     pairs = pairs.drop_duplicates(["a", "b"], ignore_index=True)
     return pairs
+
+
+def _initial_keys(t: pd.DataFrame) -> pd.DataFrame:
+    """Per registration: each name token with the initial of another (K. Roy / Kiran Roy),
+    with the gender."""
+    rows = []
+    for position, tokens, gender in zip(
+        range(len(t)), t["tokens"], t["gender"].astype(str), strict=True
+    ):
+        for i, token in enumerate(tokens):
+            if len(token) < 2:
+                continue
+            for j, other in enumerate(tokens):
+                if i != j:
+                    rows.append((position, f"{other[0]}|{skeleton(token)}|{gender}"))
+    return pd.DataFrame(rows, columns=["position", "key"])
 
 
 def _self_join(keys: pd.DataFrame, rule: str, new: np.ndarray | None) -> pd.DataFrame:

@@ -66,7 +66,8 @@ def cluster(
 ) -> tuple[np.ndarray, pd.DataFrame]:
     """Group ``n`` registrations (positions) into persons.
 
-    ``pairs``: a, b, match_probability. ``same`` / ``not_same``: a, b of decided pairs.
+    ``pairs``: a, b, match_probability (and names_differ: pairs kept apart whatever their
+    probability, see ``model.NAMES_DIFFER_CAP``). ``same`` / ``not_same``: a, b of decided pairs.
     Returns each position's group (the root position) and the pairs that hold the groups
     together, with ``linked_by`` (``decision`` or ``model``).
     """
@@ -80,7 +81,10 @@ def cluster(
         for a, b in zip(same["a"], same["b"], strict=True):
             if groups.join(int(a), int(b), force=True):
                 held.append((int(a), int(b), 1.0, "decision"))
-    weak = pairs[pairs["match_probability"] < apart_below]
+    weak = pairs["match_probability"] < apart_below
+    if "names_differ" in pairs:
+        weak |= pairs["names_differ"].astype(bool)
+    weak = pairs[weak]
     for a, b in zip(weak["a"], weak["b"], strict=True):
         groups.keep_apart(int(a), int(b))
     strong = pairs[pairs["match_probability"] >= link_at].sort_values(

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from tracker.identity.names import skeleton
 from tracker.identity.records import Registrations, located
@@ -189,7 +189,7 @@ def similar_tokens(x: str, y: str) -> bool:
     shorter = min(len(x), len(y))
     if abs(len(x) - len(y)) > 2 or shorter < 3:
         return False
-    slips = Levenshtein.distance(x, y)
+    slips = OSA.distance(x, y)  # a swap of two letters is one slip
     if (slips <= 1 and shorter >= 4) or (slips <= 2 and shorter >= 7):
         return True
     jw = JaroWinkler.normalized_similarity(x, y)
@@ -218,6 +218,8 @@ def name_level(x: tuple[str, ...], y: tuple[str, ...]) -> int:
 def _name_level(x: tuple[str, ...], y: tuple[str, ...]) -> int:
     if x == y or sorted(x) == sorted(y):
         return 0
+    if len(x) != len(y) and "".join(x) == "".join(y):
+        return 1  # Babu Lal / Babulal
     full_x = [t for t in x if len(t) > 1]
     full_y = [t for t in y if len(t) > 1]
     left_y = list(full_y)
@@ -231,8 +233,15 @@ def _name_level(x: tuple[str, ...], y: tuple[str, ...]) -> int:
             left_y.remove(hit)
             matched += 1
     used_initials = False
-    for initials, pool in ((x, left_y), (y, unmatched_x)):
-        for token in (t for t in initials if len(t) == 1):
+    initials_x = [t for t in x if len(t) == 1]
+    initials_y = [t for t in y if len(t) == 1]
+    for letter in list(initials_x):  # an initial on both sides (S. Barman / S. K. Barmna)
+        if letter in initials_y:
+            initials_x.remove(letter)
+            initials_y.remove(letter)
+            used_initials = True
+    for initials, pool in ((initials_x, left_y), (initials_y, unmatched_x)):
+        for token in initials:
             hit = next((o for o in pool if o[0] == token), None)
             if hit is not None:
                 pool.remove(hit)

@@ -28,7 +28,13 @@ from graph_schema import IDENTITY_DECIDED, IS_PERSON, MATCHES, Person
 from tracker.identity.blocking import candidate_pairs
 from tracker.identity.clusters import assign_ids, cluster, person_number
 from tracker.identity.comparisons import compare
-from tracker.identity.model import ModelParameters, name_frequencies, probabilities, train
+from tracker.identity.model import (
+    ModelParameters,
+    capped,
+    pair_frequencies,
+    probabilities,
+    train,
+)
 from tracker.identity.records import Registrations, read_registrations
 from tracker.store import GraphStore
 
@@ -42,9 +48,9 @@ class Thresholds(BaseModel):
     this unlikely keeps its two persons apart even when other links would chain them.
     Defaults from the identity sample's precision and recall (docs/identity.md)."""
 
-    link_at: float = 0.5
+    link_at: float = 0.4
     review_at: float = 0.1
-    apart_below: float = 0.01
+    apart_below: float = 0.2
 
 
 @dataclass
@@ -108,8 +114,9 @@ def link(
         levels = compare(regs, pairs["a"].to_numpy(), pairs["b"].to_numpy())
         lap("compare")
 
-    tf = name_frequencies(regs)
-    pairs["match_probability"] = probabilities(params, levels, tf[pairs["a"].to_numpy()])
+    tf = pair_frequencies(regs, pairs["a"].to_numpy(), pairs["b"].to_numpy())
+    pairs["match_probability"] = probabilities(params, levels, tf)
+    pairs["names_differ"] = capped(levels)
     scope = np.arange(n) if trained else np.union1d(new, decided)
     if not trained and len(decided):
         # re-cluster the decided persons whole: every pair among their registrations
@@ -117,7 +124,12 @@ def link(
         scope = np.union1d(scope, members)
         inner = _all_pairs(members)
         inner_levels = compare(regs, inner["a"].to_numpy(), inner["b"].to_numpy())
-        inner["match_probability"] = probabilities(params, inner_levels, tf[inner["a"].to_numpy()])
+        inner["names_differ"] = capped(inner_levels)
+        inner["match_probability"] = probabilities(
+            params,
+            inner_levels,
+            pair_frequencies(regs, inner["a"].to_numpy(), inner["b"].to_numpy()),
+        )
         pairs = pd.concat([pairs, inner], ignore_index=True).drop_duplicates(["a", "b"])
     same, not_same = decisions
     held_together = None

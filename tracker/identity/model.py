@@ -32,6 +32,9 @@ household (members share phone, village, household and surname): it then learns 
 as "a household". Holding the name's m at what field staff report (a person's name is spelt
 the same or alike almost always, reduced to initials or one name sometimes, a different
 first name almost never) makes EM find persons. Splink also lets m be fixed by hand."""
+TF_LEVELS = ("exact", "all_tokens_similar", "one_name_dropped")
+"""Name levels weighed by how common the shared name is (a lone "Rajesh" says less than a
+lone "Kanhaiya")."""
 TF_CLIP = 4.0
 """The term-frequency adjustment moves an exact name match's weight by at most this (bits)."""
 SMOOTHING = 1.0
@@ -44,9 +47,10 @@ class ModelParameters(BaseModel):
     prior: float
     m: dict[str, list[float]]
     u: dict[str, list[float]]
-    typical_name_frequency: float | None = None
-    """The mean name frequency of exactly agreeing candidate pairs: an exact match on a name
-    this common weighs the level's weight, a rarer one more, a commoner one less."""
+    typical_name_frequency: dict[str, float] = {}
+    """Per name level that the TF adjustment applies to: the typical (geometric mean) name
+    frequency of candidate pairs at that level. A pair whose shared name is this common gets
+    the level's weight, a rarer one more, a commoner one less."""
     trained_on_pairs: int
     trained_on_registrations: int
 
@@ -65,11 +69,23 @@ class ModelParameters(BaseModel):
         return out
 
 
-def name_frequencies(regs: Registrations) -> np.ndarray:
-    """Per registration: the share of registrations with the same name (for the TF
-    adjustment of an exact name match)."""
-    values = regs.table["name_value"]
-    return (values.map(values.value_counts()) / len(values)).to_numpy(dtype="float64")
+def token_frequencies(regs: Registrations) -> np.ndarray:
+    """Per registration: the chance that a random registration carries all its name tokens
+    (the product of each token's share of registrations), for the TF adjustment."""
+    tokens = regs.table["tokens"]
+    exploded = tokens.explode().dropna()
+    share = exploded.groupby(exploded).size() / len(tokens)
+    log_share = np.log(share)
+    logs = pd.Series(log_share.reindex(exploded.to_numpy()).to_numpy(), index=exploded.index)
+    per = logs.groupby(level=0).sum().reindex(tokens.index, fill_value=0.0)
+    return np.exp(per.to_numpy(dtype="float64"))
+
+
+def pair_frequencies(regs: Registrations, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per pair: the TF of the name with fewer tokens (what the two names share)."""
+    tf = token_frequencies(regs)
+    count = regs.table["tokens"].map(len).to_numpy()
+    return np.where(count[a] <= count[b], tf[a], tf[b])
 
 
 def u_from_random_pairs(regs: Registrations, seed: int = 0) -> dict[str, np.ndarray]:
@@ -102,10 +118,14 @@ def train(
         for c in COMPARISONS
     }
     prior = 0.1
-    tf = name_frequencies(regs)
     a = pairs["a"].to_numpy()
-    exact = levels["name"].to_numpy() == 0
-    typical = float(tf[a][exact].mean()) if exact.any() else None
+    tf = pair_frequencies(regs, a, pairs["b"].to_numpy())
+    name_levels = levels["name"].to_numpy()
+    typical = {}
+    for level in TF_LEVELS:
+        at = name_levels == BY_NAME["name"].levels.index(level)
+        if at.any():
+            typical[level] = float(np.exp(np.log(np.maximum(tf[at], 1e-12)).mean()))
     for _ in range(EM_ROUNDS):
         params = ModelParameters(
             prior=prior,
@@ -115,7 +135,7 @@ def train(
             trained_on_pairs=len(pairs),
             trained_on_registrations=len(regs),
         )
-        p = probabilities(params, levels, tf[a])
+        p = probabilities(params, levels, tf)
         prior = float(np.clip(p.mean(), 1e-6, 0.5))
         m = {
             c.name: _shares(levels[c.name].to_numpy(), len(c.levels), weights=p)
@@ -154,11 +174,11 @@ def contributions(
     for c in COMPARISONS:
         lv = levels[c.name].to_numpy()
         out[c.name] = weights[c.name][lv]
-    exact = levels["name"].to_numpy() == 0
-    typical = params.typical_name_frequency
-    if typical:
-        adjust = np.clip(np.log2(typical / np.maximum(name_tf, 1e-9)), -TF_CLIP, TF_CLIP)
-        out["name"] = np.where(exact, out["name"] + adjust, out["name"])
+    name_levels = levels["name"].to_numpy()
+    for level, typical in params.typical_name_frequency.items():
+        at = name_levels == BY_NAME["name"].levels.index(level)
+        adjust = np.clip(np.log2(typical / np.maximum(name_tf, 1e-12)), -TF_CLIP, TF_CLIP)
+        out["name"] = np.where(at, out["name"] + adjust, out["name"])
     return pd.DataFrame(out)
 
 
@@ -167,12 +187,13 @@ def prior_weight(params: ModelParameters) -> float:
 
 
 NAMES_DIFFER = ("some_tokens_differ", "different")
-NAMES_DIFFER_CAP = 0.45
+NAMES_DIFFER_CAP = 0.3
 """The highest match probability of a pair whose names differ (a different first name with
 the same surname, or nothing alike), unless their e-Shram numbers agree: household members
 share phone, village, travel and employers, and those agreements add up to a link under
 the model's independence assumption. Such a pair can be a review candidate, never a link
-by the model; a person decides."""
+by the model (the cap is below the default link threshold), and it keeps the two persons
+apart (``clusters.cluster``); a person decides."""
 
 
 def capped(levels: pd.DataFrame) -> np.ndarray:

@@ -16,10 +16,11 @@ from functools import lru_cache
 
 from indic_transliteration import sanscript
 
-FILLERS = frozenset({"kumar", "kumari", "devi", "bai", "ben", "md", "mohd", "mohammad", "mohammed"})
+FILLERS = frozenset({"kumar", "kumari", "devi", "bai", "ben"})
 SYNONYMS = {"md": "mohammad", "mohd": "mohammad", "mohammed": "mohammad", "mohamad": "mohammad"}
-"""Words centres add or drop at will (the honorific middle names, the Muslim prefix): they
-say nothing about who the person is, so they are set aside before comparing."""
+"""Words centres add or drop at will (the middle names Kumar and Devi): they say nothing
+about who the person is, so they are set aside before comparing. Mohd / Md are spelt out
+as Mohammad, which is often the given name itself (Mohammad Gurjar), so it stays."""
 
 _SPELLINGS = (
     (re.compile(r"ee"), "i"),
@@ -92,9 +93,10 @@ def fold(token: str) -> str:
 
 @lru_cache(maxsize=1_000_000)
 def skeleton(token: str) -> str:
-    """The folded token's first letter and its consonants: the vowels are where spellings
-    and one-letter slips differ most."""
+    """The folded token's first letter and its other consonants in alphabetical order
+    (without h and y): vowels, aspiration and swapped letters are where spellings and
+    slips differ most (Saleem / Salim, Rajes / Rajesh, Adbul / Abdul)."""
     folded = fold(token)
     if not folded:
         return ""
-    return folded[0] + re.sub(r"[aeiouy]", "", folded[1:])
+    return folded[0] + "".join(sorted(re.sub(r"[aeiouyh]", "", folded[1:])))

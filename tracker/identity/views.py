@@ -12,7 +12,13 @@ import pandas as pd
 from graph_schema import IS_PERSON, MATCHES, Worker
 from tracker.identity.comparisons import COMPARISONS, compare
 from tracker.identity.linkage import stored_model
-from tracker.identity.model import NAMES_DIFFER_CAP, capped, contributions, prior_weight
+from tracker.identity.model import (
+    NAMES_DIFFER_CAP,
+    capped,
+    contributions,
+    pair_frequencies,
+    prior_weight,
+)
 from tracker.identity.records import read_registrations
 from tracker.store import GraphStore
 
@@ -66,8 +72,7 @@ def explain(store: GraphStore, worker_id: str, other_worker_id: str) -> dict[str
             raise KeyError(wid)
     a, b = np.array([at[0]]), np.array([at[1]])
     levels = compare(regs, a, b)
-    counts = regs.table["name_value"].value_counts()
-    tf = np.array([counts[regs.table["name_value"].iloc[at[0]]] / len(regs)])
+    tf = pair_frequencies(regs, a, b)
     weights = contributions(params, levels, tf).iloc[0]
     steps = [
         {"comparison": "prior", "level": None, "outcome": None, "weight": prior_weight(params)}
