@@ -27,7 +27,7 @@ from api import problems
 from api.auth import State
 from api.fastpath import PlainTimelineRoute
 from api.models import Health
-from api.routers import admin, analytics, calendar, journeys, places, session, workers
+from api.routers import admin, analytics, calendar, identity, journeys, places, session, workers
 from api.security import SecurityHeaders
 from api.serving import AdmitRequests, SharedStore
 from api.state import ServiceState
@@ -114,7 +114,7 @@ def create_app(
         return Health(store=state.store.kind, generation=state.current.number)
 
     app.router.routes.append(PlainTimelineRoute())  # ahead of the routers' routes
-    for module in (workers, places, analytics, admin, calendar, session, journeys):
+    for module in (workers, places, analytics, admin, calendar, session, journeys, identity):
         app.include_router(module.router)
     if pages_dir is not None and (pages_dir / "index.html").is_file():
         # pages only are gzipped (phones on poor connections); API answers are left alone

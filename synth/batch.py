@@ -25,6 +25,7 @@ from synth.csv_columns import (
     Overridden,
     Table,
     Text,
+    header_line,
     write_csv,
 )
 from synth.dates import date_of, day_of
@@ -64,6 +65,7 @@ from synth.vocab import (
     PERSON_CONTRACTOR_FORMS,
     VILLAGES,
 )
+from tracker.field_format import RECORD_FILES_BY_NAME
 from tracker.progress import Progress, no_progress
 
 DEFAULT_UNTIL = dt.date(2026, 10, 31)
@@ -145,6 +147,7 @@ def generate(
         order, number = shuffle(streams[9], table)
         lines[table.name] = (order, number)
         rows[table.name] = _write_events(out, table, order, number, network, centres, ids)
+    rows["identity_decisions.csv"] = _write_no_decisions(out)
 
     progress("answer key", 6, STAGES)
     summary = _write_answers(
@@ -152,6 +155,13 @@ def generate(
     )
     progress("done", STAGES, STAGES)
     return summary
+
+
+def _write_no_decisions(out: Path) -> int:
+    """identity_decisions.csv with its header and no rows: nobody has checked a pair yet."""
+    columns = RECORD_FILES_BY_NAME["identity_decisions.csv"].columns
+    (out / "identity_decisions.csv").write_bytes(header_line(list(columns)))
+    return 0
 
 
 def check_settings(workers: int, seed: int, until: dt.date) -> str | None:

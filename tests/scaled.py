@@ -30,6 +30,8 @@ ID_COLUMNS = {
 def scaled_sample(sample: Path, out: Path, copies: int) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     for spec in RECORD_FILES:
+        if not (sample / spec.name).is_file():
+            continue  # a file the batch does not have (identity_decisions.csv)
         frame = pd.read_csv(sample / spec.name, dtype=str, keep_default_na=False)
         parts = []
         for k in range(copies):

@@ -15,6 +15,7 @@ each person's id where its registrations stay together (``clusters.assign_ids``)
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import json
 import time
@@ -33,12 +34,14 @@ from tracker.identity.model import (
     capped,
     pair_frequencies,
     probabilities,
+    token_shares,
     train,
 )
 from tracker.identity.records import Registrations, read_registrations
 from tracker.store import GraphStore
 
 MODEL_SETTING = "identity_model"
+TOKENS_SETTING = "identity_token_shares"
 NEXT_PERSON_SETTING = "identity_next_person"
 
 
@@ -114,6 +117,7 @@ def link(
         levels = compare(regs, pairs["a"].to_numpy(), pairs["b"].to_numpy())
         lap("compare")
 
+    store.put_setting(TOKENS_SETTING, token_shares(regs).to_json())
     tf = pair_frequencies(regs, pairs["a"].to_numpy(), pairs["b"].to_numpy())
     pairs["match_probability"] = probabilities(params, levels, tf)
     pairs["names_differ"] = capped(levels)
@@ -184,6 +188,12 @@ def _stored_model(store: GraphStore) -> ModelParameters | None:
 def stored_model(store: GraphStore) -> ModelParameters | None:
     """The model the last full linkage trained (None before any)."""
     return _stored_model(store)
+
+
+def stored_token_shares(store: GraphStore) -> pd.Series | None:
+    """Name tokens' shares of registrations at the last linkage."""
+    raw = store.get_setting(TOKENS_SETTING)
+    return pd.read_json(io.StringIO(raw), typ="series") if raw else None
 
 
 def read_decisions(store: GraphStore, regs: Registrations) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -69,21 +69,32 @@ class ModelParameters(BaseModel):
         return out
 
 
-def token_frequencies(regs: Registrations) -> np.ndarray:
+def token_shares(regs: Registrations) -> pd.Series:
+    """Each name token's share of registrations (kept in the store for explanations)."""
+    tokens = regs.table["tokens"]
+    exploded = tokens.explode().dropna()
+    return exploded.groupby(exploded).size() / max(len(tokens), 1)
+
+
+def token_frequencies(regs: Registrations, shares: pd.Series | None = None) -> np.ndarray:
     """Per registration: the chance that a random registration carries all its name tokens
     (the product of each token's share of registrations), for the TF adjustment."""
     tokens = regs.table["tokens"]
     exploded = tokens.explode().dropna()
-    share = exploded.groupby(exploded).size() / len(tokens)
+    share = token_shares(regs) if shares is None else shares
+    share = share.reindex(exploded.unique()).fillna(share.min() if len(share) else 1.0)
     log_share = np.log(share)
     logs = pd.Series(log_share.reindex(exploded.to_numpy()).to_numpy(), index=exploded.index)
     per = logs.groupby(level=0).sum().reindex(tokens.index, fill_value=0.0)
     return np.exp(per.to_numpy(dtype="float64"))
 
 
-def pair_frequencies(regs: Registrations, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Per pair: the TF of the name with fewer tokens (what the two names share)."""
-    tf = token_frequencies(regs)
+def pair_frequencies(
+    regs: Registrations, a: np.ndarray, b: np.ndarray, shares: pd.Series | None = None
+) -> np.ndarray:
+    """Per pair: the TF of the name with fewer tokens (what the two names share);
+    ``shares``: token shares of the whole store when ``regs`` holds only some."""
+    tf = token_frequencies(regs, shares)
     count = regs.table["tokens"].map(len).to_numpy()
     return np.where(count[a] <= count[b], tf[a], tf[b])
 
@@ -135,6 +146,8 @@ def train(
             trained_on_pairs=len(pairs),
             trained_on_registrations=len(regs),
         )
+        if not len(pairs):
+            break  # nothing to learn from: the starting guess stands
         p = probabilities(params, levels, tf)
         prior = float(np.clip(p.mean(), 1e-6, 0.5))
         m = {

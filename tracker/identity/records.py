@@ -60,29 +60,42 @@ class Registrations:
         return index.get_indexer(pd.Index(worker_ids))
 
 
-def read_registrations(store: GraphStore) -> Registrations:
-    """Every registration in the store, with what the matcher compares."""
-    workers = store.node_table(Worker)
-    member = store.edge_table(MEMBER_OF)
-    registered = store.edge_table(REGISTERED_AT)
-    households = store.node_table(Household)[["household_id", "village"]]
-    home = store.edge_table(HOME_IN)
-    centres = store.node_table(Centre)[["centre_id", "kind", "organisation"]]
-    located = store.edge_table(LOCATED_IN)
-    moves = store.edge_table(
-        MOVED,
-        columns=[
-            "worker_id",
-            "from_district_code",
-            "to_district_code",
-            "departed_on",
-            "arrived_on",
-            "reason",
-            "contractor_id",
-            "employer_id",
-        ],
-    )
-    jobs = store.edge_table(EMPLOYED_BY, columns=["worker_id", "employer_id", "contractor_id"])
+def read_registrations(store: GraphStore, worker_ids: list[str] | None = None) -> Registrations:
+    """Every registration in the store (or only ``worker_ids``, by index lookups: what
+    explaining one pair needs), with what the matcher compares."""
+    move_columns = [
+        "worker_id",
+        "from_district_code",
+        "to_district_code",
+        "departed_on",
+        "arrived_on",
+        "reason",
+        "contractor_id",
+        "employer_id",
+    ]
+    job_columns = ["worker_id", "employer_id", "contractor_id"]
+    if worker_ids is not None:
+        workers = store.node_table(Worker, worker_ids)
+        member = store.edges_from(MEMBER_OF, worker_ids)
+        registered = store.edges_from(REGISTERED_AT, worker_ids)
+        household_ids = member["household_id"].dropna().unique().tolist()
+        households = store.node_table(Household, household_ids)[["household_id", "village"]]
+        home = store.edges_from(HOME_IN, household_ids)
+        centre_ids = registered["registered_at"].dropna().unique().tolist()
+        centres = store.node_table(Centre, centre_ids)[["centre_id", "kind", "organisation"]]
+        located = store.edges_from(LOCATED_IN, centre_ids)
+        moves = store.edges_from(MOVED, worker_ids)[move_columns]
+        jobs = store.edges_from(EMPLOYED_BY, worker_ids)[job_columns]
+    else:
+        workers = store.node_table(Worker)
+        member = store.edge_table(MEMBER_OF)
+        registered = store.edge_table(REGISTERED_AT)
+        households = store.node_table(Household)[["household_id", "village"]]
+        home = store.edge_table(HOME_IN)
+        centres = store.node_table(Centre)[["centre_id", "kind", "organisation"]]
+        located = store.edge_table(LOCATED_IN)
+        moves = store.edge_table(MOVED, columns=move_columns)
+        jobs = store.edge_table(EMPLOYED_BY, columns=job_columns)
     return build_registrations(
         workers, member, registered, households, home, centres, located, moves, jobs
     )

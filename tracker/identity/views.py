@@ -11,7 +11,7 @@ import pandas as pd
 
 from graph_schema import IS_PERSON, MATCHES, Worker
 from tracker.identity.comparisons import COMPARISONS, compare
-from tracker.identity.linkage import stored_model
+from tracker.identity.linkage import stored_model, stored_token_shares
 from tracker.identity.model import (
     NAMES_DIFFER_CAP,
     capped,
@@ -65,14 +65,14 @@ def explain(store: GraphStore, worker_id: str, other_worker_id: str) -> dict[str
     params = stored_model(store)
     if params is None:
         raise LookupError("no linkage has run on this store yet (lmt persons)")
-    regs = read_registrations(store)
+    regs = read_registrations(store, [worker_id, other_worker_id])
     at = regs.positions([worker_id, other_worker_id])
     for wid, pos in zip((worker_id, other_worker_id), at, strict=True):
         if pos < 0:
             raise KeyError(wid)
     a, b = np.array([at[0]]), np.array([at[1]])
     levels = compare(regs, a, b)
-    tf = pair_frequencies(regs, a, b)
+    tf = pair_frequencies(regs, a, b, stored_token_shares(store))
     weights = contributions(params, levels, tf).iloc[0]
     steps = [
         {"comparison": "prior", "level": None, "outcome": None, "weight": prior_weight(params)}

@@ -1,0 +1,89 @@
+"""Persons over the API: field and admin only, every read and decision audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from tracker.identity import candidates, link
+from tracker.ingest import ingest_folder
+from tracker.stores.ladybug.store import LadybugStore
+
+SAMPLE = Path(__file__).parent.parent / "data" / "identity-sample"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("identity-api")
+    store = LadybugStore(folder / "db", buffer_pool_mb=256)
+    ingest_folder(store, SAMPLE, rejects_dir=folder / "rejects", today=dt.date(2026, 11, 1))
+    link(store)
+    app = create_app(store)
+    keys = {
+        role: app.state.service.keys.create(role, f"test {role}")[1]
+        for role in ("field", "researcher", "advocacy", "admin")
+    }
+    client = TestClient(app, raise_server_exceptions=False)
+    yield client, keys, store, app
+    store.close()
+
+
+def test_a_person_and_its_explained_pairs(served):
+    client, keys, store, _ = served
+    pair = candidates(store, status="linked").iloc[0]
+    answer = client.get(f"/persons/{pair['worker_id']}", headers={"X-API-Key": keys["field"]})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    ids = {r["worker_id"] for r in body["registrations"]}
+    assert {pair["worker_id"], pair["other_worker_id"]} <= ids
+    explained = body["candidates"][0]["explanation"]
+    assert explained["contributions"][0]["comparison"] == "prior"
+    for role in ("researcher", "advocacy"):
+        denied = client.get(f"/persons/{pair['worker_id']}", headers={"X-API-Key": keys[role]})
+        assert denied.status_code == 403
+    assert client.get("/persons/NOPE", headers={"X-API-Key": keys["admin"]}).status_code == 404
+
+
+def test_the_review_queue(served):
+    client, keys, _, _ = served
+    answer = client.get(
+        "/identity/candidates", headers={"X-API-Key": keys["field"]}, params={"limit": 5}
+    )
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["total"] > 0 and len(body["items"]) <= 5
+    assert all(0.1 <= item["match_probability"] < 0.4 for item in body["items"])
+    assert all(item["status"] == "review" for item in body["items"])
+
+
+def test_a_decision_splits_a_person_and_is_audited(served):
+    client, keys, store, app = served
+    pair = candidates(store, status="linked").iloc[1]
+    a, b = pair["worker_id"], pair["other_worker_id"]
+    answer = client.post(
+        "/identity/decisions",
+        headers={"X-API-Key": keys["field"]},
+        json={"worker_id": a, "other_worker_id": b, "decision": "not_same_person"},
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["person_id"] != body["other_person_id"]
+    bad = client.post(
+        "/identity/decisions",
+        headers={"X-API-Key": keys["field"]},
+        json={"worker_id": a, "other_worker_id": b, "decision": "maybe"},
+    )
+    assert bad.status_code == 422
+    denied = client.post(
+        "/identity/decisions",
+        headers={"X-API-Key": keys["researcher"]},
+        json={"worker_id": a, "other_worker_id": b, "decision": "same_person"},
+    )
+    assert denied.status_code == 403
+    _, entries = app.state.service.audit.entries()
+    actions = {e.action for e in entries}
+    assert {"identity_decision", "person", "identity_candidates"} <= actions
