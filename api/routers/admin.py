@@ -48,6 +48,7 @@ def post_batch(
     in the report with file, line, column and reason. One batch at a time."""
     from tracker.field_format import RECORD_FILES_BY_NAME
     from tracker.identity import link
+    from tracker.identity.linkage import stored_model
     from tracker.ingest import NoRecordsFound, ingest_folder
 
     if not state.ingest_lock.acquire(blocking=False):
@@ -62,7 +63,8 @@ def post_batch(
                 report = ingest_folder(
                     store, batch, rejects_dir=workdir / "rejects", today=state.today
                 )
-                link(state.store)  # new registrations join their persons, as `lmt ingest`
+                if stored_model(state.store) is not None:
+                    link(state.store)  # new registrations join their persons, as lmt ingest
         except (NoRecordsFound, ValueError, UnicodeDecodeError) as error:
             raise ProblemError(422, f"the batch cannot be read: {error}") from error
         body = report.model_dump(mode="json")

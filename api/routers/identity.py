@@ -20,7 +20,9 @@ from api.problems import PROBLEM_RESPONSES, ProblemError
 from graph_schema import IDENTITY_DECIDED, Centre, Worker
 from tracker.access import Role
 from tracker.identity import candidates, explain, link
+from tracker.identity.linkage import stored_model
 from tracker.identity.views import person_of
+from tracker.store import GraphStore
 
 router = APIRouter(tags=["persons"], responses=PROBLEM_RESPONSES)
 IdentityReader = Annotated[Caller, Depends(allow(Role.FIELD, Role.ADMIN))]
@@ -66,6 +68,15 @@ class DecisionOut(BaseModel):
     other_person_id: str | None
 
 
+def _explained(store: GraphStore, row: dict[str, Any]) -> dict[str, Any]:
+    """A scored pair with its waterfall (None before any linkage trained a model)."""
+    try:
+        why = explain(store, row["worker_id"], row["other_worker_id"])
+    except (LookupError, KeyError):
+        why = None
+    return {**row, "explanation": why}
+
+
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
@@ -80,10 +91,7 @@ def get_person(worker: WorkerId, who: IdentityReader, state: State) -> PersonVie
     members = person_of(state.store, worker)
     pairs = candidates(state.store)
     mine = pairs[(pairs["worker_id"] == worker) | (pairs["other_worker_id"] == worker)]
-    explained = [
-        {**row, "explanation": explain(state.store, row["worker_id"], row["other_worker_id"])}
-        for row in _records(mine)
-    ]
+    explained = [_explained(state.store, row) for row in _records(mine)]
     return PersonView(
         worker_id=worker,
         person_id=None if members.empty else str(members["person_id"].iloc[0]),
@@ -105,10 +113,7 @@ def get_candidates(
     state.audit.record(who.key.key_id, who.role, "identity_candidates", detail=status)
     pairs = candidates(state.store, status=status)
     page = pairs.iloc[offset : offset + limit]
-    items = [
-        {**row, "explanation": explain(state.store, row["worker_id"], row["other_worker_id"])}
-        for row in _records(page)
-    ]
+    items = [_explained(state.store, row) for row in _records(page)]
     return CandidatePage(items=items, total=len(pairs), limit=limit, offset=offset)
 
 
@@ -148,7 +153,8 @@ def post_decision(body: DecisionIn, who: IdentityReader, state: State) -> Decisi
         with state.changing():
             remove = state.store.edges_by_key(IDENTITY_DECIDED, [decision_id])
             state.store.write_edges(IDENTITY_DECIDED, row, remove)
-            link(state.store)
+            if stored_model(state.store) is not None:  # a store that links its persons
+                link(state.store)
     finally:
         state.ingest_lock.release()
     mine = person_of(state.store, body.worker_id)
