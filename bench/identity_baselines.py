@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from identity_scores import pairwise
+from tracker.identity.quality import pairwise
 
 
 def baselines(batch: Path) -> dict[str, tuple[float, float]]:

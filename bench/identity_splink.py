@@ -9,10 +9,10 @@ import pandas as pd
 
 sys.path[:0] = [".", "tests"]
 import splink.comparison_library as cl
-from identity_scores import pairwise
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from tracker.identity.names import name_key
+from tracker.identity.quality import pairwise
 
 D = "tests/data/identity-sample/"
 w = pd.read_csv(D + "workers.csv", dtype=str)

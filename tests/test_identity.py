@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from identity_scores import pairwise
 
 from tracker.export import export_folder
 from tracker.identity import candidates, explain, link, persons
 from tracker.identity.names import latin, name_key
+from tracker.identity.quality import pairwise
 from tracker.ingest import ingest_folder
 from tracker.stores.ladybug.store import LadybugStore
 

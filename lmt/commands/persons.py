@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
 
     given = {"link_at": args.link_at, "review_at": args.review_at}
     thresholds = Thresholds(**{k: v for k, v in given.items() if v is not None})
-    with open_store(args.db, args.neo4j) as store:
+    with open_store(args.settings) as store:
         report = link(store, full=args.relink, thresholds=thresholds)
         table = persons(store)
         pairs = candidates(store) if args.candidates else None

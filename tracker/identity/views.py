@@ -94,7 +94,7 @@ def explain(store: GraphStore, worker_id: str, other_worker_id: str) -> dict[str
                 "weight": round(weight, 3),
             }
         )
-    total = sum(s["weight"] for s in steps)
+    total = sum(float(s["weight"] or 0.0) for s in steps)
     probability = float(1 / (1 + 2 ** (-total)))
     held_down = bool(capped(levels)[0])
     if held_down:

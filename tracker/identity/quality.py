@@ -1,4 +1,7 @@
-"""Pairwise precision and recall of persons against an answer key (tests and bench)."""
+"""Pairwise precision and recall of persons against an answer key (tests, benchmarks).
+
+A pair is two worker ids in one person; precision is the share of the pairs found that are
+true, recall the share of true pairs found."""
 
 from __future__ import annotations
 
