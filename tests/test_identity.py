@@ -174,3 +174,19 @@ def test_decisions_win_survive_relinking_and_export(linked, tmp_path):
     assert "decision" in set(table.loc[[a, b], "linked_by"])
     again.close()
     store.close()
+
+
+def test_lmt_persons_writes_persons_csv(tmp_path):
+    from lmt.cli import main
+
+    db = tmp_path / "db"
+    rejects = str(tmp_path / "r")
+    ingested = main(
+        ["ingest", str(SAMPLE), "--db", str(db), "--rejects", rejects, "--today", "2026-11-01"]
+    )
+    assert ingested == 2  # the sample's bad rows
+    out = tmp_path / "persons.csv"
+    assert main(["persons", "--db", str(db), "--out", str(out)]) == 0
+    table = pd.read_csv(out, dtype=str)
+    assert list(table.columns) == ["worker_id", "person_id", "linked_by", "match_probability"]
+    assert pairwise(table, ANSWERS)[1] >= RECALL_AT_LEAST
