@@ -63,8 +63,8 @@ def post_batch(
                 report = ingest_folder(
                     store, batch, rejects_dir=workdir / "rejects", today=state.today
                 )
-                if stored_model(state.store) is not None:
-                    link(state.store)  # new registrations join their persons, as lmt ingest
+                if stored_model(store) is not None:
+                    link(store)  # new registrations join their persons, as lmt ingest
         except (NoRecordsFound, ValueError, UnicodeDecodeError) as error:
             raise ProblemError(422, f"the batch cannot be read: {error}") from error
         body = report.model_dump(mode="json")

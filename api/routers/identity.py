@@ -150,11 +150,11 @@ def post_decision(body: DecisionIn, who: IdentityReader, state: State) -> Decisi
     if not state.ingest_lock.acquire(timeout=60):
         raise ProblemError(409, "a batch is being imported; try again when it is done")
     try:
-        with state.changing():
-            remove = state.store.edges_by_key(IDENTITY_DECIDED, [decision_id])
-            state.store.write_edges(IDENTITY_DECIDED, row, remove)
-            if stored_model(state.store) is not None:  # a store that links its persons
-                link(state.store)
+        with state.changing() as store:
+            remove = store.edges_by_key(IDENTITY_DECIDED, [decision_id])
+            store.write_edges(IDENTITY_DECIDED, row, remove)
+            if stored_model(store) is not None:  # a store that links its persons
+                link(store)
     finally:
         state.ingest_lock.release()
     mine = person_of(state.store, body.worker_id)
