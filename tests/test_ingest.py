@@ -173,6 +173,8 @@ def test_good_rows_are_kept_beside_bad_ones_and_rejects_can_be_fixed_and_reimpor
         "replaced": 0,
         "unchanged": 0,
         "rejected": 2,
+        "blank": 0,
+        "problem": None,
     }
     rejects = Path(report.rejects_dir)
     with open(rejects / "moves.csv", newline="") as handle:
@@ -229,20 +231,28 @@ def test_enumerations_and_references_are_checked(store, tmp_path) -> None:
 
 def test_format_freedoms_are_honoured(store, tmp_path) -> None:
     """Column order is free, extra columns are ignored, quoting follows RFC 4180, a BOM or
-    CRLF line ends do not matter, and line numbers count physical lines."""
+    CRLF line ends do not matter, and line numbers count physical lines. A quoted cell
+    cannot hold a line break: the format has none, so a quote left open rejects its line
+    and the line after it is read as a line of its own."""
     workers = (
         "\ufeffname,worker_id,notes,household_id\r\n"
-        '"Kumari, Sunita",W1,"met at the\r\nbus stand",H1\r\n'
+        '"Kumari, Sunita",W1,"met at the ""bus stand""",H1\r\n'
         "\r\n"
         "Mohd Imran,W2,,H1\r\n"
         "Bad Year,W3,,H9\r\n"
+        'Open Quote,W4,"met at the\r\n'
+        'bus stand",H1\r\n'
     )
     folder = batch(tmp_path / "b", {k: v for k, v in BASE.items() if k != "workers.csv"})
     (folder / "workers.csv").write_bytes(workers.encode("utf-8"))
     report = ingest(store, folder)
     assert by_file(report)["workers.csv"]["stored"] == 2
-    (rejected,) = report.rejected_rows
-    assert (rejected.line, rejected.column) == (6, "household_id")
+    assert by_file(report)["workers.csv"]["blank"] == 1
+    rejected = {r.line: r for r in report.rejected_rows}
+    assert (rejected[5].column, rejected[6].column) == ("household_id", "notes")
+    assert "runs past the end of the line" in rejected[6].reason
+    assert "stray quote" in rejected[7].reason and rejected[7].column == "name"
+    assert set(rejected) == {5, 6, 7}
     assert store.node_table(Worker, keys=["W1"]).iloc[0]["name"] == "Kumari, Sunita"
 
 

@@ -30,27 +30,20 @@ import pandas as pd
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """The first characters that make a spreadsheet read a cell as a formula (OWASP)."""
-_QUOTED_TRIGGER = re.compile(r"'+[=+\-@\t\r]")
+QUOTED_TRIGGER = re.compile(r"'+[=+\-@\t\r]")
 
 
 def neutralise(cell: str) -> str:
     """The cell, with one single quote in front if a spreadsheet could run it (or if
     ``restore`` would otherwise take a quote off it)."""
-    if cell.startswith(TRIGGERS) or _QUOTED_TRIGGER.match(cell):
+    if cell.startswith(TRIGGERS) or QUOTED_TRIGGER.match(cell):
         return "'" + cell
     return cell
 
 
 def restore(cell: str) -> str:
     """``neutralise`` undone: one quote off a cell of quotes followed by a trigger."""
-    return cell[1:] if _QUOTED_TRIGGER.match(cell) else cell
-
-
-def restore_row(cells: list[str]) -> list[str]:
-    """``restore`` over a row, copying only when a cell starts with a quote (fast path)."""
-    if not any(c[:1] == "'" for c in cells):
-        return cells
-    return [restore(c) for c in cells]
+    return cell[1:] if QUOTED_TRIGGER.match(cell) else cell
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -15,7 +15,8 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         description="Import a folder in the field-records format. Good rows are stored even "
         "when others are rejected; rejected rows go to the rejects folder with a reason. "
         "Exit status 2 when any row was rejected, 1 when nothing could be imported (DIR "
-        "missing or holding none of the format's files).",
+        "missing or holding none of the format's files, or a rejects folder that is the batch "
+        "or holds files LMT did not write).",
     )
     parser.add_argument("folder", metavar="DIR", help="folder of field-record CSV files")
     parser.add_argument("--rejects", metavar="DIR", help="rejects folder (default: DIR-rejects)")
@@ -35,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from tracker.ingest import NoRecordsFound, ingest_folder
+    from tracker.ingest import NoRecordsFound, RejectsFolderRefused, ingest_folder
     from tracker.progress import progress_for
     from tracker.stores import open_store
 
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
                 args.today or args.settings.today,
                 progress_for(sys.stderr),
             )
-        except NoRecordsFound as error:
+        except (NoRecordsFound, RejectsFolderRefused) as error:
             print(f"lmt ingest: {error}", file=sys.stderr)
             return 1
         from tracker.identity import link

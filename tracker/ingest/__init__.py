@@ -4,6 +4,16 @@
 writes only what is new or changed; ``rejects`` keeps every rejected row as sent.
 """
 
-from tracker.ingest.batch import IngestReport, NoRecordsFound, ingest_folder
+from tracker.ingest.batch import (
+    IngestReport,
+    NoRecordsFound,
+    RejectsFolderRefused,
+    ingest_folder,
+)
 
-__all__ = ["IngestReport", "NoRecordsFound", "ingest_folder"]
+__all__ = [
+    "IngestReport",
+    "NoRecordsFound",
+    "RejectsFolderRefused",
+    "ingest_folder",
+]

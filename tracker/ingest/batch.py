@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from tracker.csvio import count_records, read_chunks
 from tracker.field_format import RECORD_FILES, RecordFile
-from tracker.ingest.rejects import write_rejects
+from tracker.ingest.rejects import default_rejects_dir, rejects_folder_problem, write_rejects
 from tracker.ingest.store_writes import write_file
 from tracker.ingest.validation import (
     LINE,
@@ -45,12 +45,18 @@ log = logging.getLogger(__name__)
 
 
 class FileReport(BaseModel):
+    """One file's counts. ``read`` counts its lines after the header that are not blank
+    (``blank``): read = stored + replaced + unchanged + rejected. A file that cannot be read
+    at all (``problem``: not UTF-8, say) has all its lines rejected, reported once."""
+
     file: str
     read: int = 0
     stored: int = 0
     replaced: int = 0
     unchanged: int = 0
     rejected: int = 0
+    blank: int = 0
+    problem: str | None = None
 
 
 class RejectedRow(BaseModel):
@@ -90,6 +96,10 @@ class NoRecordsFound(ValueError):
     """The folder holds none of the format's files."""
 
 
+class RejectsFolderRefused(ValueError):
+    """The rejects folder would overwrite or delete files LMT did not write there."""
+
+
 def ingest_folder(
     store: GraphStore,
     folder: str | os.PathLike,
@@ -101,7 +111,8 @@ def ingest_folder(
     (default: the folder's name + ``-rejects``, beside it); dates are judged against
     ``today`` (default: the clock's)."""
     started = time.monotonic()
-    folder = Path(folder)
+    folder = Path(folder).absolute()  # "." has no name to put "-rejects" after
+    rejects = Path(rejects_dir).absolute() if rejects_dir else default_rejects_dir(folder)
     today = today or dt.date.today()
     present = [spec for spec in RECORD_FILES if (folder / spec.name).is_file()]
     if not present:
@@ -109,6 +120,9 @@ def ingest_folder(
             f"{folder} holds none of the field-record files "
             f"({', '.join(f.name for f in RECORD_FILES)})"
         )
+    refusal = rejects_folder_problem(folder, rejects)
+    if refusal:
+        raise RejectsFolderRefused(refusal)
     known = {spec.name for spec in RECORD_FILES}
     ignored = sorted(p.name for p in folder.glob("*.csv") if p.name not in known)
 
@@ -119,8 +133,8 @@ def ingest_folder(
         files.append(report)
         rejections += rejected
 
-    rejects = Path(rejects_dir) if rejects_dir else folder.with_name(folder.name + "-rejects")
-    written = write_rejects(folder, rejects, rejections)
+    unreadable = {f.file for f in files if f.problem}
+    written = write_rejects(folder, rejects, rejections, unreadable)
     return IngestReport(
         batch=str(folder),
         today=today,
@@ -163,12 +177,14 @@ def _ingest_file(
     started = time.monotonic()
     rejected: list[Rejection] = []
     parts: list[pd.DataFrame] = []
-    for chunk in read_chunks(path, CHUNK_ROWS):
+    for chunk in read_chunks(path, CHUNK_ROWS, spec.id_column):
         with _collector_paused():
             good, bad = check_rows(spec, chunk, today)
         parts.append(good)
         rejected += bad
-        report.read += len(chunk.rows)
+        report.read += chunk.read
+        report.blank += chunk.blank
+        report.problem = report.problem or chunk.file_problem
         progress(f"checking {spec.name}", report.read, max(total, report.read))
     good = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     checked = time.monotonic()
@@ -184,7 +200,7 @@ def _ingest_file(
             counts.replaced,
             counts.unchanged,
         )
-    report.rejected = len(rejected)
+    report.rejected = report.read if report.problem else len(rejected)
     log.info(
         "%s: %d rows checked in %.1f s, written in %.1f s; peak memory so far %d MiB",
         spec.name,

@@ -23,7 +23,7 @@ from pydantic import TypeAdapter, ValidationError
 from graph_schema import Node
 from graph_schema.properties import model_property_types
 from graph_schema.types import CensusCode, judged_on
-from tracker.csvio import NOT_UTF8, CsvChunk
+from tracker.csvio import CsvChunk
 from tracker.field_format import RECORD_FILES, RecordFile, Row
 from tracker.store import GraphStore
 from tracker.tables import isin, typed
@@ -39,8 +39,6 @@ class Rejection:
     record_id: str
     column: str
     reason: str
-    cells: tuple[str, ...] = ()
-    """The row as sent, when at hand (rows failing a reference check are re-read later)."""
 
 
 @cache
@@ -53,31 +51,21 @@ def _chunk_validator(row: type[Row]) -> TypeAdapter:
 def check_rows(
     spec: RecordFile, chunk: CsvChunk, today: dt.date
 ) -> tuple[pd.DataFrame, list[Rejection]]:
-    """Validate one chunk: the good rows as a frame of stripped strings (plus ``_line``),
-    and a rejection for each bad row, naming its first failing column in spec order."""
-    header = chunk.header
-    known = [c for c in spec.columns if c in header]
-    index = {name: header.index(name) for name in known}
+    """Validate one chunk: the good rows as a typed frame (plus ``_line``), and a rejection
+    for each bad row (the lines the reader could not read included), naming its first
+    failing column in spec order."""
+    known = [c for c in spec.columns if c in chunk.columns]
     order = {name: i for i, name in enumerate(spec.columns)}
-    id_at = index.get(spec.id_column, len(header))
-    rejected: dict[int, Rejection] = {}
-
-    def reject(i: int, column: str, reason: str) -> None:
-        row = chunk.rows[i]
-        record = row[id_at].strip() if id_at < len(row) else ""
-        rejected[i] = Rejection(spec.name, chunk.lines[i], record, column, reason, tuple(row))
-
-    width = len(header)
-    records: list[dict[str, str | None]] = []
-    for i, row in enumerate(chunk.rows):
-        if len(row) > width:
-            reject(i, "", f"row has {len(row)} cells but the header has {width}")
-        cells = {n: (row[j].strip() or None) if j < len(row) else None for n, j in index.items()}
-        broken = next((n for n, v in cells.items() if v and NOT_UTF8 in v), None)
-        if broken and i not in rejected:
-            reject(i, broken, f"not valid UTF-8 in {broken}")
-        records.append(cells)
-
+    rejected = [
+        Rejection(spec.name, p.line, p.record_id, p.column, p.reason) for p in chunk.rejected
+    ]
+    cells = {name: chunk.columns[name].to_pylist() for name in known}
+    records: list[dict[str, str | None]] = (
+        [dict(zip(known, values, strict=True)) for values in zip(*cells.values(), strict=True)]
+        if known
+        else [{} for _ in range(len(chunk))]
+    )
+    bad: set[int] = set()
     token = judged_on.set(today)
     try:
         _chunk_validator(spec.row).validate_python(records)
@@ -86,17 +74,21 @@ def check_rows(
         for item in error.errors(include_url=False):
             by_row.setdefault(int(item["loc"][0]), []).append(item)
         for i, items in by_row.items():
-            if i not in rejected:
-                reject(i, *_first_problem(items, order))
+            record = records[i].get(spec.id_column) or ""
+            column, reason = _first_problem(items, order)
+            rejected.append(Rejection(spec.name, int(chunk.lines[i]), record, column, reason))
+            bad.add(i)
     finally:
         judged_on.reset(token)
 
-    keep = [i for i in range(len(records)) if i not in rejected]
-    good = pd.DataFrame([records[i] for i in keep], columns=known, dtype="str")
+    keep = [i for i in range(len(records)) if i not in bad]
+    good = pd.DataFrame(
+        {name: [cells[name][i] for i in keep] for name in known}, columns=known, dtype="str"
+    )
     # Good rows are kept typed: a million moves take far less memory than their text.
     good = typed(good, {c: t for c, t in model_property_types(spec.row).items() if c in known})
-    good[LINE] = [chunk.lines[i] for i in keep]
-    return good, list(rejected.values())
+    good[LINE] = chunk.lines[keep]
+    return good, rejected
 
 
 def _first_problem(items: list[dict], order: dict[str, int]) -> tuple[str, str]:
