@@ -285,7 +285,8 @@ def test_a_clean_batch_exits_0_and_a_correction_replaces_its_record(tmp_path):
     assert done.returncode == 0, done.stderr
     (moves,) = json.loads(done.stdout)["files"]
     assert moves == {
-        "file": "moves.csv", "read": 2, "stored": 0, "replaced": 1, "unchanged": 1, "rejected": 0
+        "file": "moves.csv", "read": 2, "stored": 0, "replaced": 1, "unchanged": 1, "rejected": 0,
+        "blank": 0, "problem": None,
     }  # fmt: skip
     assert stats(db) == counts
 

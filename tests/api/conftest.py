@@ -3,8 +3,10 @@ settings, so they do not share the session's read-only ``sample_store``)."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -48,3 +50,16 @@ def api(api_store: LadybugStore) -> Api:
     app = create_app(api_store)
     keys = {role: app.state.service.keys.create(role, f"test {role}")[1] for role in ROLES}
     return Api(client=TestClient(app, raise_server_exceptions=False), keys=keys, app=app)
+
+
+@pytest.fixture(scope="module")
+def served_store(tmp_path_factory, sample_dir, sample_ingest) -> Path:
+    folder = tmp_path_factory.mktemp("served")
+    batch = folder / "batch"
+    batch.mkdir()
+    for name in ("centres.csv", "households.csv", "workers.csv", "moves.csv"):
+        shutil.copy(sample_dir / name, batch / name)
+    store = LadybugStore(folder / "db", buffer_pool_mb=128)
+    ingest_folder(store, batch, rejects_dir=folder / "rejects", today=sample_ingest[1].today)
+    store.close()
+    return folder / "db"

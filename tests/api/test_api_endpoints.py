@@ -246,8 +246,9 @@ def test_post_batch_is_admin_only_validated_and_refreshes(api):
         files={"files": ("batch.zip", archive.getvalue(), "application/zip")},
         headers={"X-API-Key": api.keys["admin"]},
     )
-    assert response.status_code == 200, response.text
+    assert response.status_code == 422, response.text  # a row rejected: lmt ingest exits 2
     body = response.json()
+    assert body["status"] == 422 and "1 rows rejected" in body["detail"]
     assert body["received_files"] == ["services.csv"]
     assert body["ignored_files"] == ["batch.zip:../../etc/passwd"]
     services = next(f for f in body["report"]["files"] if f["file"] == "services.csv")

@@ -4,19 +4,13 @@ runs, and HTTP over loopback."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
-import pytest
-
-from tracker.ingest import ingest_folder
-from tracker.stores.ladybug.store import LadybugStore
 
 LMT = [sys.executable, "-m", "lmt.cli"]
 
@@ -25,19 +19,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def served_store(tmp_path_factory, sample_dir, sample_ingest) -> Path:
-    folder = tmp_path_factory.mktemp("served")
-    batch = folder / "batch"
-    batch.mkdir()
-    for name in ("centres.csv", "households.csv", "workers.csv", "moves.csv"):
-        shutil.copy(sample_dir / name, batch / name)
-    store = LadybugStore(folder / "db", buffer_pool_mb=128)
-    ingest_folder(store, batch, rejects_dir=folder / "rejects", today=sample_ingest[1].today)
-    store.close()
-    return folder / "db"
 
 
 def test_lmt_serve_answers_over_http(served_store):
