@@ -9,9 +9,10 @@ after. A rule broken is reported in the words field teams read in their rejects 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic.fields import FieldInfo
 
 from graph_schema.types import IsoFormat, NotFuture, today
 
@@ -24,12 +25,10 @@ class Checked(BaseModel):
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
-        fields = cls.model_fields.items()
-        cls.iso_fields = tuple(
-            n for n, f in fields if any(isinstance(m, IsoFormat) for m in f.metadata)
-        )
+        fields = [(n, _markers(f)) for n, f in cls.model_fields.items()]
+        cls.iso_fields = tuple(n for n, ms in fields if any(isinstance(m, IsoFormat) for m in ms))
         cls.not_future_fields = tuple(
-            n for n, f in fields if any(isinstance(m, NotFuture) for m in f.metadata)
+            n for n, ms in fields if any(isinstance(m, NotFuture) for m in ms)
         )
 
     @model_validator(mode="wrap")
@@ -51,6 +50,16 @@ class Checked(BaseModel):
                     what = "year" if isinstance(value, int) else "date"
                     raise ValueError(f"{what} in the future in {name}")
         return model
+
+
+def _markers(field: FieldInfo) -> list[Any]:
+    """A field's markers, also those of an optional one (``PastDate | None``), where they
+    sit inside the union, not on the field: they were missed there until issue 14's
+    property tests found a future ``registered_on`` stored."""
+    found = list(field.metadata)
+    for arg in get_args(field.annotation):
+        found += getattr(arg, "__metadata__", ())
+    return found
 
 
 def _iso_shaped(value: str) -> bool:

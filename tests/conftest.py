@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tracker.ingest import IngestReport, ingest_folder
 from tracker.stores.ladybug.store import LadybugStore
+
+# Property-based tests: bounded everywhere; under CI also derandomised (one fixed seed), so a
+# run is repeatable and a failure is the change's, not the draw's.
+settings.register_profile(
+    "ci",
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "dev",
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 SAMPLE_DIR = Path(__file__).parent / "data" / "sample"
 SAMPLE_TODAY = dt.date(2026, 11, 23)

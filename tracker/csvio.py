@@ -188,12 +188,15 @@ def _line_batches(handle: BinaryIO, size: int) -> Iterator[tuple[int, list[str]]
         text = head.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
         lines = text.split("\n")
         lines.pop()  # the text ends with a line end: nothing after it
+        if "\ufeff" in text:  # a byte order mark starting a line (files joined) is dropped
+            lines = [line.removeprefix("\ufeff") for line in lines]
         pending += lines
         while len(pending) >= size:
             yield number, pending[:size]
             number, pending = number + size, pending[size:]
-    if carry:  # a last line without a line end
-        pending.append(carry.decode("utf-8", errors="replace"))
+    if carry:  # the last line: without a line end, or with a lone \r kept back above
+        carry = carry.removesuffix(b"\r")
+        pending.append(carry.decode("utf-8", errors="replace").removeprefix("\ufeff"))
     if pending:
         yield number, pending
 
@@ -201,11 +204,7 @@ def _line_batches(handle: BinaryIO, size: int) -> Iterator[tuple[int, list[str]]
 def _last_line_end(data: bytes) -> int:
     """Where the last whole line of ``data`` ends (-1: none). A ``\\r`` as the very last byte
     may be half of a ``\\r\\n`` cut by the block, so it does not count."""
-    cut = data.rfind(b"\n")
-    if cut >= 0:
-        return cut
-    cut = data.rfind(b"\r", 0, len(data) - 1)
-    return cut
+    return max(data.rfind(b"\n"), data.rfind(b"\r", 0, len(data) - 1))
 
 
 def _first_line_end(data: bytes) -> int:
