@@ -219,7 +219,7 @@ class _LineReader:
         self.header = header
         self.width = len(header)
         self.names = [f"c{i}" for i in range(self.width)]
-        self.first = {}  # a name's first column
+        self.first: dict[str, int] = {}  # a name's first column
         for i, name in enumerate(header):
             self.first.setdefault(name, i)
         self.id_at = self.first.get(id_column, -1)
@@ -231,7 +231,7 @@ class _LineReader:
         length = pc.utf8_length(texts)
         problems: dict[int, LineProblem] = {}  # by position in ``lines``
         too_long = _is_true(pc.greater(length, MAX_LINE_CHARS)) & ~blank
-        for i in np.flatnonzero(too_long):
+        for i in np.flatnonzero(too_long).tolist():
             problems[i] = self._line_problem(lines[i], numbers[i], _too_long)
         quoted = _is_true(pc.match_substring(texts, '"')) & ~blank & ~too_long
         if quoted.any():
@@ -252,7 +252,7 @@ class _LineReader:
                 ),
             )
         )
-        for i in np.flatnonzero(suspect):
+        for i in np.flatnonzero(suspect).tolist():
             problem = self._cell_problem(lines[i], numbers[i])
             if problem is not None:
                 problems[i] = problem

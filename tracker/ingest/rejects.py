@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 from collections import defaultdict
+from collections.abc import Set
 from pathlib import Path
 
 from tracker.csvio import raw_lines, write_rows
@@ -56,7 +57,7 @@ def describe(rejection: Rejection) -> str:
 
 
 def write_rejects(
-    batch: Path, rejects: Path, rejections: list[Rejection], unreadable: set[str] = frozenset()
+    batch: Path, rejects: Path, rejections: list[Rejection], unreadable: Set[str] = frozenset()
 ) -> Path | None:
     """Write the rejects folder for ``batch``; clear what an earlier run left there.
 
