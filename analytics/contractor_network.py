@@ -196,21 +196,17 @@ def _betweenness(graph: nx.Graph, pieces: list[set], seed: int, work: int) -> di
 def _add_nodes(graph: nx.Graph, records: SupplyRecords, risk: pd.DataFrame | None) -> None:
     """Attributes for every contractor and employer (GraphML wants no missing values)."""
     employers = records.employers
-    for employer_id, name, sector, district in zip(
+    _add_table_nodes(
+        graph,
+        "employer",
         _node_names(records, employers["employer_id"]),
-        employers["name"],
-        employers["sector"],
-        employers["district_code"],
-        strict=True,
-    ):
-        graph.add_node(
-            f"employer:{employer_id}",
-            kind="employer",
-            id=employer_id,
-            name=_graphml_text(name),
-            sector=_graphml_text(sector),
-            district_code=_graphml_number(district),
-        )
+        {
+            "name": employers["name"].map(_graphml_text),
+            "sector": employers["sector"].map(_graphml_text),
+            "district_code": employers["district_code"].map(_graphml_number),
+        },
+        {},
+    )
     found: dict[str, dict] = {}
     if risk is not None:
         found = (
@@ -219,25 +215,31 @@ def _add_nodes(graph: nx.Graph, records: SupplyRecords, risk: pd.DataFrame | Non
             .to_dict("index")
         )
     contractors = records.contractors
-    for contractor_id, name, district, licence in zip(
+    _add_table_nodes(
+        graph,
+        "contractor",
         _node_names(records, contractors["contractor_id"]),
-        contractors["name"],
-        contractors["base_district_code"],
-        contractors["licence_no"],
-        strict=True,
-    ):
-        graph.add_node(
-            f"contractor:{contractor_id}",
-            kind="contractor",
-            id=contractor_id,
-            name=_graphml_text(name),
-            district_code=_graphml_number(district),
-            licensed=not pd.isna(licence),
-            **found.get(contractor_id, {}),
-        )
+        {
+            "name": contractors["name"].map(_graphml_text),
+            "district_code": contractors["base_district_code"].map(_graphml_number),
+            "licensed": contractors["licence_no"].notna(),
+        },
+        found,
+    )
     for node, data in graph.nodes(data=True):  # referenced but not in the node tables
         data.setdefault("kind", node.split(":", 1)[0])
         data.setdefault("id", node.split(":", 1)[1])
+
+
+def _add_table_nodes(
+    graph: nx.Graph, kind: str, ids, columns: dict[str, pd.Series], extra: dict[str, dict]
+) -> None:
+    """One node per id of a node table, ``kind:id``, with its columns as attributes (in
+    the columns' order) and, last, what ``extra`` holds for that id."""
+    values = [column.tolist() for column in columns.values()]
+    for node_id, *row in zip(ids, *values, strict=True):
+        attributes = {"kind": kind, "id": node_id, **dict(zip(columns, row, strict=True))}
+        graph.add_node(f"{kind}:{node_id}", **attributes, **extra.get(node_id, {}))
 
 
 def _brokers(roles: pd.DataFrame) -> pd.Series:

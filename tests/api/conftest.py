@@ -5,32 +5,14 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
+from api_client import Api, with_keys
 
 from api.app import create_app
 from tracker.ingest import ingest_folder
 from tracker.stores.ladybug.store import LadybugStore
-
-ROLES = ("field", "researcher", "advocacy", "admin")
-
-
-@dataclass
-class Api:
-    client: TestClient
-    keys: dict[str, str]
-    app: object
-
-    def get(self, path: str, role: str | None = None, **params):
-        headers = {"X-API-Key": self.keys[role]} if role else {}
-        return self.client.get(path, headers=headers, params=params or None)
-
-    @property
-    def service(self):
-        return self.app.state.service
 
 
 @pytest.fixture(scope="session")
@@ -48,8 +30,7 @@ def api_store(
 @pytest.fixture(scope="session")
 def api(api_store: LadybugStore) -> Api:
     app = create_app(api_store)
-    keys = {role: app.state.service.keys.create(role, f"test {role}")[1] for role in ROLES}
-    return Api(client=TestClient(app, raise_server_exceptions=False), keys=keys, app=app)
+    return with_keys(app)
 
 
 @pytest.fixture(scope="module")
