@@ -190,3 +190,26 @@ def test_lmt_persons_writes_persons_csv(tmp_path):
     table = pd.read_csv(out, dtype=str)
     assert list(table.columns) == ["worker_id", "person_id", "linked_by", "match_probability"]
     assert pairwise(table, ANSWERS)[1] >= RECALL_AT_LEAST
+
+
+def test_journeys_follow_the_linked_persons(linked: LadybugStore):
+    """Researchers' journeys (issue 17, item 4): with no persons file the store's linkage
+    decides who is one person, so a person's registrations make one journey."""
+    from analytics.journeys.index import build_index
+    from analytics.journeys.tables import tables_from_store
+
+    placed = persons(linked)
+    placed = placed[placed["person_id"].notna() & (placed["person_id"] != "")]
+    tables = tables_from_store(linked)
+    index = build_index(tables)
+    travelled = tables.moves["worker_id"].astype(str).unique()  # journeys are of who moved
+    person_of = placed.set_index("worker_id")["person_id"]
+    expected = pd.Series(travelled).map(lambda w: person_of.get(w, w)).nunique()
+    assert index.persons == expected < len(travelled)
+    shared = placed.groupby("person_id")["worker_id"].agg(list)
+    person_id, ids = next(
+        (p, w) for p, w in shared.items() if len(w) > 1 and p in set(index.person_ids)
+    )
+    assert not set(ids) & set(index.person_ids)  # its worker ids are not persons of their own
+    first = index.first_worker[index.person_ids.get_loc(person_id)]
+    assert first in ids

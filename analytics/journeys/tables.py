@@ -21,6 +21,7 @@ from analytics.circuits import homes_from_store
 from analytics.round_trips import MOVE_COLUMNS
 from graph_schema import Employer, Worker
 from graph_schema.relationships import EMPLOYED_BY, MOVED
+from tracker.identity.views import persons as identity_persons
 from tracker.store import GraphStore
 from tracker.trips import mark_trips
 
@@ -50,8 +51,14 @@ class JourneyTables:
 
 
 def tables_from_store(store: GraphStore, persons: pd.DataFrame | None = None) -> JourneyTables:
-    """Read just the columns journey queries use through the storage port."""
+    """Read just the columns journey queries use through the storage port.
+
+    Without a ``persons`` table the store's own linkage decides who is one person (a
+    person's trips under several worker ids make one journey); a worker the linkage has
+    not seen yet stays its own person."""
     workers = store.node_table(Worker)
+    if persons is None:
+        persons = linked_persons(store)
     return JourneyTables(
         moves=store.edge_table(MOVED, columns=JOURNEY_MOVE_COLUMNS),
         homes=homes_from_store(store),
@@ -94,6 +101,13 @@ def person_tables(tables: JourneyTables) -> PersonTables:
     employments = tables.employments.copy()
     employments["worker_id"] = _relabel(employments["worker_id"], to_person)
     return PersonTables(moves, homes, employments, _people(persons, workers))
+
+
+def linked_persons(store: GraphStore) -> pd.DataFrame:
+    """``worker_id``, ``person_id`` of the registrations the store's linkage has placed."""
+    table = identity_persons(store)[["worker_id", "person_id"]]
+    placed = table["person_id"].notna() & (table["person_id"].astype(str) != "")
+    return table[placed].astype(str).reset_index(drop=True)
 
 
 def _workers(tables: JourneyTables) -> pd.DataFrame:

@@ -12,8 +12,9 @@ Filters (docs/journeys.md): ``--origin-state``, ``--origin-district``, ``--desti
 * ``--chronogram FILE``, ``--index-plot FILE``: the pictures (``.png`` or ``.svg``).
 
 ``--persons FILE`` takes a persons table (``worker_id``, ``person_id``, as ``persons.csv``)
-so that a person's trips under several worker ids make one sequence; without it each
-worker id is its own person. This command is for whoever holds the store: it writes ids as
+so that a person's trips under several worker ids make one sequence; without it the
+store's own linkage (``lmt persons``) decides, and a worker it has not placed yet is its
+own person. This command is for whoever holds the store: it writes ids as
 they are; researchers get pseudonyms and suppressed counts through the API.
 """
 
