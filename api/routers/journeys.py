@@ -123,33 +123,31 @@ def _small(cohort) -> bool:
     return suppressed(len(cohort.persons)) is None
 
 
-@router.get("", response_model=CohortPage, summary="A cohort's persons (pseudonymised)")
-def persons(chosen: Filters, page: PageParams, who: Researcher, state: State) -> CohortPage:
+def _cohort_page(table_of, chosen, page: Paging, who: Caller, state: ServiceState) -> CohortPage:
+    """One of the cohort's tables (``table_of(index, cohort)``) as this key may see it, with
+    the cohort's summary: the persons, trips and transition routes differ only in the table."""
     index, cohort = _cohort(state, chosen)
     numbers, hidden = _summary(index, cohort, who)
-    body = _page(cohorts.cohort_persons(index, cohort), page, who, state, _small(cohort))
+    body = _page(table_of(index, cohort), page, who, state, _small(cohort))
     body["suppressed_cells"] += hidden
     return CohortPage(summary=numbers, **body)
+
+
+@router.get("", response_model=CohortPage, summary="A cohort's persons (pseudonymised)")
+def persons(chosen: Filters, page: PageParams, who: Researcher, state: State) -> CohortPage:
+    return _cohort_page(cohorts.cohort_persons, chosen, page, who, state)
 
 
 @router.get("/trips", response_model=CohortPage, summary="A cohort's journeys, in months")
 def trips(chosen: Filters, page: PageParams, who: Researcher, state: State) -> CohortPage:
-    index, cohort = _cohort(state, chosen)
-    numbers, hidden = _summary(index, cohort, who)
-    body = _page(cohorts.cohort_journeys(index, cohort), page, who, state, _small(cohort))
-    body["suppressed_cells"] += hidden
-    return CohortPage(summary=numbers, **body)
+    return _cohort_page(cohorts.cohort_journeys, chosen, page, who, state)
 
 
 @router.get(
     "/transitions", response_model=CohortPage, summary="A cohort's origin-destination table"
 )
 def transitions(chosen: Filters, page: PageParams, who: Researcher, state: State) -> CohortPage:
-    index, cohort = _cohort(state, chosen)
-    numbers, hidden = _summary(index, cohort, who)
-    body = _page(cohorts.transitions(index, cohort), page, who, state, _small(cohort))
-    body["suppressed_cells"] += hidden
-    return CohortPage(summary=numbers, **body)
+    return _cohort_page(cohorts.transitions, chosen, page, who, state)
 
 
 @router.get(
