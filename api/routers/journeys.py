@@ -21,7 +21,7 @@ from analytics.journeys import cohorts, sequences, typology
 from analytics.journeys.index import JourneyIndex
 from api.auth import Caller, State, allow
 from api.models import PageParams, Paging
-from api.problems import PROBLEM_RESPONSES, ProblemError
+from api.problems import PROBLEM_RESPONSES
 from api.state import ServiceState
 from tracker.access import Role, suppressed
 from tracker.store import plain_records
@@ -189,8 +189,6 @@ def types(
     if not len(cohort.persons) or (small and who.role.suppressed):
         return Typology(k=k, distance=distance, types=[], columns=[], items=[], total=None,
                         limit=page.limit, offset=page.offset)  # fmt: skip
-    if not len(cohort.persons):
-        raise ProblemError(404, "the cohort has no persons")
     result = typology.typology(index, cohort.persons, k, distance)
     counts = np.bincount(result.types, minlength=len(result.shares) + 1)[1:]
     hidden = 0
