@@ -200,3 +200,35 @@ def test_control_characters_are_rejected_and_text_is_nfc(store, tmp_path) -> Non
     assert names["W1"] == unicodedata.normalize("NFC", "Sunitā Kumārī")
     assert names["W4"] == "Tab\tKept"
     assert_every_line_accounted_for(report, folder)
+
+
+# -- a whole synthetic batch with broken lines (bench/bench_bad_input.py at 1M) ----------
+
+
+def test_a_batch_with_planted_broken_lines_is_rejected_exactly_as_its_answer_key(
+    store, tmp_path
+) -> None:
+    """`lmt synth --broken-lines` plants each kind of broken CSV line among good ones; the
+    import rejects exactly the answer key's lines and stores every valid row around them."""
+    import datetime as dt
+    import json
+
+    from synth import generate
+    from synth.broken_lines import BREAKS, plant_broken_lines
+
+    folder = tmp_path / "synth"
+    generate(folder, 300, 5, dt.date(2026, 10, 31))
+    assert plant_broken_lines(folder, 2, 5) == 2 * len(BREAKS) * 3
+    report = ingest_folder(store, folder, rejects_dir=tmp_path / "rej", today=TODAY)
+    with open(folder / "answers" / "bad_rows.csv", newline="", encoding="utf-8") as handle:
+        key = {(r["file"], int(r["line"]), r["record_or_id"], r["column"]): r["reason"]
+               for r in csv.DictReader(handle)}  # fmt: skip
+    got = {(r.file, r.line, r.record_or_id, r.column): r.reason for r in report.rejected_rows}
+    assert set(got) == set(key)
+    assert all(got[k].startswith(key[k]) for k in key)
+    summary = json.loads((folder / "answers" / "summary.json").read_text())
+    for f in report.files:
+        if f.file in summary["files"]:
+            counts = summary["files"][f.file]
+            assert (f.read, f.stored) == (counts["rows"], counts["valid_rows"]), f.file
+    assert_every_line_accounted_for(report, folder)

@@ -29,11 +29,21 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         default="2026-10-31",
         help="last day of the batch: no valid date lies after it (2026-10-31)",
     )
+    parser.add_argument(
+        "--broken-lines",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also insert N lines of each kind of broken CSV (stray quotes, an unquoted "
+        "comma, cells and lines over the limits, a NUL byte) into workers.csv, moves.csv "
+        "and grievances.csv, named in the answer key (0)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     import datetime as dt
+    import json
     import time
     from pathlib import Path
 
@@ -51,11 +61,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"lmt synth: {out} exists and is not a folder", file=sys.stderr)
         return 2
     problem = check_settings(args.workers, args.seed, until)
+    if not problem and args.broken_lines < 0:
+        problem = "--broken-lines must be 0 or more"
     if problem:
         print(f"lmt synth: {problem}", file=sys.stderr)
         return 2
     started = time.monotonic()
     summary = generate(out, args.workers, args.seed, until, progress_for(sys.stderr))
+    if args.broken_lines:
+        from synth.broken_lines import plant_broken_lines
+
+        plant_broken_lines(out, args.broken_lines, args.seed)
+        summary = json.loads((out / "answers" / "summary.json").read_text())
     files = summary["files"]
     print(
         f"wrote {out}: {summary['workers']:,} workers, "
