@@ -3,12 +3,12 @@ settings, so they do not share the session's read-only ``sample_store``)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from api_client import Api, with_keys
+from live_server import small_store
 
 from api.app import create_app
 from tracker.ingest import ingest_folder
@@ -35,12 +35,5 @@ def api(api_store: LadybugStore) -> Api:
 
 @pytest.fixture(scope="module")
 def served_store(tmp_path_factory, sample_dir, sample_ingest) -> Path:
-    folder = tmp_path_factory.mktemp("served")
-    batch = folder / "batch"
-    batch.mkdir()
-    for name in ("centres.csv", "households.csv", "workers.csv", "moves.csv"):
-        shutil.copy(sample_dir / name, batch / name)
-    store = LadybugStore(folder / "db", buffer_pool_mb=128)
-    ingest_folder(store, batch, rejects_dir=folder / "rejects", today=sample_ingest[1].today)
-    store.close()
-    return folder / "db"
+    """The sample's workers and moves in a store of their own, for ``lmt serve``."""
+    return small_store(tmp_path_factory.mktemp("served"), sample_dir, sample_ingest[1].today)

@@ -3,55 +3,19 @@ runs, and HTTP over loopback."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
-
-LMT = [sys.executable, "-m", "lmt.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from live_server import new_key, served
 
 
-def test_lmt_serve_answers_over_http(served_store):
-    port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    server = subprocess.Popen(
-        [*LMT, "serve", "--db", str(served_store), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, server.stdout.read().decode()
-            assert time.monotonic() < deadline, "the server did not come up"
-            time.sleep(0.2)
+def test_lmt_serve_answers_over_http(served_store, tmp_path):
+    with served(served_store, log=tmp_path / "serve.log") as server:
+        base = server.base
         # keys are made by another process while the server holds the store
-        made = subprocess.run(
-            [*LMT, "keys", "create", "--db", str(served_store), "--role", "field"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        key = made.stdout.strip()
+        key = new_key(served_store, "field")
         assert key.startswith("lmt_")
         assert httpx.get(f"{base}/workers/W0000001").status_code == 401
         response = httpx.get(
@@ -64,13 +28,6 @@ def test_lmt_serve_answers_over_http(served_store):
         assert missing.status_code == 404
         assert missing.headers["content-type"] == "application/problem+json"
         assert httpx.get(f"{base}/docs").status_code == 200
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def children(pid: int) -> list[int]:
@@ -79,51 +36,20 @@ def children(pid: int) -> list[int]:
     return [c for c in found if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
-def wait_up(base: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert server.poll() is None, server.stdout.read().decode()
-        assert time.monotonic() < deadline, "the server did not come up"
-        time.sleep(0.2)
-
-
-def make_key(db: Path, role: str) -> str:
-    made = subprocess.run(
-        [*LMT, "keys", "create", "--db", str(db), "--role", role],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return made.stdout.strip()
-
-
 def test_several_workers_serve_one_store_and_a_batch_shows_in_all(served_store, tmp_path):
     """`lmt serve --workers 2`: two processes, each holding the store read-only; a batch
     posted to one of them is seen at once by every request after it, whichever process
     answers (each request on a new connection), and every read is audited once."""
     db = tmp_path / "db"
     shutil.copytree(served_store, db)
-    port = free_port()
-    server = subprocess.Popen(
-        [*LMT, "serve", "--db", str(db), "--port", str(port), "--workers", "2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_up(base, server)
+    with served(db, "--workers", "2", log=tmp_path / "serve.log") as server:
+        base = server.base
         deadline = time.monotonic() + 60
-        while len(children(server.pid)) < 2 and time.monotonic() < deadline:
+        while len(children(server.process.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert len(children(server.pid)) == 2
-        field = {"X-API-Key": make_key(db, "field")}
-        admin = {"X-API-Key": make_key(db, "admin")}
+        assert len(children(server.process.pid)) == 2
+        field = {"X-API-Key": new_key(db, "field")}
+        admin = {"X-API-Key": new_key(db, "admin")}
         worker, path = "W0000007", "/workers/W0000007/timeline"
         before = [httpx.get(base + path, headers=field) for _ in range(20)]
         assert {r.status_code for r in before} == {200}
@@ -161,10 +87,3 @@ def test_several_workers_serve_one_store_and_a_batch_shows_in_all(served_store, 
         time.sleep(1)  # each process writes its audit entries within 0.2 s
         audited = httpx.get(f"{base}/audit", params={"worker": worker}, headers=admin)
         assert audited.json()["total"] == 40
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()

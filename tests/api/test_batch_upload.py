@@ -9,16 +9,11 @@ megabyte, and nothing may be written to the server's temporary folder.
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import socket
-import subprocess
-import time
 
-import httpx
 import pytest
-from test_api_server import LMT, free_port
+from live_server import new_key, served
 
 from tracker.csvio import MAX_LINE_CHARS
 
@@ -118,39 +113,8 @@ def server(tmp_path_factory, served_store):
     shutil.copytree(served_store, store)
     spool = folder / "tmp"
     spool.mkdir()
-    port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(spool)}
-    process = subprocess.Popen(
-        [*LMT, "serve", "--db", str(store), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, process.stdout.read().decode()
-            assert time.monotonic() < deadline, "the server did not come up"
-            time.sleep(0.2)
-        key = subprocess.run(
-            [*LMT, "keys", "create", "--db", str(store), "--role", "admin"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        yield port, key, spool
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with served(store, log=folder / "serve.log", env={"TMPDIR": str(spool)}) as process:
+        yield process.port, new_key(store, "admin"), spool
 
 
 def test_no_key_is_a_401_before_the_body_is_read(server):

@@ -11,21 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from graph_schema import (
-    BASED_IN,
-    COMPLAINED_AGAINST,
-    EMPLOYED_BY,
-    HOME_IN,
-    IDENTITY_DECIDED,
-    IS_PERSON,
-    LOCATED_IN,
-    MATCHES,
-    MEMBER_OF,
-    MOVED,
-    OPERATES_IN,
-    RECEIVED_SERVICE,
-    REGISTERED_AT,
     RELS_BY_NAME,
-    SUPPLIES,
     Centre,
     Contractor,
     Employer,
@@ -42,7 +28,8 @@ from tracker.store import GraphStore
 class Graph:
     nodes: dict[type[Node], pd.DataFrame]
     edges: dict[str, pd.DataFrame]
-    """Edge tables by relationship type name, in the columns of the field-record files."""
+    """Edge tables by relationship type name (``RELS_BY_NAME``), in the columns of the
+    field-record files."""
 
 
 def graph() -> Graph:
@@ -93,17 +80,17 @@ def graph() -> Graph:
         Person: pd.DataFrame({"person_id": ["P1", "P2"], "created_on": ["2024-01-02", None]}),
     }
     edges = {
-        MEMBER_OF.name: pd.DataFrame(
+        "MEMBER_OF": pd.DataFrame(
             {"worker_id": ["W1", "W2", "W3"], "household_id": ["H1", "H1", "H2"]}
         ),
-        REGISTERED_AT.name: pd.DataFrame({"worker_id": ["W1"], "registered_at": ["K1"]}),
-        HOME_IN.name: pd.DataFrame({"household_id": ["H1", "H2"], "home_district_code": [1, 2]}),
-        LOCATED_IN.name: pd.DataFrame({"centre_id": ["K1", "K2"], "district_code": [1, 100]}),
-        OPERATES_IN.name: pd.DataFrame(
+        "REGISTERED_AT": pd.DataFrame({"worker_id": ["W1"], "registered_at": ["K1"]}),
+        "HOME_IN": pd.DataFrame({"household_id": ["H1", "H2"], "home_district_code": [1, 2]}),
+        "LOCATED_IN": pd.DataFrame({"centre_id": ["K1", "K2"], "district_code": [1, 100]}),
+        "OPERATES_IN": pd.DataFrame(
             {"employer_id": ["E1", "E2", "E3"], "district_code": [100, 101, 100]}
         ),
-        BASED_IN.name: pd.DataFrame({"contractor_id": ["C1"], "base_district_code": [1]}),
-        SUPPLIES.name: pd.DataFrame(
+        "BASED_IN": pd.DataFrame({"contractor_id": ["C1"], "base_district_code": [1]}),
+        "SUPPLIES": pd.DataFrame(
             {
                 "link_id": ["L1", "L2"],
                 "contractor_id": ["C2", "C1"],
@@ -113,7 +100,7 @@ def graph() -> Graph:
                 "to_date": ["2022-12-31", None],
             }
         ),
-        MOVED.name: pd.DataFrame(
+        "MOVED": pd.DataFrame(
             {
                 "record_id": ["M3", "M1", "M2", "M4"],
                 "worker_id": ["W1", "W1", "W1", "W2"],
@@ -130,7 +117,7 @@ def graph() -> Graph:
                 "trip_id": ["M3", "M1", "M1", "M4"],
             }
         ),
-        EMPLOYED_BY.name: pd.DataFrame(
+        "EMPLOYED_BY": pd.DataFrame(
             {
                 "record_id": ["R1", "R2"],
                 "worker_id": ["W1", "W2"],
@@ -145,7 +132,7 @@ def graph() -> Graph:
                 "recorded_on": ["2021-03-06", None],
             }
         ),
-        COMPLAINED_AGAINST.name: pd.DataFrame(
+        "COMPLAINED_AGAINST": pd.DataFrame(
             {
                 "record_id": ["G2", "G1"],
                 "worker_id": ["W1", "W1"],
@@ -159,7 +146,7 @@ def graph() -> Graph:
                 "status": ["open", "referred"],
             }
         ),
-        RECEIVED_SERVICE.name: pd.DataFrame(
+        "RECEIVED_SERVICE": pd.DataFrame(
             {
                 "record_id": ["S1", "S2"],
                 "worker_id": ["W1", "W2"],
@@ -169,7 +156,7 @@ def graph() -> Graph:
                 "outcome": ["received", None],
             }
         ),
-        IDENTITY_DECIDED.name: pd.DataFrame(
+        "IDENTITY_DECIDED": pd.DataFrame(
             {
                 "decision_id": ["D1"],
                 "worker_id": ["W1"],
@@ -180,7 +167,7 @@ def graph() -> Graph:
                 "note": [None],
             }
         ),
-        IS_PERSON.name: pd.DataFrame(
+        "IS_PERSON": pd.DataFrame(
             {
                 "worker_id": ["W1", "W2", "W3"],
                 "person_id": ["P1", "P2", "P2"],
@@ -188,7 +175,7 @@ def graph() -> Graph:
                 "match_probability": [None, 0.93, 0.93],
             }
         ),
-        MATCHES.name: pd.DataFrame(
+        "MATCHES": pd.DataFrame(
             {
                 "pair_id": ["W2|W3", "W1|W3"],
                 "worker_id": ["W2", "W1"],
@@ -198,6 +185,7 @@ def graph() -> Graph:
             }
         ),
     }
+    assert set(edges) == set(RELS_BY_NAME), "one table for every relationship type"
     return Graph(nodes, edges)
 
 

@@ -1,10 +1,13 @@
-"""`lmt serve` in its own process over loopback, for the tests that need the real thing (an
-access log, a kill -9)."""
+"""`lmt serve` in its own process over loopback, for the tests that need the real thing (a
+server process, a key made while it runs, an access log, several worker processes).
+
+Shared by tests/api and tests/privacy (``tests/`` is on the import path of every test)."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -44,29 +47,38 @@ def lmt(*args: str | Path, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run([*LMT, *map(str, args)], capture_output=True, text=True, check=check)
 
 
+def new_key(db: Path, role: str) -> str:
+    """A key made by ``lmt keys create`` (in its own process, as an operator would)."""
+    return lmt("keys", "create", "--db", db, "--role", role).stdout.strip()
+
+
 @dataclass
 class Server:
-    base: str
+    port: int
     process: subprocess.Popen
     log: Path
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
 
 @contextmanager
-def served(db: Path, *extra: str, log: Path) -> Iterator[Server]:
-    """``lmt serve --db DB EXTRA...`` until the block ends (SIGINT, then kill)."""
+def served(db: Path, *extra: str, log: Path, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """``lmt serve --db DB EXTRA...`` until the block ends (SIGINT, then kill), once it
+    answers ``/health``; its output goes to ``log``, ``env`` is added to the environment."""
     port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [*LMT, "serve", "--db", str(db), "--port", str(port), *extra],
             stdout=out,
             stderr=subprocess.STDOUT,
-            env=env,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
-    server = Server(f"http://127.0.0.1:{port}", process, log)
+    server = Server(port, process, log)
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -81,9 +93,9 @@ def served(db: Path, *extra: str, log: Path) -> Iterator[Server]:
         yield server
     finally:
         if process.poll() is None:
-            process.send_signal(2)
+            process.send_signal(signal.SIGINT)
             try:
-                process.wait(timeout=20)
+                process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
