@@ -16,38 +16,18 @@ Writes the "api" section of docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.report import must_find, write_section
+from bench.report import write_section
+from bench.serving import DRAW, lua_script, new_key, run_wrk, served
 
-LMT = [sys.executable, "-m", "lmt.cli"]
-LUA = """
-local ids = {}
-for line in io.lines("%(ids)s") do ids[#ids + 1] = line end
-wrk.headers["X-API-Key"] = "%(key)s"
-request = function()
-  return wrk.format("GET", "/workers/" .. ids[math.random(#ids)] .. "/timeline")
-end
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+PERCENTILES = ("50", "75", "90", "99")
 
 
 def worker_ids(db: str, count: int) -> tuple[int, list[str]]:
@@ -62,80 +42,16 @@ def worker_ids(db: str, count: int) -> tuple[int, list[str]]:
     return len(ids), random.Random(1).sample(ids, min(count, len(ids)))
 
 
-def wait_up(base: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/health", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        if server.poll() is not None:
-            raise SystemExit("lmt serve exited")
-        time.sleep(0.3)
-    raise SystemExit("lmt serve did not come up")
-
-
-def run_wrk(base: str, script: Path, connections: int, seconds: int, threads: int) -> dict:
-    out = subprocess.run(
-        [
-            "wrk",
-            f"-t{threads}",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--latency",
-            "-s",
-            str(script),
-            base,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    figures: dict[str, object] = {"raw": out}
-    for pct in ("50", "75", "90", "99"):
-        found = must_find(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, "wrk", re.M)
-        value, unit = float(found.group(1)), found.group(2)
-        figures[f"p{pct}"] = (
-            value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-        )
-    figures["rps"] = float(must_find(r"Requests/sec:\s+([\d.]+)", out, "wrk").group(1))
-    figures["requests"] = int(must_find(r"(\d+) requests in", out, "wrk").group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    figures["non2xx"] = int(errors.group(1)) if errors else 0
-    return figures
-
-
 def serve_and_load(args: argparse.Namespace, work: Path, cache_mb: int) -> list[dict]:
     """One `lmt serve` with ``cache_mb`` of timeline cache: wrk at ``--connections``
     after a warm-up, then at 1 connection (the time of one request when nothing queues)."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            *LMT,
-            "serve",
-            "--db",
-            args.db,
-            "--port",
-            str(port),
-            "--threads",
-            str(args.server_threads),
-            "--timeline-cache-mb",
-            str(cache_mb),
-        ],
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        wait_up(base, server)
+    extra = ["--threads", str(args.server_threads), "--timeline-cache-mb", str(cache_mb)]
+    with served(args.db, *extra) as (base, _):
         script = work / "timeline.lua"
         run_wrk(base, script, args.connections, args.warmup, args.wrk_threads)
-        loaded = run_wrk(base, script, args.connections, args.seconds, args.wrk_threads)
-        alone = run_wrk(base, script, 1, args.seconds, args.wrk_threads)
-    finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=30)
+        threads = args.wrk_threads
+        loaded = run_wrk(base, script, args.connections, args.seconds, threads, PERCENTILES)
+        alone = run_wrk(base, script, 1, args.seconds, threads, PERCENTILES)
     for figures, connections in ((loaded, args.connections), (alone, 1)):
         print(figures.pop("raw"))
         figures.update(cache_mb=cache_mb, connections=connections)
@@ -175,14 +91,8 @@ def main() -> int:
     total, ids = worker_ids(args.db, args.workers_drawn)
     work = Path(tempfile.mkdtemp(prefix="lmt-bench-api-"))
     try:
-        (work / "ids.txt").write_text("\n".join(ids) + "\n")
-        key = subprocess.run(
-            [*LMT, "keys", "create", "--db", args.db, "--role", "field", "--label", "bench"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        (work / "timeline.lua").write_text(LUA % {"ids": work / "ids.txt", "key": key})
+        paths = [f"/workers/{worker}/timeline" for worker in ids]
+        lua_script(work, "timeline", DRAW, paths, new_key(args.db))
         results = [f for mb in args.cache_mb for f in serve_and_load(args, work, mb)]
     finally:
         shutil.rmtree(work, ignore_errors=True)

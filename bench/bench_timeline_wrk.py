@@ -24,22 +24,19 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import resource
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_api import free_port, wait_up
-from bench.report import must_find, write_section
+from bench.report import write_section
+from bench.serving import DRAW, lua_script, new_key, run_wrk, served
 
-LMT = [sys.executable, "-m", "lmt.cli"]
 WALK = """
 local paths = {}
 for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
@@ -49,14 +46,6 @@ request = function()
   i = i + 1
   if i > #paths then i = 1 end
   return wrk.format("GET", paths[i])
-end
-"""
-DRAW = """
-local paths = {}
-for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
-wrk.headers["X-API-Key"] = "%(key)s"
-request = function()
-  return wrk.format("GET", paths[math.random(#paths)])
 end
 """
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -101,29 +90,14 @@ def wrk(base: str, script: Path, connections: int, seconds: int, server: int) ->
     load = os.getloadavg()[0]
     cpu_before = server_cpu_seconds(server)
     wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=seconds + 60,
-    ).stdout
+    figures = run_wrk(base, script, connections, seconds)
     wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    figures: dict = {"connections": connections, "load": load}
+    del figures["raw"]
+    figures.update(connections=connections, load=load)
     figures["server_cpu"] = server_cpu_seconds(server) - cpu_before
     figures["wrk_cpu"] = (wrk_after.ru_utime + wrk_after.ru_stime) - (
         wrk_before.ru_utime + wrk_before.ru_stime
     )
-    for pct in ("50", "99"):
-        found = must_find(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, "wrk", re.M)
-        scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[found.group(2)]
-        figures[f"p{pct}"] = float(found.group(1)) * scale
-    figures["rps"] = float(must_find(r"Requests/sec:\s+([\d.]+)", out, "wrk").group(1))
-    figures["requests"] = int(must_find(r"(\d+) requests in", out, "wrk").group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    figures["non2xx"] = int(errors.group(1)) if errors else 0
-    socket_errors = re.search(r"Socket errors: (.*)", out)
-    figures["socket_errors"] = socket_errors.group(1) if socket_errors else ""
     print({k: v for k, v in figures.items()}, flush=True)
     return figures
 
@@ -190,30 +164,15 @@ def main() -> int:
     }
 
     work = Path(tempfile.mkdtemp(prefix="lmt-bench-wrk-"))
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     results: list[tuple[str, dict, int]] = []
     try:
-        key = subprocess.run(
-            [*LMT, "keys", "create", "--db", args.db, "--role", "field", "--label", "bench"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        key = new_key(args.db)
 
         def script(name: str, template: str, paths: list[str]) -> Path:
-            (work / f"{name}.txt").write_text("\n".join(paths) + "\n")
-            lua = work / f"{name}.lua"
-            lua.write_text(template % {"paths": work / f"{name}.txt", "key": key})
-            return lua
+            return lua_script(work, name, template, paths, key)
 
         started = time.monotonic()
-        server = subprocess.Popen(
-            [*LMT, "serve", "--db", args.db, "--port", str(port), "--workers", str(args.workers)],
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        try:
-            wait_up(base, server)
+        with served(args.db, "--workers", str(args.workers)) as (base, server):
             settle(server.pid, args.workers if args.workers > 1 else 0)
             up = time.monotonic() - started
             timeline = "/workers/{}/timeline"
@@ -232,15 +191,10 @@ def main() -> int:
                 found = wrk(base, lua, connections, args.seconds, server.pid)
                 results.append(("timeline, warm (cached)", found, connections))
             for kind, queries in searches.items():
-                from urllib.parse import quote
-
                 paths = [f"/workers?q={quote(q)}&limit=20" for q in queries]
                 lua = script(f"search-{kind.split()[0]}", DRAW, paths)
                 found = wrk(base, lua, 20, args.seconds, server.pid)
                 results.append((f"search: {kind}", found, 20))
-        finally:
-            server.send_signal(signal.SIGINT)
-            server.wait(timeout=60)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
