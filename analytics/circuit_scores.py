@@ -3,7 +3,7 @@
 Used by the quality test on the sample and by ``bench/circuits_quality.py`` on fresh
 ``lmt synth`` batches, so both measure the same way.
 
-The issue's measure: match on (worker_id, origin, destination), one row per worker and
+The measure: match on (worker_id, origin, destination), one row per worker and
 circuit; precision, recall, and the share of matched rows whose departure and return months
 are right within a month either way (December next to January).
 """

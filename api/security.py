@@ -1,4 +1,4 @@
-"""Security headers on every answer (issue 13): one ASGI middleware, outermost, so that the
+"""Security headers on every answer: one ASGI middleware, outermost, so that the
 timeline's fast path, the pages, the docs and every error carry them too.
 
 * ``Cache-Control: no-store``: answers carry names, phones and journeys; no browser, proxy

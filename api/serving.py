@@ -109,7 +109,8 @@ class SharedStore:
         assert self.state is not None
         if self.state.store is not None:
             self.state.store.close()
-            self.state.store = None  # type: ignore[assignment]
+            # None only between generations, while no request runs (a stray read fails loudly)
+            self.state.store = None  # type: ignore[assignment]  # see the line above
         fcntl.flock(self._read_fd, fcntl.LOCK_UN)
 
     def _reopen(self, number: int) -> None:

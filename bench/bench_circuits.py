@@ -1,6 +1,6 @@
 """Time and memory of seasonal circuits at scale, read from the embedded store.
 
-Target (issue 5): 1,000,000 workers with about 10,000,000 moves in at most 60 s and at most
+Target: 1,000,000 workers with about 10,000,000 moves in at most 60 s and at most
 4 GiB on this 2-core machine, reading from LadybugDB included.
 
 What is measured, in a fresh process per run so that nothing is warm but the disk cache:
@@ -15,7 +15,7 @@ Stores (built once in ``--work``, reused by later runs; building is reported, no
   thing. At 1,000,000 workers ``lmt synth`` writes about 7 million moves;
 * ``random``: ``bench.random_moves`` written straight through the storage port: about
   10.8 million moves for 1,000,000 workers (five seasons each, 10% reported twice), to
-  reach the issue's 10 million moves.
+  reach the target's 10 million moves.
 
     .venv/bin/python -m bench.bench_circuits --stores synth random --workers 1000000
 """
@@ -70,7 +70,7 @@ def build_synth(work: Path, workers: int, seed: int) -> dict:
     made = time.monotonic() - started
     started = time.monotonic()
     env = {**os.environ, "LMT_TODAY": SAMPLE_TODAY.isoformat()}
-    # setup only: at 1M workers ingestion filled the default 1 GiB buffer pool (issue 3);
+    # setup only: at 1M workers ingestion filled the default 1 GiB buffer pool;
     # the timed runs use the default pool
     env.setdefault("LMT_BUFFER_POOL_MB", "6000")
     status = subprocess.run(

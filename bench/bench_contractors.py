@@ -8,7 +8,7 @@ contractors in tiers (contractors of principal employers, sub-contractors, recru
 dated links, about three employments and seven moves per worker (40% of moves naming the
 recruiter), grievances at about one per five workers, and 5% of recruiters paying badly
 with large advances. Then it times each step of ``lmt contractors`` and ``lmt chains`` on
-them, and writes the "contractors" section of docs/benchmarks.md. Target (issue 6): the
+them, and writes the "contractors" section of docs/benchmarks.md. Target: the
 whole analysis in at most 30 s on the reference machine (2 cores).
 """
 
@@ -346,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         command = "python -m bench.bench_contractors"
         if (args.contractors, args.workers) != (50_000, 1_000_000):
             command += f" --contractors {args.contractors} --workers {args.workers}"
-        write_section("contractors", "Contractor risk, chains and network (issue 6)", command, body)
+        write_section("contractors", "Contractor risk, chains and network", command, body)
     return 0 if total <= TARGET_SECONDS else 1
 
 

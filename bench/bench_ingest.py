@@ -1,6 +1,6 @@
 """How fast `lmt ingest` imports batches into the embedded store, and how much memory it takes.
 
-Target (issue 3, point 5): on this 2-core machine, 100,000 workers with about 1,000,000
+Target: on this 2-core machine, 100,000 workers with about 1,000,000
 moves and the other files in at most 60 s end to end, peak memory at most 2 GiB, and time
 growing linearly to 1,000,000 workers.
 
@@ -149,7 +149,7 @@ def body(results: list[dict]) -> str:
         verdicts.append(
             f"`lmt synth` writes about {at_target['moves'] / TARGET_WORKERS:.1f} moves per "
             f"worker, so its {TARGET_WORKERS:,}-worker batch has {at_target['moves']:,} moves, "
-            f"not the issue's 1,000,000: the {extra:,} more, at the CPU time per row measured "
+            f"not the target's 1,000,000: the {extra:,} more, at the CPU time per row measured "
             f"at that size, would add about {seconds:.0f} s."
         )
     return "\n".join(lines) + (

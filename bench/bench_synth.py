@@ -3,7 +3,7 @@
 Each size runs `lmt synth --workers N --seed 7 OUT` in its own process under
 `/usr/bin/time -v`, which reports the wall-clock time and the peak resident memory of the
 whole command (Python start-up and imports included). Rows and bytes are read back from
-the batch written. Targets (issue 3, point 6): 10,000 workers in a few seconds, 100,000
+the batch written. Targets: 10,000 workers in a few seconds, 100,000
 (about 1,000,000 moves) well under a minute, 1,000,000 (about 10,000,000 moves) within a
 few minutes and under about 6 GiB.
 

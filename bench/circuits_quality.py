@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
         lines = [
             "Found circuits against each batch's `answers/circuits.csv` (match on worker, "
-            "origin and destination; one row per worker and circuit). Issue 5 asks "
+            "origin and destination; one row per worker and circuit). The target is "
             "precision and recall >= 0.99 and months right within a month in >= 95% of "
             "matched rows.",
             "",

@@ -6,7 +6,7 @@ Each batch goes the way a real one would: ``lmt synth`` writes it, ``tracker.ing
 imports it into a fresh LadybugDB store, ``contractor_risk_from_store`` scores it; the flags
 are compared with ``answers/contractors.csv``. Beside the score, the table shows what
 counting complainants alone would give (flag at 2 or more different complainants, and at
-3 or more), which the issue says falls short on batches with harder cases. Writes the
+3 or more), which falls short on batches with harder cases. Writes the
 "contractor-quality" section of docs/benchmarks.md.
 """
 
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         [
             f"Synthetic batches of {args.workers:,} workers from `lmt synth`, ingested into "
             "LadybugDB and scored by `analytics.contractor_risk` (flag: risk_score >= 0.5). "
-            "Target (issue 6): precision and recall >= 0.95. The counting columns flag a "
+            "Target: precision and recall >= 0.95. The counting columns flag a "
             "contractor on the number of different workers who complained, alone.",
             "",
             *lines,

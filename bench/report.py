@@ -18,7 +18,7 @@ HEADER = (
     "# Benchmarks\n\n"
     "Figures measured on the project's reference machine (2 cores, 24 GiB, no GPU) by the\n"
     "scripts in `bench/`. Each section names the command that produced it; re-run it to\n"
-    "refresh that section. Targets come from the issues; a missed target says so.\n"
+    "refresh that section. Each states its target; a missed target says so.\n"
 )
 
 

@@ -54,8 +54,8 @@ class Checked(BaseModel):
 
 def _markers(field: FieldInfo) -> list[Any]:
     """A field's markers, also those of an optional one (``PastDate | None``), where they
-    sit inside the union, not on the field: they were missed there until issue 14's
-    property tests found a future ``registered_on`` stored."""
+    sit inside the union, not on the field: they were missed there until the
+    property tests (tests/test_bad_input_properties.py) found a future ``registered_on`` stored."""
     found = list(field.metadata)
     for arg in get_args(field.annotation):
         found += getattr(arg, "__metadata__", ())

@@ -1,6 +1,6 @@
-"""Bad input never loses, hides or leaks a row (issue 14): the five reproductions.
+"""Bad input never loses, hides or leaks a row: five reproductions.
 
-Each test is one of the issue's reproductions on a copy of the sample batch (or the small
+Each test is one way a real batch broke, reproduced on a copy of the sample batch (or the small
 batch of test_ingest.py): a stray quote, an oversized cell, a rejects folder that is the
 batch, ``lmt ingest .``, NUL and other control characters. Every physical line of a file is
 accounted for: read = stored + unchanged + replaced + rejected, and read + blank lines + the

@@ -1,4 +1,4 @@
-"""Property-based tests (Hypothesis) of reading broken CSV files (issue 14).
+"""Property-based tests (Hypothesis) of reading broken CSV files.
 
 Generated batches mix good worker rows with broken lines of every kind a centre's
 spreadsheet sends (stray and unclosed quotes, extra cells, oversized cells and lines, NUL

@@ -1,7 +1,7 @@
 """Circuits found in the sample batch, through real ingestion and LadybugDB, against its key.
 
 Matching is on (worker_id, origin, destination), one row per worker and circuit
-(``analytics.circuit_scores``); the issue asks precision and recall of at least 0.99, and
+(``analytics.circuit_scores``); the target is precision and recall of at least 0.99, and
 departure and return months right within a month (either way, December next to January)
 in at least 95% of matched rows.
 """
@@ -47,6 +47,6 @@ def test_months_within_a_month(scores):
 
 
 def test_seasons_agree_with_the_key(scores):
-    """Not required by the issue, but a cheap guard on how seasons are counted."""
+    """Not a target, but a cheap guard on how seasons are counted."""
     assert scores["seasons_equal"] >= 0.95
     assert scores["years_equal"] >= 0.95

@@ -2,7 +2,7 @@
 
 The sample goes through the real ingestion into a LadybugDB store (fixture
 ``sample_store``); ``answers/contractors.csv`` says which contractors are exploitative.
-The issue asks precision and recall of at least 0.95; the AUC of the score is asserted
+The target is precision and recall of at least 0.95; the AUC of the score is asserted
 too, and all three are printed (``pytest -s``) so the figures can be reported.
 """
 

@@ -1,4 +1,4 @@
-"""Linking one person's registrations (issue 12) on the identity sample, in a real store.
+"""Linking one person's registrations on the identity sample, in a real store.
 
 The sample (tests/data/identity-sample) has 2,760 registrations of 2,000 persons and an
 answer key; look-alikes (household members, common names) are planted. Figures are measured
@@ -27,7 +27,7 @@ ANSWERS = pd.read_csv(SAMPLE / "answers" / "persons.csv", dtype=str)
 
 PRECISION_AT_LEAST = 0.97
 RECALL_AT_LEAST = 0.95
-"""The issue's targets; measured 0.975 / 0.951 with the default thresholds (docs/identity.md)."""
+"""The targets; measured 0.975 / 0.951 with the default thresholds (docs/identity.md)."""
 
 
 def open_store(folder: Path) -> LadybugStore:
@@ -193,7 +193,7 @@ def test_lmt_persons_writes_persons_csv(tmp_path):
 
 
 def test_journeys_follow_the_linked_persons(linked: LadybugStore):
-    """Researchers' journeys (issue 17, item 4): with no persons file the store's linkage
+    """Researchers' journeys: with no persons file the store's linkage
     decides who is one person, so a person's registrations make one journey."""
     from analytics.journeys.index import build_index
     from analytics.journeys.tables import tables_from_store

@@ -1,4 +1,4 @@
-"""Persons and identity decisions (issue 12): who is whom, why, and what a person decided.
+"""Persons and identity decisions: who is whom, why, and what a person decided.
 
 Personal data (which registrations are one person, and why): field and admin keys only, and
 every read and decision is appended to the audit log. Routers stay thin: ``tracker.identity``

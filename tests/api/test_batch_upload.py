@@ -1,4 +1,4 @@
-"""POST /batches with bad input (issue 14): the key is checked before any body is read, the
+"""POST /batches with bad input: the key is checked before any body is read, the
 size is enforced while the body streams in, and a batch with rejected rows (an oversized
 cell, a file in UTF-16) is answered 422 with the same report as ``lmt ingest``, never 5xx.
 

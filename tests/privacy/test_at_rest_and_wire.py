@@ -1,4 +1,4 @@
-"""Issue 13, finding 5: files at rest for the service's user only; security headers on every
+"""Files at rest for the service's user only; security headers on every
 answer; search text out of URLs; access logs without query strings."""
 
 from __future__ import annotations

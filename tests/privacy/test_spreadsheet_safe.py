@@ -1,4 +1,4 @@
-"""Issue 13, finding 6: no CSV file a person opens in a spreadsheet carries a live formula
+"""No CSV file a person opens in a spreadsheet carries a live formula
 (OWASP CSV injection), while the exchange format still round-trips exactly."""
 
 from __future__ import annotations

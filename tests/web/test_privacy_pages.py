@@ -1,4 +1,4 @@
-"""Issue 13 in the browser: the search text never reaches an address (the page's, the
+"""Privacy in the browser: the search text never reaches an address (the page's, the
 history's, or a request's), and the pages run under their Content-Security-Policy."""
 
 from __future__ import annotations

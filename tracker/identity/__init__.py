@@ -1,4 +1,4 @@
-"""One person, many registrations: record linkage across centres (issue 12).
+"""One person, many registrations: record linkage across centres.
 
 The read functions other code uses:
 
