@@ -109,8 +109,7 @@ class SharedStore:
         assert self.state is not None
         if self.state.store is not None:
             self.state.store.close()
-            # None only between generations, while no request runs (a stray read fails loudly)
-            self.state.store = None  # type: ignore[assignment]  # see the line above
+            self.state.store = None  # type: ignore[assignment]  # no request runs till _reopen
         fcntl.flock(self._read_fd, fcntl.LOCK_UN)
 
     def _reopen(self, number: int) -> None:
