@@ -81,7 +81,6 @@ class Generation:
     number: int
     catalog: Catalog
     workers: WorkerIndex
-    pseudonym_to_worker: dict[str, str]
 
 
 AUDIT_FLUSH_SECONDS = 0.2
@@ -117,7 +116,7 @@ class ServiceState:
         self.keys = KeyRing(access)
         self.audit = AuditLog(access, flush_every=AUDIT_FLUSH_SECONDS)
         self.timelines: VersionedLRU[CachedTimeline] = VersionedLRU(timeline_cache_mb * 2**20)
-        self.pseudonyms = Pseudonyms.for_store(store, pseudonym_secret)
+        self.pseudonyms = Pseudonyms.from_file(access.path.parent, pseudonym_secret)
         self.ingest_lock = threading.Lock()
         self._lock = threading.Lock()
         self._lazy: dict[str, Any] = {}
@@ -133,7 +132,6 @@ class ServiceState:
             number=number,
             catalog=Catalog.load(store),
             workers=workers,
-            pseudonym_to_worker={self.pseudonyms.of(w): w for w in workers.ids},
         )
 
     def refresh(self) -> None:
@@ -223,6 +221,31 @@ class ServiceState:
                     if self.current.number == generation:
                         self._lazy[key] = found
         return found
+
+    def worker_of_pseudonym(self, pseudonym: str, project: str) -> str | None:
+        """The worker whose pseudonym in ``project`` is ``pseudonym`` (None: no such one).
+        Each project's map is built on its first use in a generation (a keyed hash per
+        worker: about a second per million)."""
+
+        def build() -> dict[str, str]:
+            return {self.pseudonyms.of(w, project): w for w in self.current.workers.ids}
+
+        found: dict[str, str] = self.lazily(f"pseudonyms:{project}", build)
+        return found.get(pseudonym)
+
+    def released(self, worker_id: str) -> dict | None:
+        """What researchers may see of the worker's quasi-identifiers (``tracker.profile.
+        researcher_view``, computed over every worker on first use in a generation)."""
+        from tracker.profile import quasi_identifiers, researcher_view
+
+        def build():
+            return researcher_view(quasi_identifiers(self.store, self.current.catalog))
+
+        view = self.lazily("researcher_view", build)
+        if worker_id not in view.index:
+            return None
+        row = view.loc[worker_id].to_dict()
+        return {k: v.item() if hasattr(v, "item") else v for k, v in row.items()}
 
     def flows(self) -> FlowIndex:
         return self.lazily("flows", lambda: FlowIndex.build(self.store))

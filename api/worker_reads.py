@@ -17,7 +17,8 @@ from api.models import EVENTS_PER_PAGE, Paging, timeline_page_json
 from api.problems import ProblemError
 from api.state import ServiceState
 from tracker.access import Pseudonyms
-from tracker.timeline import events_json
+from tracker.access.pseudonyms import DEFAULT_PROJECT
+from tracker.timeline import events_json, researcher_events
 
 MAX_WORKER_PATH = 200
 """The longest worker id or pseudonym a path may hold."""
@@ -28,19 +29,23 @@ WHOLE_TIMELINE = Paging(limit=EVENTS_PER_PAGE, offset=0)
 def resolve(state: ServiceState, who: Caller, given: str) -> str:
     """The worker id a path names: an id for field and admin keys, a pseudonym for
     researchers (a researcher who guesses a real id learns nothing: 404)."""
-    generation = state.current
     if who.role.pseudonymised:
-        found = generation.pseudonym_to_worker.get(given)
+        found = state.worker_of_pseudonym(given, project_of(who))
     else:
-        found = given if given in generation.workers.by_id else None
+        found = given if given in state.current.workers.by_id else None
     if found is None:
         raise ProblemError(404, f"no worker {given!r}")
     return found
 
 
 def shown_id(worker_id: str, who: Caller, pseudonyms: Pseudonyms) -> str:
-    """The worker as the caller's role sees it: the id, or the pseudonym."""
-    return pseudonyms.of(worker_id) if who.role.pseudonymised else worker_id
+    """The worker as the caller's role sees it: the id, or its project's pseudonym."""
+    return pseudonyms.of(worker_id, project_of(who)) if who.role.pseudonymised else worker_id
+
+
+def project_of(who: Caller) -> str:
+    """The researcher project whose pseudonyms the caller sees."""
+    return who.key.project or DEFAULT_PROJECT
 
 
 async def timeline_page(
@@ -62,6 +67,15 @@ async def timeline_page(
     worker_id = resolve(state, who, given)
     state.audit.record(who.key.key_id, who.role, "timeline", worker_id)
     shown = shown_id(worker_id, who, state.pseudonyms)
+    if who.role.pseudonymised:  # months and tokens, made per answer: never from the cache
+        events = await run_in_threadpool(state.timeline_events, worker_id, since, until)
+        if events is None:
+            raise ProblemError(404, f"no worker {given!r}")
+        seen = researcher_events(events, state.released(worker_id), state.current.catalog)
+        return timeline_page_json(
+            shown, since, until, events_json(seen[page.offset : page.offset + page.limit]),
+            len(seen), page.limit, page.offset,
+        )  # fmt: skip
     if since is None and until is None and page.offset == 0:
         whole = state.cached_timeline(worker_id)
         if whole is None:

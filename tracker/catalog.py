@@ -9,9 +9,9 @@ ingest (the API does so after ``POST /batches``; a command reads them fresh).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from graph_schema import Centre, Contractor, Employer
+from graph_schema import LOCATED_IN, Centre, Contractor, Employer
 from graph_schema.census import district_names
 from tracker.store import GraphStore
 
@@ -26,12 +26,15 @@ class Catalog:
     """centre_id -> (name, kind)"""
     districts: dict[int, tuple[str, str]]
     """district_code -> (district name, state name)"""
+    centre_districts: dict[str, int] = field(default_factory=dict)
+    """centre_id -> the district it is in (what researchers see of a centre, with its kind)"""
 
     @classmethod
     def load(cls, store: GraphStore) -> Catalog:
         employers = store.node_table(Employer, None)
         contractors = store.node_table(Contractor, None)
         centres = store.node_table(Centre, None)
+        located = store.edge_table(LOCATED_IN)
         return cls(
             employers=dict(
                 zip(
@@ -49,4 +52,11 @@ class Catalog:
                 )
             ),
             districts=district_names(),
+            centre_districts=dict(
+                zip(
+                    located["centre_id"].astype(str),
+                    located["district_code"].astype(int),
+                    strict=True,
+                )
+            ),
         )

@@ -47,7 +47,8 @@ class Settings(BaseSettings):
     state: str = Field(DEFAULT_STATE, alias="LMT_STATE")
     """With Neo4j: the folder of the API keys and the audit log (``access.sqlite3``)."""
     pseudonym_secret: SecretStr | None = Field(None, alias="LMT_PSEUDONYM_SECRET", min_length=32)
-    """The researchers' pseudonym key instead of the store's own (``tracker.access.pseudonyms``)."""
+    """The researchers' pseudonym key instead of the secret file's
+    (``tracker.access.pseudonyms``)."""
     today: dt.date | None = Field(None, alias="LMT_TODAY")
     """The day future dates are judged against (``lmt ingest --today`` wins); unset: the clock."""
     timeline_cache_mb: int = Field(256, alias="LMT_TIMELINE_CACHE_MB", ge=0)

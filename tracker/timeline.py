@@ -50,6 +50,13 @@ class Place(BaseModel):
     state: str | None = None
 
 
+Month = Annotated[
+    str, Field(pattern=r"^\d{4}-\d{2}$", description="a month, YYYY-MM (researcher keys)")
+]
+Day = dt.date | Month
+"""A day; researcher keys see the month (``researcher_events``)."""
+
+
 class Party(BaseModel):
     """An employer, contractor or centre an event names (name None: not in the store)."""
 
@@ -57,14 +64,23 @@ class Party(BaseModel):
     name: str | None = None
 
 
+class SeenCentre(BaseModel):
+    """A centre as researcher keys see it: a token of this answer, its kind and district
+    (the district left out for the registering centre: ``researcher_events``)."""
+
+    id: str
+    kind: str | None = None
+    place: Place | None = None
+
+
 class _Event(BaseModel):
-    date: dt.date | None = Field(description="the date the timeline sorts this event by")
+    date: Day | None = Field(description="the date the timeline sorts this event by")
     record_ids: list[str] = Field(description="the field records behind this event")
 
 
 class RegistrationEvent(_Event):
     kind: Literal["registration"] = "registration"
-    centre: Party | None = None
+    centre: Party | SeenCentre | None = None
 
 
 class MoveEvent(_Event):
@@ -74,8 +90,8 @@ class MoveEvent(_Event):
     trip_id: str
     from_place: Place
     to_place: Place
-    departed_on: dt.date
-    arrived_on: dt.date | None = None
+    departed_on: Day
+    arrived_on: Day | None = None
     reason: str | None = None
     contractor: Party | None = None
     employer: Party | None = None
@@ -88,8 +104,8 @@ class EmploymentEvent(_Event):
     sector: str | None = None
     contractor: Party | None = None
     place: Place | None = None
-    start_on: dt.date
-    end_on: dt.date | None = None
+    start_on: Day
+    end_on: Day | None = None
     daily_wage_inr: float | None = None
     advance_inr: float | None = None
 
@@ -99,17 +115,17 @@ class GrievanceEvent(_Event):
     against_kind: str
     against: Party
     indicator: str
-    occurred_on: dt.date | None = None
-    reported_on: dt.date
+    occurred_on: Day | None = None
+    reported_on: Day
     amount_inr: float | None = None
     status: str | None = None
 
 
 class ServiceEvent(_Event):
     kind: Literal["service"] = "service"
-    centre: Party
+    centre: Party | SeenCentre
     service: str
-    delivered_on: dt.date
+    delivered_on: Day
     outcome: str | None = None
 
 
@@ -151,8 +167,8 @@ class Stay(BaseModel):
     """
 
     place: Place
-    arrived_on: dt.date | None = None
-    left_on: dt.date | None = None
+    arrived_on: Day | None = None
+    left_on: Day | None = None
     days: int | None = Field(None, description="days spent; None where a date is unknown")
     arrival_estimated: bool = False
     ongoing: bool = False
@@ -278,6 +294,12 @@ def trips(moves: list[Record], catalog: Catalog) -> list[EventRecord]:
     return out
 
 
+def _day(value: Day) -> dt.date:
+    """A day of a journey being built (only the answers to researchers hold months)."""
+    assert isinstance(value, dt.date)
+    return value
+
+
 def journey(record: WorkerRecord, catalog: Catalog) -> Journey:
     """The places the worker stayed in, in order, with the days spent in each (``Stay``)."""
     legs = [MoveEvent.model_validate(leg) for leg in trips(record.moves, catalog)]
@@ -294,7 +316,7 @@ def journey(record: WorkerRecord, catalog: Catalog) -> Journey:
         else:
             here.left_on = leg.departed_on
             if here.arrived_on is not None:
-                here.days = max(0, (leg.departed_on - here.arrived_on).days)
+                here.days = max(0, (_day(leg.departed_on) - _day(here.arrived_on)).days)
         stays.append(
             Stay(
                 place=leg.to_place,
@@ -398,3 +420,76 @@ def _service(row: Record, catalog: Catalog) -> EventRecord:
 def _money(value: Any) -> float | None:
     """Amounts as the model's floats (a store may give an int): 250 is written 250.0."""
     return None if value is None else float(value)
+
+
+_DAYS = ("date", "departed_on", "arrived_on", "start_on", "end_on", "occurred_on", "reported_on",
+         "delivered_on")  # fmt: skip
+
+
+class Tokens:
+    """Per-answer stand-ins for record, trip and centre ids (researcher keys): the same id is
+    the same token within one answer, and nothing links a token to a centre's files."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], str] = {}
+
+    def of(self, prefix: str, raw: object) -> str:
+        key = (prefix, str(raw))
+        if key not in self._seen:
+            self._seen[key] = f"{prefix}{sum(p == prefix for p, _ in self._seen) + 1}"
+        return self._seen[key]
+
+
+def researcher_events(
+    events: list[EventRecord], released: dict | None, catalog: Catalog
+) -> list[EventRecord]:
+    """Events as researcher keys see them: days as months, record and trip ids as tokens
+    of this answer, centres as their kind and district; the registration carries neither
+    its day nor its centre's district (the profile shows the year and the kind, where the
+    worker's k-anonymity level releases them: ``released``)."""
+    tokens = Tokens()
+    shown = released or {}
+    out = []
+    for event in events:
+        e = dict(event)
+        for name in _DAYS:
+            value = e.get(name)
+            if isinstance(value, dt.date):
+                e[name] = f"{value.year:04d}-{value.month:02d}"
+        e["record_ids"] = [tokens.of("r", r) for r in e["record_ids"]]
+        if "trip_id" in e:
+            e["trip_id"] = tokens.of("t", e["trip_id"])
+        if e["kind"] == "registration":
+            e["date"] = None
+            kind = shown.get("centre_kind")
+            centre = e.get("centre")
+            e["centre"] = {"id": tokens.of("c", centre["id"]), "kind": kind} if (
+                centre and kind) else None  # fmt: skip
+        elif e["kind"] == "service":
+            e["centre"] = _centre_seen(e["centre"], tokens, catalog)
+        out.append(e)
+    return out
+
+
+def _centre_seen(centre: Record, tokens: Tokens, catalog: Catalog) -> Record:
+    found = catalog.centres.get(str(centre["id"]))
+    code = catalog.centre_districts.get(str(centre["id"]))
+    return {
+        "id": tokens.of("c", centre["id"]),
+        "kind": found[1] if found else None,
+        "place": place(code, catalog),
+    }
+
+
+def researcher_journey(found: Journey) -> Journey:
+    """A journey as researcher keys see it: months, and trip ids as tokens of this answer."""
+    tokens = Tokens()
+    stays = []
+    for stay in found.stays:
+        update: dict[str, Any] = {
+            name: f"{day.year:04d}-{day.month:02d}" if isinstance(day, dt.date) else day
+            for name, day in (("arrived_on", stay.arrived_on), ("left_on", stay.left_on))
+        }
+        update["trip_id"] = tokens.of("t", stay.trip_id) if stay.trip_id else None
+        stays.append(stay.model_copy(update=update))
+    return found.model_copy(update={"stays": stays})

@@ -14,6 +14,7 @@ from api.auth import AnyRole, Caller, State, WorkerReader
 from api.models import AnalyticsPage, PageParams, Paging
 from api.problems import PROBLEM_RESPONSES, ProblemError
 from api.state import NotComputed, ServiceState
+from api.worker_reads import shown_id
 from tracker.access import suppressed
 from tracker.store import plain_records
 
@@ -76,12 +77,13 @@ def _page(name: str, page: Paging, who: Caller, state: ServiceState) -> Analytic
     rows = plain_records(table.iloc[page.offset : page.offset + page.limit])
     columns = [str(c) for c in table.columns]
     hidden = 0
-    if "worker_id" in columns and who.role.pseudonymised:
-        columns = ["worker" if c == "worker_id" else c for c in columns]
+    if who.role.pseudonymised:  # worker and person ids become the project's pseudonyms
+        renamed = {"worker_id": "worker", "person_id": "person"}
+        columns = [renamed.get(c, c) for c in columns]
         rows = [
             {
-                ("worker" if k == "worker_id" else k): (
-                    state.pseudonyms.of(str(v)) if k == "worker_id" else v
+                renamed.get(k, k): (
+                    shown_id(str(v), who, state.pseudonyms) if k in renamed and v is not None else v
                 )
                 for k, v in row.items()
             }

@@ -23,6 +23,7 @@ from api.auth import Caller, State, allow
 from api.models import PageParams, Paging
 from api.problems import PROBLEM_RESPONSES
 from api.state import ServiceState
+from api.worker_reads import shown_id
 from tracker.access import Role, suppressed
 from tracker.store import plain_records
 
@@ -91,7 +92,7 @@ def _shown(frame, who: Caller, state: ServiceState):
     out = frame.drop(columns=[c for c in ("worker_id",) if c in frame.columns])
     if "person_id" in out.columns:
         out = out.rename(columns={"person_id": "person"})
-        out["person"] = [state.pseudonyms.of(str(p)) for p in out["person"]]
+        out["person"] = [shown_id(str(p), who, state.pseudonyms) for p in out["person"]]
     return out
 
 

@@ -23,10 +23,10 @@ from api.models import (
 )
 from api.problems import PROBLEM_RESPONSES, ProblemError
 from api.state import ServiceState
-from api.worker_reads import MAX_WORKER_PATH, resolve, shown_id, timeline_page
+from api.worker_reads import MAX_WORKER_PATH, project_of, resolve, shown_id, timeline_page
 from tracker.access import birth_band
 from tracker.profile import WorkerProfile, for_researcher, worker_profile
-from tracker.timeline import Journey, journey, read_worker
+from tracker.timeline import Journey, journey, read_worker, researcher_journey
 
 router = APIRouter(prefix="/workers", tags=["workers"], responses=PROBLEM_RESPONSES)
 
@@ -83,16 +83,16 @@ def search(state: ServiceState, who: Caller, q: str, page: Paging) -> Page[Worke
     state.audit.record(who.key.key_id, who.role, "search", detail=q)
     workers = state.current.workers
     if who.role.pseudonymised:
-        worker_id = state.current.pseudonym_to_worker.get(q.strip())
+        worker_id = state.worker_of_pseudonym(q.strip(), project_of(who))
         row = workers.by_id.get(worker_id) if worker_id else None
         items = []
-        if row is not None and page.offset == 0:
-            year = workers.workers.at[row, "birth_year"]
+        if worker_id is not None and row is not None and page.offset == 0:
+            shown = state.released(worker_id) or {}
             items.append(
                 WorkerHit(
                     worker=q.strip(),
-                    gender=_text(workers.workers.at[row, "gender"]),
-                    birth_years=None if year is None or year != year else birth_band(int(year)),
+                    gender=shown.get("gender"),
+                    birth_years=shown.get("birth_years") or shown.get("birth_decade"),
                     matched="pseudonym",
                     score=1.0,
                 )
@@ -127,7 +127,12 @@ def get_worker(
     profile = worker_profile(state.store, state.current.catalog, worker_id)
     if profile is None:
         raise ProblemError(404, f"no worker {worker!r}")
-    return for_researcher(profile, state.pseudonyms) if who.role.pseudonymised else profile
+    if who.role.pseudonymised:
+        released = state.released(worker_id)
+        return for_researcher(
+            profile, state.pseudonyms, project_of(who), released, state.current.catalog
+        )
+    return profile
 
 
 @router.get(
@@ -163,8 +168,6 @@ def get_journey(
     if record is None:
         raise ProblemError(404, f"no worker {worker!r}")
     found = journey(record, state.current.catalog)
+    if who.role.pseudonymised:
+        found = researcher_journey(found)
     return found.model_copy(update={"worker": shown_id(worker_id, who, state.pseudonyms)})
-
-
-def _text(value: object) -> str | None:
-    return None if value is None or value != value else str(value)

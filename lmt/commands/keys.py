@@ -1,8 +1,10 @@
 """`lmt keys create --role ROLE`: API keys for the HTTP API (see ``tracker.access``).
 
 The new key is printed once, alone on standard output (so scripts can capture it); only its
-hash is kept. ``list`` and ``revoke`` manage keys; ``audit`` prints the audit trail. None of
-them opens the graph store, so they work while ``lmt serve`` holds it.
+hash is kept. A researcher key belongs to a project (``--project``): each project sees its
+own pseudonyms. ``list`` and ``revoke`` manage keys; ``rotate-pseudonyms`` replaces the
+pseudonym secret (every pseudonym changes at the next ``lmt serve``); ``audit`` prints the
+audit trail. None of them opens the graph store, so they work while ``lmt serve`` holds it.
 """
 
 from __future__ import annotations
@@ -20,10 +22,20 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     create = actions.add_parser("create", parents=[parent], help="print a new API key")
     create.add_argument("--role", required=True, choices=ROLES)
     create.add_argument("--label", help="who or what the key is for")
+    create.add_argument(
+        "--project",
+        help="a researcher key's project: its pseudonyms are the project's own, so two "
+        "projects cannot join their extracts (default: 'default')",
+    )
     listing = actions.add_parser("list", parents=[parent], help="list keys (never secrets)")
     listing.add_argument("--json", action="store_true")
     revoke = actions.add_parser("revoke", parents=[parent], help="revoke a key at once")
     revoke.add_argument("key_id", metavar="KEY_ID")
+    actions.add_parser(
+        "rotate-pseudonyms",
+        parents=[parent],
+        help="replace the pseudonym secret: every researcher pseudonym changes",
+    )
     audit = actions.add_parser("audit", parents=[parent], help="print the audit trail")
     audit.add_argument("--worker", help="only reads of this worker")
     audit.add_argument("--key", help="only reads by this key id")
@@ -38,16 +50,36 @@ def run(args: argparse.Namespace) -> int:
     try:
         keys = KeyRing(db)
         if args.action == "create":
-            record, key = keys.create(args.role, args.label)
+            try:
+                record, key = keys.create(args.role, args.label, args.project)
+            except ValueError as error:
+                print(f"lmt keys: {error}", file=sys.stderr)
+                return 2
             print(key)
-            print(f"key {record.key_id} ({record.role}) kept hashed in {db.path}", file=sys.stderr)
+            project = f", project {record.project}" if record.project else ""
+            print(
+                f"key {record.key_id} ({record.role}{project}) kept hashed in {db.path}",
+                file=sys.stderr,
+            )
+        elif args.action == "rotate-pseudonyms":
+            from tracker.access.pseudonyms import SECRET_FILE, rotate_secret
+
+            rotate_secret(db.path.parent / SECRET_FILE)
+            print(
+                f"new pseudonym secret in {db.path.parent / SECRET_FILE}: every pseudonym "
+                "changes when the server next starts",
+                file=sys.stderr,
+            )
         elif args.action == "list":
             found = keys.list()
             if args.json:
                 print(json.dumps([k.model_dump() for k in found], indent=2))
             for k in [] if args.json else found:
                 state = f"revoked {k.revoked_at}" if k.revoked_at else "active"
-                print(f"{k.key_id}  {k.role:<10}  {k.created_at}  {state}  {k.label or ''}")
+                project = f"project {k.project}  " if k.project else ""
+                print(
+                    f"{k.key_id}  {k.role:<10}  {k.created_at}  {state}  {project}{k.label or ''}"
+                )
         elif args.action == "revoke":
             if not keys.revoke(args.key_id):
                 print(f"lmt keys: no active key {args.key_id!r}", file=sys.stderr)

@@ -104,14 +104,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _prepare(settings: Settings) -> None:
-    """Before the workers start: the store's schema and pseudonym secret exist (a
-    read-only process can make neither), and no process holds it read-write."""
-    from tracker.access import Pseudonyms
+    """Before the workers start: the store's schema and the pseudonym secret exist (a
+    read-only process can make neither), and no process holds the store read-write."""
+    from tracker.access import Pseudonyms, access_db_path
     from tracker.stores import open_store
 
-    with open_store(settings) as store:
+    with open_store(settings):
         secret = settings.pseudonym_secret
-        Pseudonyms.for_store(store, secret.get_secret_value() if secret else None)
+        folder = access_db_path(settings).parent
+        Pseudonyms.from_file(folder, secret.get_secret_value() if secret else None)
 
 
 def worker_app() -> FastAPI:

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from tracker.access import AccessDB, AuditLog, KeyRing, Pseudonyms, birth_band, suppressed
-from tracker.stores.ladybug.store import LadybugStore
+from tracker.access.pseudonyms import SECRET_FILE, rotate_secret
 
 
 def test_keys_are_stored_hashed_and_checked(tmp_path):
@@ -51,19 +51,56 @@ def test_audit_log_is_append_only_and_safe_across_threads(tmp_path):
         db.connection().execute("UPDATE audit SET worker_id = 'W9'")
 
 
-def test_pseudonyms_are_stable_per_store_and_keyed(tmp_path):
-    store = LadybugStore(tmp_path / "db", buffer_pool_mb=64)
-    first = Pseudonyms.for_store(store).of("W0000001")
-    assert Pseudonyms.for_store(store).of("W0000001") == first
-    store.close()
-    reopened = LadybugStore(tmp_path / "db", buffer_pool_mb=64)
-    assert Pseudonyms.for_store(reopened).of("W0000001") == first  # the secret is kept
-    given = Pseudonyms.for_store(reopened, "g" * 32)  # $LMT_PSEUDONYM_SECRET wins
+def test_pseudonyms_are_stable_keyed_per_project_and_kept_outside_the_store(tmp_path):
+    folder = tmp_path / "state"
+    first = Pseudonyms.from_file(folder).of("W0000001")
+    assert Pseudonyms.from_file(folder).of("W0000001") == first  # the secret is kept
+    secret_file = folder / SECRET_FILE
+    assert secret_file.stat().st_mode & 0o777 == 0o600
+    given = Pseudonyms.from_file(folder, "g" * 32)  # $LMT_PSEUDONYM_SECRET wins
     assert given.of("W0000001") == Pseudonyms("g" * 32).of("W0000001") != first
-    reopened.close()
     assert Pseudonyms("s" * 64).of("W0000001") != first
     assert Pseudonyms("s" * 64).of("W0000001") != Pseudonyms("s" * 64).of("W0000002")
     assert "W0000001" not in first and Pseudonyms.looks_like(first)
+    # projects: the same worker, unrelated pseudonyms
+    mine = Pseudonyms.from_file(folder)
+    assert mine.of("W0000001", "survey-a") != mine.of("W0000001", "survey-b")
+    assert mine.of("W0000001", "default") == first
+    assert mine.of_household("H1", "survey-a") != mine.of_household("H1", "survey-b")
+    # rotating: every pseudonym changes
+    rotate_secret(secret_file)
+    assert Pseudonyms.from_file(folder).of("W0000001") != first
+    assert secret_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_researcher_keys_belong_to_a_project(tmp_path):
+    db = AccessDB(tmp_path / "access.sqlite3")
+    keys = KeyRing(db)
+    record, key = keys.create("researcher", project="survey-a")
+    assert record.project == "survey-a" and keys.verify(key).project == "survey-a"
+    _, plain = keys.create("researcher")
+    assert keys.verify(plain).project == "default"
+    _, field_key = keys.create("field")
+    assert keys.verify(field_key).project is None
+    with pytest.raises(ValueError, match="only researcher keys"):
+        keys.create("field", project="survey-a")
+    assert {k.project for k in keys.list()} == {"survey-a", "default", None}
+    db.close()
+
+
+def test_an_older_access_file_gains_the_project_column(tmp_path):
+    path = tmp_path / "access.sqlite3"
+    old = sqlite3.connect(path)
+    old.execute(
+        "CREATE TABLE api_keys (key_id TEXT PRIMARY KEY, role TEXT NOT NULL, label TEXT, "
+        "secret_sha256 TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT)"
+    )
+    old.execute("INSERT INTO api_keys VALUES ('k1', 'researcher', NULL, 'x', '2026', NULL)")
+    old.commit()
+    old.close()
+    db = AccessDB(path)
+    assert [k.project for k in KeyRing(db).list()] == ["default"]
+    db.close()
 
 
 def test_birth_bands_and_suppression():

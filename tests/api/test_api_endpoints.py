@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -86,11 +87,25 @@ def test_researcher_sees_pseudonyms_and_bands_only(api):
     body = api.get(f"/workers/{pseudonym}", "researcher").json()
     assert body["worker"] == pseudonym and body["pseudonymised"] is True
     assert body["name"] is None and body["phone"] is None and body["eshram_uan"] is None
-    assert body["birth_year"] is None and body["birth_years"] == "1980-1984"
+    assert body["birth_year"] is None and body["birth_years"] in ("1980-1984", "1980-1989")
     assert body["household"]["household"] != "H000001" and body["household"]["village"] is None
-    assert "Jitendra" not in api.get(f"/workers/{pseudonym}/timeline", "researcher").text
+    # quasi-identifiers at the worker's k-anonymity level; never the day or the centre
+    released = api.service.released(W)
+    assert body["disclosure_level"] == released["disclosure_level"]
+    assert body["registration"] == {"registered_on": None, "centre": None}
+    assert body["registered_in"] == released["registered_in"]
+    assert body["centre_kind"] == released["centre_kind"]
+    text = api.get(f"/workers/{pseudonym}/timeline", "researcher").text
+    assert "Jitendra" not in text and "SRC-459" not in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # months, never days
     timeline = api.get(f"/workers/{pseudonym}/timeline", "researcher").json()
     assert timeline["worker"] == pseudonym
+    field = api.get(f"/workers/{W}/timeline", "field").json()
+    raw_ids = {i for e in field["events"] for i in e["record_ids"]}
+    assert raw_ids and not raw_ids & {i for e in timeline["events"] for i in e["record_ids"]}
+    assert len(timeline["events"]) == len(field["events"])
+    journey = api.get(f"/workers/{pseudonym}/journey", "researcher").text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", journey)
     assert api.get(f"/workers/{pseudonym}/journey", "researcher").json()["worker"] == pseudonym
     # a researcher finds a worker by pseudonym, never by name
     found = api.get("/workers", "researcher", q=pseudonym).json()

@@ -315,7 +315,7 @@ def test_a_researcher_never_sees_names(tab, site):
     assert "pseudonym" in page.inner_text("#q-help")
     page.wait_for_selector(".chip")
     pseudonym = page.locator(".chip").first.get_attribute("data-worker")
-    worker = site.service.current.pseudonym_to_worker[pseudonym]
+    worker = site.service.worker_of_pseudonym(pseudonym, "default")
     real = tab.api(f"/workers/{worker}", "admin")
     assert real["name"]
     page.locator(".chip").first.click()
@@ -325,6 +325,9 @@ def test_a_researcher_never_sees_names(tab, site):
     assert real["name"] not in body and worker not in body
     if real["phone"]:
         assert real["phone"] not in body
+    records = tab.api(f"/workers/{worker}/timeline", "admin")["events"]
+    assert not any(i in body for e in records for i in e["record_ids"])  # tokens, not ids
+    assert "Invalid" not in body  # months are written as months
     assert page.locator(".pseudonym-note").is_visible()
     tab.shot("worker-researcher")
 

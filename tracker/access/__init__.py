@@ -4,8 +4,10 @@
 * ``keys``: API keys, stored hashed (``lmt keys create --role ROLE``);
 * ``audit``: an append-only log of every read of a worker's record, for admins (the API
   buffers appends for a fraction of a second: see ``tracker.access.audit``);
-* ``pseudonyms``: stable keyed-hash pseudonyms that stand in for worker ids for researchers;
-* ``disclosure``: birth years in 5-year bands, suppression of counts below 5.
+* ``pseudonyms``: stable keyed-hash pseudonyms, one space per researcher project, keyed by a
+  secret file outside the graph store;
+* ``disclosure``: birth bands, suppression of counts below 5, and the k-anonymous release
+  of researchers' quasi-identifiers.
 
 Keys and the audit log live in one SQLite file (``AccessDB``) beside the graph: in the
 embedded store's folder, or in ``$LMT_STATE`` (default ``./lmt-state``) with Neo4j.

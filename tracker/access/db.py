@@ -30,7 +30,8 @@ SCHEMA = (
         label TEXT,
         secret_sha256 TEXT NOT NULL,
         created_at TEXT NOT NULL,
-        revoked_at TEXT
+        revoked_at TEXT,
+        project TEXT
     )""",
     """CREATE TABLE IF NOT EXISTS audit (
         entry INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -57,6 +58,18 @@ def access_db_path(settings: Settings) -> Path:
     return Path(folder) / FILE_NAME
 
 
+ADDED_COLUMNS = {"api_keys": {"project": "TEXT"}}
+"""Columns added since the first release: an older file gets them on opening."""
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    for table, columns in ADDED_COLUMNS.items():
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for name, kind in columns.items():
+            if name not in present:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+
+
 class AccessDB:
     """One SQLite file, one connection per thread (see module docstring)."""
 
@@ -71,6 +84,7 @@ class AccessDB:
         conn.execute("PRAGMA journal_mode=WAL")
         for statement in SCHEMA:
             conn.execute(statement)
+        _add_missing_columns(conn)
 
     def connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)

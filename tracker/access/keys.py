@@ -17,6 +17,7 @@ import secrets
 from pydantic import BaseModel
 
 from tracker.access.db import AccessDB
+from tracker.access.pseudonyms import DEFAULT_PROJECT
 from tracker.access.roles import Role
 
 PREFIX = "lmt"
@@ -28,26 +29,37 @@ class ApiKey(BaseModel):
     label: str | None = None
     created_at: str
     revoked_at: str | None = None
+    project: str | None = None
+    """The researcher project the key belongs to (its pseudonyms are the project's own);
+    None for other roles."""
 
 
 class KeyRing:
     def __init__(self, db: AccessDB) -> None:
         self.db = db
 
-    def create(self, role: Role | str, label: str | None = None) -> tuple[ApiKey, str]:
-        """A new key for ``role``: its record and the key itself (shown once, never stored)."""
+    def create(
+        self, role: Role | str, label: str | None = None, project: str | None = None
+    ) -> tuple[ApiKey, str]:
+        """A new key for ``role``: its record and the key itself (shown once, never stored).
+        ``project``: a researcher key's project (default ``DEFAULT_PROJECT``)."""
         role = Role(role)
+        if project is not None and role is not Role.RESEARCHER:
+            raise ValueError("only researcher keys belong to a project")
+        if role is Role.RESEARCHER:
+            project = (project or DEFAULT_PROJECT).strip()
+            if not project or len(project) > 100:
+                raise ValueError("a project name has 1 to 100 characters")
         key_id = secrets.token_hex(4)
         secret = secrets.token_urlsafe(32)
         now = _now()
         self.db.connection().execute(
-            "INSERT INTO api_keys (key_id, role, label, secret_sha256, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (key_id, role.value, label, _digest(secret), now),
+            "INSERT INTO api_keys (key_id, role, label, secret_sha256, created_at, project) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (key_id, role.value, label, _digest(secret), now, project),
         )
-        return ApiKey(key_id=key_id, role=role, label=label, created_at=now), (
-            f"{PREFIX}_{key_id}_{secret}"
-        )
+        record = ApiKey(key_id=key_id, role=role, label=label, created_at=now, project=project)
+        return record, f"{PREFIX}_{key_id}_{secret}"
 
     def verify(self, presented: str) -> ApiKey | None:
         """The key's record if ``presented`` is a valid, unrevoked key; else None."""
@@ -58,7 +70,7 @@ class KeyRing:
         row = (
             self.db.connection()
             .execute(
-                "SELECT key_id, role, label, created_at, revoked_at, secret_sha256 "
+                "SELECT key_id, role, label, created_at, revoked_at, secret_sha256, project "
                 "FROM api_keys WHERE key_id = ?",
                 (key_id,),
             )
@@ -68,14 +80,28 @@ class KeyRing:
             return None
         if not hmac.compare_digest(row[5], _digest(secret)):
             return None
-        return ApiKey(key_id=row[0], role=row[1], label=row[2], created_at=row[3])
+        return ApiKey(
+            key_id=row[0],
+            role=row[1],
+            label=row[2],
+            created_at=row[3],
+            project=_project(row[1], row[6]),
+        )
 
     def list(self) -> list[ApiKey]:
         rows = self.db.connection().execute(
-            "SELECT key_id, role, label, created_at, revoked_at FROM api_keys ORDER BY created_at"
+            "SELECT key_id, role, label, created_at, revoked_at, project FROM api_keys "
+            "ORDER BY created_at"
         )
         return [
-            ApiKey(key_id=r[0], role=r[1], label=r[2], created_at=r[3], revoked_at=r[4])
+            ApiKey(
+                key_id=r[0],
+                role=r[1],
+                label=r[2],
+                created_at=r[3],
+                revoked_at=r[4],
+                project=_project(r[1], r[5]),
+            )
             for r in rows
         ]
 
@@ -86,6 +112,11 @@ class KeyRing:
             (_now(), key_id),
         )
         return cursor.rowcount == 1
+
+
+def _project(role: str, project: str | None) -> str | None:
+    """A key's project: researcher keys made before projects belong to the default one."""
+    return (project or DEFAULT_PROJECT) if role == Role.RESEARCHER else None
 
 
 def _digest(secret: str) -> str:

@@ -58,12 +58,14 @@ const EN = {
   "matched.pseudonym": "pseudonym",
   // worker
   worker: "Worker",
-  pseudonymNote: "Shown under a pseudonym: no name, phone or e-Shram number.",
+  pseudonymNote:
+    "Shown under your project's pseudonym: no name, phone or e-Shram number; months, not days; details that could single the worker out are coarsened.",
   born: "Born",
   gender: "Gender",
   phone: "Phone",
   eshram: "e-Shram",
   home: "Home",
+  homeState: "Home state",
   village: "Village",
   household: "Household",
   registered: "Registered",
@@ -246,12 +248,14 @@ const HI = {
   "matched.name": "नाम",
   "matched.pseudonym": "छद्म नाम",
   worker: "कामगार",
-  pseudonymNote: "छद्म नाम से दिखाया गया: कोई नाम, फ़ोन या ई-श्रम नंबर नहीं।",
+  pseudonymNote:
+    "आपकी परियोजना के छद्म नाम से दिखाया गया: कोई नाम, फ़ोन या ई-श्रम नंबर नहीं; दिन नहीं, महीने; पहचान करा सकने वाले ब्योरे मोटे किए गए हैं।",
   born: "जन्म",
   gender: "लिंग",
   phone: "फ़ोन",
   eshram: "ई-श्रम",
   home: "घर",
+  homeState: "गृह राज्य",
   village: "गाँव",
   household: "परिवार",
   registered: "पंजीकरण",
@@ -472,9 +476,13 @@ const locale = () => (lang === "hi" ? "hi-IN" : "en-IN");
 /** "2018-02-17" -> "17 Feb 2018" (or "17 फ़र॰ 2018"); dates are days, read in UTC. */
 export function formatDate(iso) {
   if (!iso) return "";
-  const date = new Date(`${iso}T00:00:00Z`);
+  const text = String(iso);
+  if (/^\d{4}$/.test(text)) return text; // a year (what researchers see of a registration)
+  const month = /^\d{4}-\d{2}$/.test(text); // researchers see months, not days
+  const date = new Date(`${month ? `${text}-01` : text}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return text;
   return new Intl.DateTimeFormat(locale(), {
-    day: "numeric",
+    ...(month ? {} : { day: "numeric" }),
     month: "short",
     year: "numeric",
     timeZone: "UTC",

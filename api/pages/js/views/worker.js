@@ -47,10 +47,14 @@ function profileCard(p) {
     [t("household"), p.household?.household],
     [
       t("registered"),
-      [formatDate(p.registration?.registered_on), p.registration?.centre && partyText(p.registration.centre)]
+      [
+        formatDate(p.registration?.registered_on ?? p.registered_in),
+        p.registration?.centre ? partyText(p.registration.centre) : vocab("source", p.centre_kind),
+      ]
         .filter(Boolean)
         .join(" · "),
     ],
+    [t("homeState"), p.household?.home ? null : p.home_state],
   ];
   return h(
     "section",
@@ -271,5 +275,9 @@ export function placeText(place) {
 
 function partyText(party) {
   if (!party) return "";
+  if (party.kind !== undefined) {
+    // a centre as researchers see it: its kind and district, never its name or id
+    return [vocab("source", party.kind), placeText(party.place)].filter(Boolean).join(", ");
+  }
   return party.name ? `${party.name} (${party.id})` : party.id;
 }
