@@ -108,3 +108,24 @@ def test_birth_bands_and_suppression():
     assert birth_band(1990) == "1990-1994"
     assert birth_band(None) is None
     assert [suppressed(n) for n in (0, 1, 4, 5, 12)] == [0, None, None, 5, 12]
+
+
+def test_lmt_keys_makes_project_keys_and_rotates_the_pseudonym_secret(tmp_path):
+    import subprocess
+    import sys
+
+    lmt = [sys.executable, "-m", "lmt.cli", "keys"]
+    db = ["--db", str(tmp_path / "db")]
+    made = subprocess.run([*lmt, "create", *db, "--role", "researcher", "--project", "survey-a"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    assert made.stdout.startswith("lmt_") and "project survey-a" in made.stderr
+    refused = subprocess.run([*lmt, "create", *db, "--role", "field", "--project", "x"],
+                             capture_output=True, text=True)  # fmt: skip
+    assert refused.returncode == 2 and "only researcher keys" in refused.stderr
+    listed = subprocess.run([*lmt, "list", *db], capture_output=True, text=True, check=True)
+    assert "project survey-a" in listed.stdout
+    folder = tmp_path / "db"
+    before = Pseudonyms.from_file(folder).of("W1", "survey-a")
+    subprocess.run([*lmt, "rotate-pseudonyms", *db], capture_output=True, check=True)
+    assert Pseudonyms.from_file(folder).of("W1", "survey-a") != before
+    assert (folder / SECRET_FILE).stat().st_mode & 0o777 == 0o600
