@@ -101,6 +101,7 @@ def create_app(
         access,
         timeline_cache_mb,
         pseudonym_secret=_secret(settings),
+        break_glass_hours=settings.break_glass_hours,
         today=settings.today,
         shared=shared,
     )

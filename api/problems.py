@@ -31,16 +31,28 @@ class Problem(BaseModel):
     errors: list[dict[str, Any]] | None = Field(
         None, description="for 422: each bad parameter's location, message and kind"
     )
+    break_glass: str | None = Field(
+        None,
+        description="for 403 to a field key outside its organisation: where to POST a reason "
+        "to read the worker all the same (audited)",
+    )
 
 
 class ProblemError(Exception):
     """Raise to answer with a problem: ``ProblemError(404, "no worker 'W1'")``."""
 
-    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        headers: dict[str, str] | None = None,
+        break_glass: str | None = None,
+    ):
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.headers = headers
+        self.break_glass = break_glass
 
 
 def problem_response(
@@ -49,6 +61,7 @@ def problem_response(
     detail: str | None = None,
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    break_glass: str | None = None,
 ) -> JSONResponse:
     body = Problem(
         title=HTTPStatus(status).phrase,
@@ -56,6 +69,7 @@ def problem_response(
         detail=detail,
         instance=request.url.path,
         errors=errors,
+        break_glass=break_glass,
     )
     return JSONResponse(
         body.model_dump(exclude_none=True),
@@ -70,7 +84,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, error: ProblemError) -> JSONResponse:
-        return problem_response(request, error.status, error.detail, headers=error.headers)
+        return problem_response(
+            request,
+            error.status,
+            error.detail,
+            headers=error.headers,
+            break_glass=error.break_glass,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:

@@ -40,6 +40,7 @@ from analytics.corridors import seasonal_calendar
 from analytics.district_flows import FlowIndex
 from api.serving import read_generation
 from tracker.access import AccessDB, AuditLog, KeyRing, Pseudonyms
+from tracker.access.scope import BreakGlass, OrganisationScope
 from tracker.cache import VersionedLRU
 from tracker.catalog import Catalog
 from tracker.search import WorkerIndex
@@ -103,6 +104,7 @@ class ServiceState:
         timeline_cache_mb: int,
         *,
         pseudonym_secret: str | None = None,
+        break_glass_hours: float = 3.0,
         today: dt.date | None = None,
         shared: SharedStore | None = None,
     ) -> None:
@@ -117,6 +119,7 @@ class ServiceState:
         self.audit = AuditLog(access, flush_every=AUDIT_FLUSH_SECONDS)
         self.timelines: VersionedLRU[CachedTimeline] = VersionedLRU(timeline_cache_mb * 2**20)
         self.pseudonyms = Pseudonyms.from_file(access.path.parent, pseudonym_secret)
+        self.glass = BreakGlass(access, break_glass_hours)
         self.ingest_lock = threading.Lock()
         self._lock = threading.Lock()
         self._lazy: dict[str, Any] = {}
@@ -246,6 +249,11 @@ class ServiceState:
             return None
         row = view.loc[worker_id].to_dict()
         return {k: v.item() if hasattr(v, "item") else v for k, v in row.items()}
+
+    def scope(self) -> OrganisationScope:
+        """Each organisation's workers (``tracker.access.scope``), built on first use in a
+        generation."""
+        return self.lazily("scope", lambda: OrganisationScope.build(self.store))
 
     def flows(self) -> FlowIndex:
         return self.lazily("flows", lambda: FlowIndex.build(self.store))

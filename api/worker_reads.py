@@ -16,7 +16,7 @@ from api.auth import Caller
 from api.models import EVENTS_PER_PAGE, Paging, timeline_page_json
 from api.problems import ProblemError
 from api.state import ServiceState
-from tracker.access import Pseudonyms
+from tracker.access import Pseudonyms, Role
 from tracker.access.pseudonyms import DEFAULT_PROJECT
 from tracker.timeline import events_json, researcher_events
 
@@ -35,7 +35,25 @@ def resolve(state: ServiceState, who: Caller, given: str) -> str:
         found = given if given in state.current.workers.by_id else None
     if found is None:
         raise ProblemError(404, f"no worker {given!r}")
+    if not may_read(state, who, found):
+        raise ProblemError(
+            403,
+            f"worker {given!r} is not among the workers of {who.key.organisation}'s centres: "
+            "to read this worker, break the glass with your reason",
+            break_glass=f"/workers/{given}/break-glass",
+        )
     return found
+
+
+def may_read(state: ServiceState, who: Caller, worker_id: str) -> bool:
+    """Whether ``who`` may read the worker: every key but a field key of an organisation;
+    that one, the organisation's workers and those it broke the glass for."""
+    organisation = who.key.organisation
+    if organisation is None or who.role is not Role.FIELD:
+        return True
+    return state.scope().covers(organisation, worker_id) or state.glass.active(
+        who.key.key_id, worker_id
+    )
 
 
 def shown_id(worker_id: str, who: Caller, pseudonyms: Pseudonyms) -> str:

@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     pseudonym_secret: SecretStr | None = Field(None, alias="LMT_PSEUDONYM_SECRET", min_length=32)
     """The researchers' pseudonym key instead of the secret file's
     (``tracker.access.pseudonyms``)."""
+    break_glass_hours: float = Field(3.0, alias="LMT_BREAK_GLASS_HOURS", gt=0, le=72)
+    """How long breaking the glass opens a worker to a field key (``tracker.access.scope``)."""
     today: dt.date | None = Field(None, alias="LMT_TODAY")
     """The day future dates are judged against (``lmt ingest --today`` wins); unset: the clock."""
     timeline_cache_mb: int = Field(256, alias="LMT_TIMELINE_CACHE_MB", ge=0)

@@ -28,6 +28,7 @@ from api.auth import Admin, State
 from api.models import Page, PageParams
 from api.problems import MEDIA_TYPE, PROBLEM_RESPONSES, Problem, ProblemError
 from tracker.access import AuditEntry
+from tracker.access.scope import Grant
 
 router = APIRouter(tags=["admin"], responses=PROBLEM_RESPONSES)
 MAX_BATCH_BYTES = 4 * 1024**3
@@ -268,3 +269,14 @@ def audit_log(
 ) -> Page[AuditEntry]:
     total, entries = state.audit.entries(worker, key_id, page.limit, page.offset)
     return Page(items=entries, total=total, **page.model_dump())
+
+
+@router.get(
+    "/break-glass",
+    response_model=Page[Grant],
+    summary="Every broken glass, newest first, with the reads made under it",
+)
+def broken_glass(page: PageParams, who: Admin, state: State) -> Page[Grant]:
+    state.audit.flush()
+    total, grants = state.glass.list(page.limit, page.offset)
+    return Page(items=grants, total=total, **page.model_dump())

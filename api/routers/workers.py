@@ -23,8 +23,16 @@ from api.models import (
 )
 from api.problems import PROBLEM_RESPONSES, ProblemError
 from api.state import ServiceState
-from api.worker_reads import MAX_WORKER_PATH, project_of, resolve, shown_id, timeline_page
-from tracker.access import birth_band
+from api.worker_reads import (
+    MAX_WORKER_PATH,
+    may_read,
+    project_of,
+    resolve,
+    shown_id,
+    timeline_page,
+)
+from tracker.access import Role, birth_band
+from tracker.access.scope import MIN_REASON, Grant
 from tracker.profile import WorkerProfile, for_researcher, worker_profile
 from tracker.timeline import Journey, journey, read_worker, researcher_journey
 
@@ -98,7 +106,13 @@ def search(state: ServiceState, who: Caller, q: str, page: Paging) -> Page[Worke
                 )
             )
         return Page(items=items, total=int(row is not None), **page.model_dump())
-    total, hits = workers.search(q, limit=page.limit, offset=page.offset)
+    if who.key.organisation is not None and who.role is Role.FIELD:
+        # an organisation's field key finds its own workers (and those it broke the glass for)
+        _, found = workers.search(q, limit=MAX_LIMIT, offset=0)
+        mine = [h for h in found if may_read(state, who, h.worker_id)]
+        total, hits = len(mine), mine[page.offset : page.offset + page.limit]
+    else:
+        total, hits = workers.search(q, limit=page.limit, offset=page.offset)
     items = [
         WorkerHit(
             worker=h.worker_id,
@@ -171,3 +185,31 @@ def get_journey(
     if who.role.pseudonymised:
         found = researcher_journey(found)
     return found.model_copy(update={"worker": shown_id(worker_id, who, state.pseudonyms)})
+
+
+class BreakGlassRequest(BaseModel):
+    reason: str = Field(min_length=MIN_REASON, max_length=1000, description="why you need "
+                        "this worker's records (kept in the audit, shown to admins)")  # fmt: skip
+
+
+@router.post(
+    "/{worker}/break-glass",
+    response_model=Grant,
+    summary="Read a worker outside your organisation, with a reason (audited)",
+)
+def break_glass(
+    worker: WorkerPath, body: BreakGlassRequest, who: WorkerReader, state: State
+) -> Grant:
+    """For a field key of an organisation, a worker its centres never saw: the key may read
+    the worker for ``LMT_BREAK_GLASS_HOURS`` (3 by default). The grant, its reason and every
+    read under it are audited and listed for admins (``GET /break-glass``)."""
+    if who.role is not Role.FIELD or who.key.organisation is None:
+        raise ProblemError(403, "only field keys of an organisation break the glass")
+    if worker not in state.current.workers.by_id:
+        raise ProblemError(404, f"no worker {worker!r}")
+    try:
+        grant = state.glass.grant(who.key.key_id, who.key.organisation, worker, body.reason)
+    except ValueError as error:
+        raise ProblemError(422, str(error)) from error
+    state.audit.record(who.key.key_id, who.role, "break_glass", worker, detail=grant.reason)
+    return grant

@@ -27,6 +27,12 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         help="a researcher key's project: its pseudonyms are the project's own, so two "
         "projects cannot join their extracts (default: 'default')",
     )
+    create.add_argument(
+        "--organisation",
+        help="a field key's organisation (as in centres.csv): the key reads the workers "
+        "that organisation's centres registered or recorded anything for, and others only "
+        "by breaking the glass (without it: every worker)",
+    )
     listing = actions.add_parser("list", parents=[parent], help="list keys (never secrets)")
     listing.add_argument("--json", action="store_true")
     revoke = actions.add_parser("revoke", parents=[parent], help="revoke a key at once")
@@ -51,12 +57,16 @@ def run(args: argparse.Namespace) -> int:
         keys = KeyRing(db)
         if args.action == "create":
             try:
-                record, key = keys.create(args.role, args.label, args.project)
+                record, key = keys.create(args.role, args.label, args.project, args.organisation)
             except ValueError as error:
                 print(f"lmt keys: {error}", file=sys.stderr)
                 return 2
             print(key)
             project = f", project {record.project}" if record.project else ""
+            if record.organisation:
+                project = f", organisation {record.organisation}"
+            elif record.role == "field":
+                project = ", every organisation's workers: give --organisation to scope it"
             print(
                 f"key {record.key_id} ({record.role}{project}) kept hashed in {db.path}",
                 file=sys.stderr,
@@ -77,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
             for k in [] if args.json else found:
                 state = f"revoked {k.revoked_at}" if k.revoked_at else "active"
                 project = f"project {k.project}  " if k.project else ""
+                project += f"organisation {k.organisation}  " if k.organisation else ""
                 print(
                     f"{k.key_id}  {k.role:<10}  {k.created_at}  {state}  {project}{k.label or ''}"
                 )

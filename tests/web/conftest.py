@@ -43,6 +43,8 @@ CHROMIUM_FLAGS = [
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "web"
 ROLES = ("field", "researcher", "advocacy", "admin")
 PHONE = {"width": 360, "height": 740}
+FIELD_ORGANISATION = "Disha Gramin Vikas Samiti"
+"""The organisation of the sample's W0000001 registration centre (a scoped field key)."""
 
 
 def _missing() -> str | None:
@@ -101,6 +103,9 @@ def site(sample_store, tmp_path_factory) -> Iterator[Site]:
     for role in ROLES:
         record, secret = app.state.service.keys.create(role, f"browser tests {role}")
         keys[role], key_ids[role] = secret, record.key_id
+    # a field key of the organisation of W0000001's centre (others: break the glass)
+    record, secret = app.state.service.keys.create("field", organisation=FIELD_ORGANISATION)
+    keys["field-org"], key_ids["field-org"] = secret, record.key_id
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)

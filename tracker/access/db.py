@@ -31,7 +31,8 @@ SCHEMA = (
         secret_sha256 TEXT NOT NULL,
         created_at TEXT NOT NULL,
         revoked_at TEXT,
-        project TEXT
+        project TEXT,
+        organisation TEXT
     )""",
     """CREATE TABLE IF NOT EXISTS audit (
         entry INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -42,6 +43,16 @@ SCHEMA = (
         action TEXT NOT NULL,
         detail TEXT
     )""",
+    """CREATE TABLE IF NOT EXISTS glass_grants (
+        grant_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key_id TEXT NOT NULL,
+        organisation TEXT,
+        worker_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        granted_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS glass_key_worker ON glass_grants(key_id, worker_id)",
     "CREATE INDEX IF NOT EXISTS audit_worker ON audit(worker_id)",
     "CREATE INDEX IF NOT EXISTS audit_key ON audit(key_id)",
     # the audit log is append-only: no entry can be changed or removed through SQL
@@ -58,7 +69,7 @@ def access_db_path(settings: Settings) -> Path:
     return Path(folder) / FILE_NAME
 
 
-ADDED_COLUMNS = {"api_keys": {"project": "TEXT"}}
+ADDED_COLUMNS = {"api_keys": {"project": "TEXT", "organisation": "TEXT"}}
 """Columns added since the first release: an older file gets them on opening."""
 
 

@@ -32,6 +32,9 @@ class ApiKey(BaseModel):
     project: str | None = None
     """The researcher project the key belongs to (its pseudonyms are the project's own);
     None for other roles."""
+    organisation: str | None = None
+    """The organisation a field key belongs to: it reads that organisation's workers
+    (``tracker.access.scope``); None: every worker (admin keys, older field keys)."""
 
 
 class KeyRing:
@@ -39,13 +42,22 @@ class KeyRing:
         self.db = db
 
     def create(
-        self, role: Role | str, label: str | None = None, project: str | None = None
+        self,
+        role: Role | str,
+        label: str | None = None,
+        project: str | None = None,
+        organisation: str | None = None,
     ) -> tuple[ApiKey, str]:
         """A new key for ``role``: its record and the key itself (shown once, never stored).
-        ``project``: a researcher key's project (default ``DEFAULT_PROJECT``)."""
+        ``project``: a researcher key's project (default ``DEFAULT_PROJECT``);
+        ``organisation``: a field key's organisation (None: every worker)."""
         role = Role(role)
         if project is not None and role is not Role.RESEARCHER:
             raise ValueError("only researcher keys belong to a project")
+        if organisation is not None and role is not Role.FIELD:
+            raise ValueError("only field keys belong to an organisation")
+        if organisation is not None and not organisation.strip():
+            raise ValueError("an organisation name cannot be empty")
         if role is Role.RESEARCHER:
             project = (project or DEFAULT_PROJECT).strip()
             if not project or len(project) > 100:
@@ -54,11 +66,12 @@ class KeyRing:
         secret = secrets.token_urlsafe(32)
         now = _now()
         self.db.connection().execute(
-            "INSERT INTO api_keys (key_id, role, label, secret_sha256, created_at, project) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (key_id, role.value, label, _digest(secret), now, project),
+            "INSERT INTO api_keys (key_id, role, label, secret_sha256, created_at, project, "
+            "organisation) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (key_id, role.value, label, _digest(secret), now, project, organisation),
         )
-        record = ApiKey(key_id=key_id, role=role, label=label, created_at=now, project=project)
+        record = ApiKey(key_id=key_id, role=role, label=label, created_at=now, project=project,
+                        organisation=organisation)  # fmt: skip
         return record, f"{PREFIX}_{key_id}_{secret}"
 
     def verify(self, presented: str) -> ApiKey | None:
@@ -70,8 +83,8 @@ class KeyRing:
         row = (
             self.db.connection()
             .execute(
-                "SELECT key_id, role, label, created_at, revoked_at, secret_sha256, project "
-                "FROM api_keys WHERE key_id = ?",
+                "SELECT key_id, role, label, created_at, revoked_at, secret_sha256, project, "
+                "organisation FROM api_keys WHERE key_id = ?",
                 (key_id,),
             )
             .fetchone()
@@ -86,12 +99,13 @@ class KeyRing:
             label=row[2],
             created_at=row[3],
             project=_project(row[1], row[6]),
+            organisation=row[7],
         )
 
     def list(self) -> list[ApiKey]:
         rows = self.db.connection().execute(
-            "SELECT key_id, role, label, created_at, revoked_at, project FROM api_keys "
-            "ORDER BY created_at"
+            "SELECT key_id, role, label, created_at, revoked_at, project, organisation "
+            "FROM api_keys ORDER BY created_at"
         )
         return [
             ApiKey(
@@ -101,6 +115,7 @@ class KeyRing:
                 created_at=r[3],
                 revoked_at=r[4],
                 project=_project(r[1], r[5]),
+                organisation=r[6],
             )
             for r in rows
         ]

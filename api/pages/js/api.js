@@ -26,11 +26,12 @@ export const session = {
 };
 
 export class ApiError extends Error {
-  constructor(status, detail, title = "") {
+  constructor(status, detail, title = "", breakGlass = null) {
     super(detail || title || `HTTP ${status}`);
     this.status = status; // 0: the service could not be reached
     this.detail = detail;
     this.title = title;
+    this.breakGlass = breakGlass; // a 403 a field key may pass by giving a reason
   }
 }
 
@@ -65,7 +66,7 @@ async function send(url, options, key) {
     } catch {
       // not a problem document (a proxy's page, say): keep the status only
     }
-    throw new ApiError(response.status, body.detail, body.title || response.statusText);
+    throw new ApiError(response.status, body.detail, body.title || response.statusText, body.break_glass);
   }
   return response.json();
 }

@@ -66,6 +66,11 @@ const EN = {
   eshram: "e-Shram",
   home: "Home",
   homeState: "Home state",
+  glassTitle: "This worker is not among your organisation's workers.",
+  glassHelp:
+    "If you must read their records now (an emergency, a case handed over), give your reason: you will see this worker for 3 hours, and the reason and every read are kept in the audit for administrators.",
+  glassReason: "Your reason",
+  glassButton: "Break the glass and open",
   village: "Village",
   household: "Household",
   registered: "Registered",
@@ -256,6 +261,11 @@ const HI = {
   eshram: "ई-श्रम",
   home: "घर",
   homeState: "गृह राज्य",
+  glassTitle: "यह कामगार आपकी संस्था के कामगारों में नहीं है।",
+  glassHelp:
+    "अगर अभी इनके रिकॉर्ड देखना ज़रूरी है (कोई आपात स्थिति, सौंपा गया मामला), तो अपना कारण लिखें: आप इस कामगार को 3 घंटे देख सकेंगे, और कारण व हर बार देखना व्यवस्थापकों के लिए ऑडिट में दर्ज रहेगा।",
+  glassReason: "आपका कारण",
+  glassButton: "शीशा तोड़ें और खोलें",
   village: "गाँव",
   household: "परिवार",
   registered: "पंजीकरण",

@@ -5,8 +5,8 @@
 // Researcher keys get the same page under a pseudonym, with nothing that names the person:
 // the API leaves those fields out, and the page shows only what it gets.
 
-import { get, seg } from "../api.js";
-import { h, put } from "../dom.js";
+import { get, post, seg } from "../api.js";
+import { clear, h, put } from "../dom.js";
 import { icon } from "../icons.js";
 import { daysText, formatDate, formatNumber, rupees, t, vocab } from "../i18n.js";
 import { loading, problem } from "./problem.js";
@@ -18,11 +18,23 @@ export async function workerView(view) {
   const title = h("h1", { tabindex: "-1" }, id);
   put(view.main, title, loading());
   const base = `/workers/${seg(id)}`;
-  const [profile, journey, timeline] = await Promise.all([
-    get(base),
-    get(`${base}/journey`),
-    get(`${base}/timeline`),
-  ]);
+  let profile, journey, timeline;
+  try {
+    [profile, journey, timeline] = await Promise.all([
+      get(base),
+      get(`${base}/journey`),
+      get(`${base}/timeline`),
+    ]);
+  } catch (error) {
+    if (error.status !== 403 || !error.breakGlass || !view.alive()) throw error;
+    view.main.querySelector(".loading")?.remove();
+    const reopen = () => {
+      clear(view.main);
+      return workerView(view);
+    };
+    put(view.main, title, breakGlassForm(error, reopen));
+    return title;
+  }
   if (!view.alive()) return null;
   view.main.querySelector(".loading")?.remove();
   title.textContent = profile.name || profile.worker;
@@ -33,6 +45,37 @@ export async function workerView(view) {
     timelineSection(timeline, base),
   );
   return title;
+}
+
+// A worker outside the field key's organisation: the key may still read them by breaking
+// the glass, with a reason that is kept in the audit and shown to admins.
+function breakGlassForm(error, reopen) {
+  const reason = h("textarea", { id: "glass-reason", rows: 3, required: true, minlength: 10, maxlength: 1000 });
+  const failed = h("p", { class: "notice notice-error", role: "alert", hidden: true });
+  const form = h(
+    "form",
+    {
+      class: "card break-glass",
+      onsubmit: async (event) => {
+        event.preventDefault();
+        failed.hidden = true;
+        try {
+          await post(error.breakGlass, { reason: reason.value });
+          await reopen();
+        } catch (problemError) {
+          failed.textContent = problemError.detail || String(problemError);
+          failed.hidden = false;
+        }
+      },
+    },
+    h("p", { class: "notice-title" }, t("glassTitle")),
+    h("p", {}, t("glassHelp")),
+    h("label", { for: "glass-reason" }, t("glassReason")),
+    reason,
+    failed,
+    h("button", { type: "submit", class: "btn btn-primary" }, t("glassButton")),
+  );
+  return form;
 }
 
 function profileCard(p) {
