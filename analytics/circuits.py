@@ -34,11 +34,12 @@ view and the seasonal calendar (``analytics.corridors``) summarise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from analytics.persons import homes_by_person, moves_by_person, person_ids, person_keys_from_store
 from analytics.round_trips import (
     KINDS,
     MOVE_COLUMNS,
@@ -61,6 +62,7 @@ from graph_schema.relationships import HOME_IN, MEMBER_OF, MOVED
 from tracker.store import GraphStore
 
 CIRCUIT_COLUMNS = [
+    "person_id",
     "worker_id",
     "origin_district_code",
     "destination_district_code",
@@ -152,6 +154,7 @@ def circuits_of_journeys(journeys: Journeys) -> Circuits:
         }
     )[years >= MIN_YEARS]
     table["worker_id"] = table["worker_id"].astype("str")
+    table.insert(0, "person_id", _person_ids(journeys.persons, table["worker_id"]))
     table = table.sort_values(["worker_id", "depart_month"], kind="stable")
     row = np.full(n, -1, dtype=np.int64)
     row[table.index.to_numpy()] = np.arange(len(table))
@@ -206,9 +209,19 @@ def _empty_trips() -> pd.DataFrame:
     )
 
 
+def _person_ids(persons: pd.Series | None, worker_ids: pd.Series) -> pd.Series:
+    """Each circuit's ``person_id`` (empty where no linkage placed its worker id)."""
+    if persons is None or persons.empty:
+        found = np.full(len(worker_ids), None, dtype=object)
+    else:
+        found = persons.reindex(worker_ids.to_numpy()).to_numpy(dtype=object)
+    return pd.Series(pd.array(found, dtype="str"), index=worker_ids.index)
+
+
 def _empty() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series([], dtype="int64") for c in CIRCUIT_COLUMNS})
     frame["worker_id"] = frame["worker_id"].astype("str")
+    frame["person_id"] = frame["person_id"].astype("str")
     frame["median_stay_days"] = frame["median_stay_days"].astype("float64")
     return frame.astype({"origin_district_code": "Int64", "destination_district_code": "Int64"})
 
@@ -227,15 +240,32 @@ def moves_from_store(store: GraphStore) -> pd.DataFrame:
 
 
 def circuits_from_store(store: GraphStore) -> pd.DataFrame:
-    """``find_circuits`` over everything in ``store`` (what ``lmt circuits`` and the API use)."""
+    """``find_circuits`` over everything in ``store``, per person (what ``lmt circuits`` and
+    the API use)."""
     return circuits_of_journeys(journeys_from_store(store)).table
 
 
 def journeys_from_store(store: GraphStore) -> Journeys:
-    """Every worker's journeys from the store, for the circuits, corridors and flows at once.
+    """Every person's journeys from the store, for the circuits, corridors and flows at once.
 
-    The moves table is dropped as soon as its trips are merged (no name holds it), so at
-    10M moves the strings and the arrays built from them are not in memory together.
+    Per person (``analytics.persons``): the moves and homes of a person's worker ids are
+    relabelled with the person's key, its first registered worker id, before the reports of
+    each trip are merged, so a trip reported under two of its ids is one trip and a
+    departure under one id with the return under another is one round trip. The moves table
+    is dropped as soon as its trips are merged (no name holds it), so at 10M moves the
+    strings and the arrays built from them are not in memory together.
     """
-    homes = homes_from_store(store)
-    return journeys_of_trips(one_report_per_trip(moves_from_store(store)), homes)
+    moves, homes = moves_from_store(store), homes_from_store(store)
+    return person_journeys(moves, homes, person_keys_from_store(store))
+
+
+def person_journeys(
+    moves: pd.DataFrame, homes: pd.DataFrame | None, keys: pd.DataFrame | None
+) -> Journeys:
+    """``round_trips.journey_arrays`` per person: ``moves`` and ``homes`` relabelled by the
+    key table ``keys`` (``analytics.persons``; None: no linkage), the trips merged across
+    a person's worker ids."""
+    if homes is not None:
+        homes = homes_by_person(homes, keys)
+    trips = one_report_per_trip(moves_by_person(moves, keys))
+    return replace(journeys_of_trips(trips, homes), persons=person_ids(keys))

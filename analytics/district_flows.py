@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from analytics.persons import moves_by_person, person_keys_from_store
 from analytics.round_trips import Trips
 from analytics.seasons import count_distinct
 from graph_schema import MOVED
@@ -128,7 +129,9 @@ class FlowIndex:
 
     @classmethod
     def build(cls, store: GraphStore) -> FlowIndex:
-        return cls.from_moves(store.edge_table(MOVED, columns=COLUMNS))
+        """Per person (``analytics.persons``): a person's worker ids count as one."""
+        moves = store.edge_table(MOVED, columns=COLUMNS)
+        return cls.from_moves(moves_by_person(moves, person_keys_from_store(store)))
 
     @classmethod
     def from_moves(cls, moves: pd.DataFrame) -> FlowIndex:

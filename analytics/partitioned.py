@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics.chains import chain_paths, chain_risk, chain_workers, finish_chains
-from analytics.circuits import CIRCUIT_COLUMNS, circuits_of_journeys, find_circuits
+from analytics.circuits import CIRCUIT_COLUMNS, circuits_of_journeys, find_circuits, person_journeys
 from analytics.contractor_risk import (
     Evidence,
     add_evidence,
@@ -50,8 +50,14 @@ from analytics.corridors import (
     corridor_view_of,
     seasonal_calendar_of,
 )
-from analytics.round_trips import MOVE_COLUMNS, journey_arrays
-from analytics.supply_graph import EMPLOYMENT_COLUMNS, SupplyRecords, placements
+from analytics.persons import by_person
+from analytics.round_trips import MOVE_COLUMNS
+from analytics.supply_graph import (
+    EMPLOYMENT_COLUMNS,
+    SupplyRecords,
+    placements,
+    records_by_person,
+)
 from analytics.supply_graph import MOVE_COLUMNS as SUPPLY_MOVE_COLUMNS
 from tracker.parquet import ParquetExport
 
@@ -61,6 +67,7 @@ HOME_COLUMNS = ["worker_id", "home_district_code"]
 CIRCUIT_PART = pa.schema(
     [
         ("kind", pa.string()),
+        ("person_id", pa.string()),
         ("worker_id", pa.string()),
         ("origin_district_code", pa.int64()),
         ("destination_district_code", pa.int64()),
@@ -93,15 +100,18 @@ class CircuitResults:
         return seasonal_calendar_of(self.table, self.counts)
 
 
-def circuit_partition(moves: pd.DataFrame, homes: pd.DataFrame | None) -> pd.DataFrame:
-    """Circuits and corridor counts of one partition's workers, as one long table.
+def circuit_partition(
+    moves: pd.DataFrame, homes: pd.DataFrame | None, persons: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Circuits and corridor counts of one partition's persons, as one long table.
 
-    ``moves`` (``round_trips.MOVE_COLUMNS``) and ``homes`` (``HOME_COLUMNS``) hold the
-    same workers' rows, all of them.
+    ``moves`` (``round_trips.MOVE_COLUMNS``), ``homes`` (``HOME_COLUMNS``) and ``persons``
+    (the linkage's key table, ``analytics.persons``; None: no linkage) hold the same
+    persons' rows, all of them (the export buckets by person).
     """
     if moves.empty:
         return _long(_no_circuits(), None)
-    circuits = circuits_of_journeys(journey_arrays(moves, homes))
+    circuits = circuits_of_journeys(person_journeys(moves, homes, persons))
     return _long(circuits.table, corridor_counts(circuits))
 
 
@@ -118,10 +128,11 @@ def combine_circuits(parts: Iterable[pd.DataFrame]) -> CircuitResults:
     table = joined.loc[kind == "circuit", CIRCUIT_COLUMNS]
     table = table.astype(
         {
+            "person_id": "str",
             "worker_id": "str",
             "origin_district_code": "Int64",
             "destination_district_code": "Int64",
-            **{c: "int64" for c in CIRCUIT_COLUMNS[3:-1]},
+            **{c: "int64" for c in CIRCUIT_COLUMNS[4:-1]},
             "median_stay_days": "float64",
         }
     )
@@ -153,6 +164,7 @@ def circuits_from_export(export: ParquetExport) -> CircuitResults:
         circuit_partition(
             export.bucket("moves", bucket, MOVE_COLUMNS),
             export.bucket("homes", bucket, HOME_COLUMNS),
+            export.bucket("persons", bucket),
         )
         for bucket in range(export.buckets)
     )
@@ -193,8 +205,10 @@ SUPPLY_COLUMNS = {
     "moves": list(SUPPLY_MOVE_COLUMNS),
     "employments": list(EMPLOYMENT_COLUMNS),
     "grievances": None,
+    "persons": None,
 }
-"""What contractor analytics read of each worker-keyed table (None: every column)."""
+"""What contractor analytics read of each worker-keyed table (None: every column); the
+``persons`` key table relabels the others by person (``supply_graph.records_by_person``)."""
 
 
 @dataclass(frozen=True)
@@ -211,8 +225,9 @@ class SupplyTables:
         return cls(export.table("contractors"), export.table("employers"), export.table("links"))
 
     def records(self, tables: dict[str, pd.DataFrame]) -> SupplyRecords:
-        """One partition's records: its worker-keyed ``tables`` and the global ones."""
-        return SupplyRecords(
+        """One partition's records: its worker-keyed ``tables`` and the global ones, per
+        person (its ``persons`` table, when there is one)."""
+        records = SupplyRecords(
             contractors=self.contractors,
             employers=self.employers,
             links=self.links,
@@ -220,6 +235,7 @@ class SupplyTables:
             moves=tables["moves"],
             grievances=tables["grievances"],
         )
+        return records_by_person(records, tables.get("persons"))
 
 
 def wage_partition(employments: pd.DataFrame, supply: SupplyTables) -> pd.DataFrame:
@@ -237,8 +253,11 @@ def evidence_partition(
 
 
 def chain_worker_partition(tables: dict[str, pd.DataFrame], paths: pd.DataFrame) -> pd.Series:
-    """Pass 3: the workers of each chain (rows of ``paths``) among one partition's."""
-    return chain_workers(paths, placements(tables["employments"], tables["moves"]))
+    """Pass 3: the workers (persons) of each chain (rows of ``paths``) among one
+    partition's."""
+    keys = tables.get("persons")
+    employments, moves = by_person(tables["employments"], keys), by_person(tables["moves"], keys)
+    return chain_workers(paths, placements(employments, moves))
 
 
 @dataclass(frozen=True)

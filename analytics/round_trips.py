@@ -106,6 +106,9 @@ class Journeys:
     trips: Trips
     """The legs; journey ``j`` is ``trips[first_leg[j] : first_leg[j] + legs[j]]``."""
     first_leg: np.ndarray
+    persons: pd.Series | None = None
+    """``person_id`` by worker id, when the worker ids are persons' keys
+    (``analytics.persons``); None, or an id it lacks: not placed by any linkage."""
 
     def leg_rows(self, journeys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Rows of ``trips`` for the legs of the given journeys, in order, and their journey."""

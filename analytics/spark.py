@@ -157,10 +157,10 @@ def _per_bucket(
 
 def circuits_on_spark(spark: SparkSession, folder: str) -> CircuitResults:
     """Circuits, corridor view and calendar counts over a Parquet export, on Spark."""
-    tables = {"moves": MOVE_COLUMNS, "homes": HOME_COLUMNS}
+    tables = _with_persons(folder, {"moves": MOVE_COLUMNS, "homes": HOME_COLUMNS, "persons": None})
 
     def task(bucket: dict[str, pd.DataFrame]) -> pd.DataFrame:
-        return circuit_partition(bucket["moves"], bucket["homes"])
+        return circuit_partition(bucket["moves"], bucket["homes"], bucket.get("persons"))
 
     return combine_circuits([_per_bucket(spark, folder, tables, task, CIRCUIT_PART)])
 
@@ -179,7 +179,8 @@ def contractors_on_spark(spark: SparkSession, folder: str) -> ContractorResults:
     def evidence(bucket: dict[str, pd.DataFrame]) -> pd.DataFrame:
         return evidence_to_long(evidence_partition(bucket, supply, rates))
 
-    found = evidence_of_long(_per_bucket(spark, folder, SUPPLY_COLUMNS, evidence, EVIDENCE_PART))
+    supply_tables = _with_persons(folder, SUPPLY_COLUMNS)
+    found = evidence_of_long(_per_bucket(spark, folder, supply_tables, evidence, EVIDENCE_PART))
     return ContractorResults(risk_of_evidence(supply.contractors, supply.links, found), found)
 
 
@@ -191,7 +192,9 @@ def chains_on_spark(
     supply = SupplyTables.of_export(ParquetExport.open(folder))
     recruits = pd.MultiIndex.from_frame(contractors.evidence.recruits)
     paths, errors = chain_paths(supply.links, recruits)
-    tables = {"moves": SUPPLY_COLUMNS["moves"], "employments": SUPPLY_COLUMNS["employments"]}
+    tables = _with_persons(
+        folder, {name: SUPPLY_COLUMNS[name] for name in ("moves", "employments", "persons")}
+    )
 
     def workers(bucket: dict[str, pd.DataFrame]) -> pd.DataFrame:
         counts = chain_worker_partition(bucket, paths)
@@ -201,6 +204,16 @@ def chains_on_spark(
     per_row = found.groupby("row")["workers"].sum().reindex(np.arange(len(paths)), fill_value=0)
     counts = pd.Series(per_row.to_numpy(dtype="int64"), index=paths.index)
     return combine_chains(paths, [counts], contractors.risk), errors
+
+
+def _with_persons(
+    folder: str, tables: Mapping[str, list[str] | None]
+) -> dict[str, list[str] | None]:
+    """``tables`` without ``persons`` when the export has none (no linkage ran): Spark
+    cannot read a table with no files, and without persons every worker is one."""
+    if ParquetExport.open(folder).rows.get("persons"):
+        return dict(tables)
+    return {name: columns for name, columns in tables.items() if name != "persons"}
 
 
 _SPARK_TYPES = {

@@ -16,13 +16,14 @@ that reads them (only the columns analytics use: a store may hold 10M moves).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
+from analytics.persons import by_person, merges, person_keys_from_store
 from graph_schema import (
     BASED_IN,
     COMPLAINED_AGAINST,
@@ -81,20 +82,38 @@ def decode_ids(codes: pd.Series, names: pd.Index | None) -> pd.Series:
 
 
 def read_supply_records(store: GraphStore) -> SupplyRecords:
-    """Read what contractor analytics need through the storage port, nothing more."""
+    """Read what contractor analytics need through the storage port, nothing more: per
+    person, as the store's linkage has them (``records_by_person``)."""
     contractors = store.node_table(Contractor).merge(
         store.edge_table(BASED_IN), on="contractor_id", how="left"
     )
     employers = store.node_table(Employer).merge(
         store.edge_table(OPERATES_IN), on="employer_id", how="left"
     )
-    return SupplyRecords(
+    records = SupplyRecords(
         contractors=contractors,
         employers=employers,
         links=store.edge_table(SUPPLIES),
         employments=store.edge_table(EMPLOYED_BY, columns=list(EMPLOYMENT_COLUMNS)),
         moves=store.edge_table(MOVED, columns=list(MOVE_COLUMNS)),
         grievances=store.edge_table(COMPLAINED_AGAINST),
+    )
+    return records_by_person(records, person_keys_from_store(store))
+
+
+def records_by_person(records: SupplyRecords, keys: pd.DataFrame | None) -> SupplyRecords:
+    """The records with each worker id replaced by its person's key (``analytics.persons``):
+    placed workers, complainants, advances and wages are counted per person, so one person
+    who complained under two worker ids is one complainant (docs/spec/field-records.md)."""
+    if records.names is not None:
+        raise ValueError("records_by_person takes records before encode_ids")
+    if not merges(keys):
+        return records
+    return replace(
+        records,
+        employments=by_person(records.employments, keys),
+        moves=by_person(records.moves, keys),
+        grievances=by_person(records.grievances, keys),
     )
 
 

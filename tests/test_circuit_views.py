@@ -172,7 +172,7 @@ def test_lmt_circuits_writes_every_output(small_store, tmp_path, capsys):
         ]
     )
     assert status == 0
-    assert "2 circuits of 2 workers" in capsys.readouterr().out
+    assert "2 circuits of 2 persons" in capsys.readouterr().out
     circuits = pd.read_csv(out / "circuits.csv")
     assert circuits[
         ["worker_id", "origin_district_code", "destination_district_code"]

@@ -32,7 +32,7 @@ import os
 import shutil
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -53,10 +53,12 @@ from graph_schema import (
     Employer,
 )
 from graph_schema.properties import PropertyType
+from tracker.identity.views import KEY_COLUMNS, person_keys_from_store
 from tracker.store import GraphStore
 from tracker.tables import edge_columns, node_columns, typed
 
-FORMAT = "lmt-parquet-1"
+FORMAT = "lmt-parquet-2"
+"""Version 2: buckets by person (``persons`` table, ``bucket_of``); version 1 by worker id."""
 MANIFEST = "_lmt_export.json"
 """Files starting with ``_`` are skipped by Spark's and pyarrow's dataset readers."""
 DEFAULT_BUCKETS = 16
@@ -105,6 +107,9 @@ WORKER_TABLES: dict[str, TableSpec] = {
     "employments": TableSpec("employments", edge_columns(EMPLOYED_BY), True),
     "grievances": TableSpec("grievances", edge_columns(COMPLAINED_AGAINST), True),
     "homes": TableSpec("homes", _joined(edge_columns(MEMBER_OF), edge_columns(HOME_IN)), True),
+    "persons": TableSpec(
+        "persons", {c: PropertyType.STRING for c in KEY_COLUMNS}, True
+    ),  # tracker.identity.views.person_keys: the linkage's persons and their keys
 }
 GLOBAL_TABLES: dict[str, TableSpec] = {
     "contractors": TableSpec(
@@ -121,15 +126,21 @@ TABLES = {**WORKER_TABLES, **GLOBAL_TABLES}
 _EDGES = {"moves": MOVED, "employments": EMPLOYED_BY, "grievances": COMPLAINED_AGAINST}
 
 
-def bucket_of(worker_ids: pd.Series, buckets: int) -> np.ndarray:
-    """Each worker id's bucket: CRC-32 of its UTF-8 bytes, modulo ``buckets``.
+def bucket_of(worker_ids: pd.Series, buckets: int, persons: pd.Series | None = None) -> np.ndarray:
+    """Each worker id's bucket: CRC-32 of the UTF-8 bytes of its person's id, modulo
+    ``buckets``, so that every registration of one person is in one bucket.
 
-    The hash is taken once per distinct id (a worker has several moves), in Python: a
-    million ids take about half a second.
+    ``persons`` maps worker id -> person id (the linkage's, ``person_keys``); a worker id
+    it lacks (none given: every one) is hashed itself. The hash is taken once per distinct
+    id (a worker has several moves), in Python: a million ids take about half a second.
     """
     codes, uniques = pd.factorize(worker_ids)
+    names = uniques.astype(str).to_numpy(dtype=object)
+    if persons is not None and len(persons):
+        found = persons.reindex(names).to_numpy(dtype=object)
+        names = np.where(pd.isna(found), names, found)
     hashed = np.fromiter(
-        (zlib.crc32(str(u).encode()) % buckets for u in uniques), dtype=np.int32, count=len(uniques)
+        (zlib.crc32(str(u).encode()) % buckets for u in names), dtype=np.int32, count=len(names)
     )
     return np.where(codes >= 0, hashed[np.maximum(codes, 0)], 0).astype(np.int32)
 
@@ -168,14 +179,21 @@ def export_parquet(
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MANIFEST).unlink(missing_ok=True)  # written last: its presence means complete
     written: dict[str, int] = {}
+    keys = person_keys_from_store(store)
+    to_person = pd.Series(keys["person_id"].to_numpy(), index=keys["worker_id"].to_numpy())
     for name, rel in _EDGES.items():
-        written[name] = _write_buckets(folder, WORKER_TABLES[name], store.edge_slices(rel), buckets)
+        written[name] = _write_buckets(
+            folder, WORKER_TABLES[name], store.edge_slices(rel), buckets, to_person
+        )
     households = store.edge_table(HOME_IN)
     homes = (
         members.merge(households, on="household_id", how="left")
         for members in store.edge_slices(MEMBER_OF)
     )
-    written["homes"] = _write_buckets(folder, WORKER_TABLES["homes"], homes, buckets)
+    written["homes"] = _write_buckets(folder, WORKER_TABLES["homes"], homes, buckets, to_person)
+    written["persons"] = _write_buckets(
+        folder, WORKER_TABLES["persons"], iter([keys]), buckets, to_person
+    )
     contractors = store.node_table(Contractor).merge(
         store.edge_table(BASED_IN), on="contractor_id", how="left"
     )
@@ -195,7 +213,7 @@ def export_parquet(
         "format": FORMAT,
         "buckets": buckets,
         "bucket_column": BUCKET,
-        "hash": "crc32(utf-8 worker_id) mod buckets",
+        "hash": "crc32(utf-8 person_id, else worker_id) mod buckets",
         "tables": {
             name: {
                 "rows": written[name],
@@ -216,7 +234,11 @@ def _clear(path: Path) -> None:
 
 
 def _write_buckets(
-    folder: Path, spec: TableSpec, slices: Iterator[pd.DataFrame], buckets: int
+    folder: Path,
+    spec: TableSpec,
+    slices: Iterator[pd.DataFrame],
+    buckets: int,
+    persons: pd.Series,
 ) -> int:
     """Write each slice's rows into their buckets' files (one open writer per bucket)."""
     _clear(folder / spec.name)
@@ -228,7 +250,7 @@ def _write_buckets(
                 continue
             rows += len(frame)
             table = to_arrow(frame, spec)
-            bucket = bucket_of(frame["worker_id"], buckets)
+            bucket = bucket_of(frame["worker_id"], buckets, persons)
             order = np.argsort(bucket, kind="stable")
             bounds = np.searchsorted(bucket[order], np.arange(buckets + 1))
             for b in range(buckets):
@@ -258,6 +280,8 @@ class ParquetExport:
 
     folder: Path
     buckets: int
+    rows: dict[str, int] = field(default_factory=dict)
+    """Rows per table, from the manifest."""
 
     @classmethod
     def open(cls, folder: str | os.PathLike) -> ParquetExport:
@@ -271,7 +295,8 @@ class ParquetExport:
         found = json.loads(manifest.read_text())
         if found.get("format") != FORMAT:
             raise ValueError(f"{manifest}: format {found.get('format')!r}, expected {FORMAT}")
-        return cls(folder, int(found["buckets"]))
+        rows = {name: int(table["rows"]) for name, table in found.get("tables", {}).items()}
+        return cls(folder, int(found["buckets"]), rows)
 
     def bucket(self, table: str, bucket: int, columns: list[str] | None = None) -> pd.DataFrame:
         """One bucket of a worker-keyed table as a canonical frame (empty if no rows)."""

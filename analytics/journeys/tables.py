@@ -21,7 +21,7 @@ from analytics.circuits import homes_from_store
 from analytics.round_trips import MOVE_COLUMNS
 from graph_schema import Employer, Worker
 from graph_schema.relationships import EMPLOYED_BY, MOVED
-from tracker.identity.views import persons as identity_persons
+from tracker.identity.views import linked_persons
 from tracker.store import GraphStore
 from tracker.trips import mark_trips
 
@@ -101,13 +101,6 @@ def person_tables(tables: JourneyTables) -> PersonTables:
     employments = tables.employments.copy()
     employments["worker_id"] = _relabel(employments["worker_id"], to_person)
     return PersonTables(moves, homes, employments, _people(persons, workers))
-
-
-def linked_persons(store: GraphStore) -> pd.DataFrame:
-    """``worker_id``, ``person_id`` of the registrations the store's linkage has placed."""
-    table = identity_persons(store)[["worker_id", "person_id"]]
-    placed = table["person_id"].notna() & (table["person_id"].astype(str) != "")
-    return table[placed].astype(str).reset_index(drop=True)
 
 
 def _workers(tables: JourneyTables) -> pd.DataFrame:

@@ -1,8 +1,9 @@
 """Analytics results (seasonal circuits, contractor risk, chains), computed once per store
 state (``api.state.ANALYTICS``) and served page by page.
 
-Circuits are per worker: researcher keys get pseudonyms in place of worker ids, advocacy
-keys none (no worker records). Counts of workers below 5 are suppressed for researcher and
+Circuits are per person (``person_id``, and ``worker_id`` the person's first registered
+worker id): researcher keys get pseudonyms in place of both ids, advocacy keys none (no
+worker records). Counts of workers below 5 are suppressed for researcher and
 advocacy keys in every column that counts workers.
 """
 

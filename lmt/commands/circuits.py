@@ -148,7 +148,7 @@ def _by_partition(args: argparse.Namespace) -> int:
 
 def _summary(table, written: list[Path]) -> None:
     print(
-        f"{len(table):,} circuits of {table['worker_id'].nunique():,} workers "
+        f"{len(table):,} circuits of {table['worker_id'].nunique():,} persons "
         f"({int(table['seasons'].sum()):,} seasons)"
     )
     for path in written:

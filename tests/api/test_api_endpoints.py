@@ -121,6 +121,7 @@ def test_pseudonyms_are_stable_across_requests_and_analytics(api):
     circuits = api.get("/analytics/circuits", "researcher", limit=1000).json()
     if circuits["items"]:
         assert "worker_id" not in circuits["columns"] and "worker" in circuits["columns"]
+        assert "person_id" not in circuits["columns"] and "person" in circuits["columns"]
         assert all(row["worker"].startswith("P-") for row in circuits["items"])
         field = api.get("/analytics/circuits", "field", limit=1000).json()["items"]
         assert [api.service.pseudonyms.of(r["worker_id"]) for r in field] == [
