@@ -1,4 +1,8 @@
-"""Seasonal circuits: the round trips a worker makes year after year.
+"""Seasonal circuits: the round trips a person makes year after year.
+
+Per person (``analytics.persons``): from the store, every worker id of a person is replaced
+by the person's first registered worker id before anything below, so "worker" here is that
+key and circuits.csv has one row per person and circuit (``person_id``, ``worker_id``).
 
 The definition (docs/spec/field-records.md): a seasonal circuit is a round trip from a
 worker's origin to one destination and back that the worker makes in at least two different

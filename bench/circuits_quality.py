@@ -25,15 +25,20 @@ SAMPLE = ROOT / "tests" / "data" / "sample"
 TODAY = dt.date(2026, 11, 23)
 
 
-def score_batch(batch: Path, work: Path) -> dict:
+def score_batch(batch: Path, work: Path, link: bool = False) -> dict:
+    """Ingest ``batch`` into a new store under ``work`` and score its circuits; ``link``:
+    link registrations into persons first, as ``lmt ingest`` does (circuits per person)."""
     from analytics.circuit_scores import score
     from analytics.circuits import circuits_from_store
+    from tracker.identity import link as link_persons
     from tracker.ingest import ingest_folder
     from tracker.stores.ladybug.store import LadybugStore
 
     store = LadybugStore(work / "db", buffer_pool_mb=512)
     try:
         ingest_folder(store, batch, rejects_dir=work / "rejects", today=TODAY)
+        if link:
+            link_persons(store)
         found = circuits_from_store(store)
     finally:
         store.close()

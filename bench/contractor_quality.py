@@ -23,6 +23,7 @@ import pandas as pd
 from analytics.contractor_risk import contractor_risk_from_store
 from analytics.flag_quality import FlagQuality, flag_quality
 from bench.report import write_section
+from tracker.identity import link as link_persons
 from tracker.ingest import ingest_folder
 from tracker.stores.ladybug.store import LadybugStore
 
@@ -30,11 +31,17 @@ SAMPLE = Path(__file__).resolve().parent.parent / "tests" / "data" / "sample"
 TODAY = dt.date(2026, 11, 23)
 
 
-def measure(batch: Path, work: Path) -> tuple[FlagQuality, dict[int, FlagQuality], dict]:
-    """Quality of the flags on one batch, of complainant counting, and pattern counts."""
+def measure(
+    batch: Path, work: Path, link: bool = False
+) -> tuple[FlagQuality, dict[int, FlagQuality], dict]:
+    """Quality of the flags on one batch, of complainant counting, and pattern counts;
+    ``link``: link registrations into persons first, as ``lmt ingest`` does (complainants
+    and placed workers counted as persons)."""
     store = LadybugStore(work / "db", buffer_pool_mb=512)
     try:
         ingest_folder(store, batch, rejects_dir=work / "rejects", today=TODAY)
+        if link:
+            link_persons(store)
         risk = contractor_risk_from_store(store)
     finally:
         store.close()

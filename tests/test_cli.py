@@ -54,6 +54,7 @@ LINKAGE_COUNTS = {"nodes": ("Person",), "edges": ("IS_PERSON", "MATCHES")}
 """What the linkage after each ingest adds (tracker.identity), counted apart."""
 RECORD_FILES = (*NODE_FILES.values(), "contractor_links.csv", *EVENT_FILES)
 CIRCUITS_COLUMNS = [
+    "person_id",
     "worker_id",
     "origin_district_code",
     "destination_district_code",
@@ -470,6 +471,7 @@ def test_circuits_writes_circuits_csv_with_the_format_header(sample_run, sample_
     assert f"{len(circuits):,} circuits of" in done.stdout and f"wrote {out}" in done.stdout
     workers = {w["worker_id"] for w in rows(sample_dir / "workers.csv")}
     assert circuits and {c["worker_id"] for c in circuits} <= workers
+    assert all(c["person_id"] for c in circuits)  # lmt ingest linked the registrations
     for c in circuits:
         assert 1 <= int(c["depart_month"]) <= 12 and 1 <= int(c["return_month"]) <= 12
         assert int(c["seasons"]) >= 2 and int(c["first_year"]) < int(c["last_year"])
@@ -529,7 +531,7 @@ def test_demo_without_serving_runs_to_the_end_and_leaves_its_outputs(tmp_path):
     assert sorted(p.name for p in (out / "batch").glob("*.csv")) == sorted(RECORD_FILES)
     for name in DEMO_RESULTS:
         assert (out / "results" / name).stat().st_size > 0, name
-    assert header(out / "results" / "circuits.csv")[:8] == CIRCUITS_COLUMNS
+    assert header(out / "results" / "circuits.csv")[: len(CIRCUITS_COLUMNS)] == CIRCUITS_COLUMNS
     assert header(out / "results" / "contractor_risk.csv")[:5] == CONTRACTOR_RISK_COLUMNS
     assert header(out / "results" / "chains.csv")[:7] == CHAINS_COLUMNS
     assert (out / "rejects" / "report.csv").is_file()  # synth plants bad rows

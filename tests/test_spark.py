@@ -106,3 +106,33 @@ def test_lmt_circuits_engine_spark(spark, export, sample_store, tmp_path):
     assert main([*argv, "--master", "local[2]"]) == 0
     embedded = circuits_of_journeys(journeys_from_store(sample_store)).table
     assert out.read_bytes() == csv_bytes(embedded, tmp_path, "embedded.csv")
+
+
+def test_spark_counts_persons_as_the_embedded_run(spark, tmp_path_factory, tmp_path):
+    """On a linked store (the identity sample, issue 12) the export buckets by person and
+    Spark's circuits and contractor risk are the embedded run's, per person."""
+    import datetime as dt
+
+    from analytics.spark import circuits_on_spark, contractors_on_spark
+    from tracker.identity import link
+    from tracker.ingest import ingest_folder
+    from tracker.stores.ladybug.store import LadybugStore
+
+    folder = tmp_path_factory.mktemp("spark-persons")
+    sample = Path(__file__).parent / "data" / "identity-sample"
+    store = LadybugStore(folder / "db", buffer_pool_mb=256)
+    try:
+        ingest_folder(store, sample, rejects_dir=folder / "rejects", today=dt.date(2026, 11, 1))
+        link(store)
+        export_parquet(store, folder / "export", buckets=3)
+        embedded = circuits_of_journeys(journeys_from_store(store)).table
+        risk = contractor_risk_from_store(store)
+    finally:
+        store.close()
+    assert embedded["person_id"].notna().all()
+    on_spark = circuits_on_spark(spark, str(folder / "export"))
+    a = csv_bytes(embedded, tmp_path / "a", "circuits.csv")
+    assert a == csv_bytes(on_spark.table, tmp_path / "b", "circuits.csv")
+    spark_risk = contractors_on_spark(spark, str(folder / "export")).risk
+    a = csv_bytes(risk, tmp_path / "a", "risk.csv")
+    assert a == csv_bytes(spark_risk, tmp_path / "b", "risk.csv")

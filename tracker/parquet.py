@@ -3,21 +3,26 @@
 Analytics past one machine (Apache Spark, ``analytics.spark``) and partition-by-partition
 runs on one machine read the edge and node tables from files, not from the store. The
 layout is Hive-style, so that Spark (or DuckDB, or pyarrow.dataset) finds the partition key
-in the folder names: a worker's rows of every worker-keyed table are in the same bucket,
+in the folder names: a person's rows (all its worker ids) of every worker-keyed table are
+in the same bucket,
 
     DIR/moves/bucket=07/part-0.parquet        MOVED edges of the workers of bucket 7
     DIR/employments/bucket=07/part-0.parquet  EMPLOYED_BY edges
     DIR/grievances/bucket=07/part-0.parquet   COMPLAINED_AGAINST edges
     DIR/homes/bucket=07/part-0.parquet        worker -> household -> home district
+    DIR/persons/bucket=07/part-0.parquet      worker -> person and its key (the linkage's)
     DIR/contractors/part-0.parquet            small global tables, read once
     DIR/employers/part-0.parquet
     DIR/links/part-0.parquet                  SUPPLIES edges
     DIR/_lmt_export.json                      buckets, hash, row counts, columns
 
-``bucket = crc32(utf-8 bytes of worker_id) mod buckets`` (zlib's CRC-32; Spark's ``crc32``
-gives the same). A stable hash, not Python's ``hash``: the same worker lands in the same
-bucket in every run and every language. The schema is documented in
-docs/spec/parquet-export.md; it is derived from ``graph_schema`` like every other table.
+``bucket = crc32(utf-8 bytes of person_id) mod buckets``, the person the store's linkage
+gave the worker (``tracker.identity.views.person_keys_from_store``), or of the worker id
+where no linkage placed it (zlib's CRC-32; Spark's ``crc32`` gives the same). A stable
+hash, not Python's ``hash``: the same person lands in the same bucket in every run and
+every language, and analytics per person (``analytics.persons``) run bucket by bucket.
+The schema is documented in docs/spec/parquet-export.md; it is derived from
+``graph_schema`` like every other table.
 
 The export is written in slices (``GraphStore.edge_slices``: each slice holds every edge
 of a range of workers) through one ``pyarrow.parquet.ParquetWriter`` per bucket, so memory

@@ -51,10 +51,12 @@ def person_of(store: GraphStore, worker_id: str) -> pd.DataFrame:
 
 
 def linked_persons(store: GraphStore) -> pd.DataFrame:
-    """``worker_id``, ``person_id`` of the registrations the store's linkage has placed."""
-    table = persons(store)[["worker_id", "person_id"]]
+    """``worker_id``, ``person_id`` of the registrations the store's linkage has placed
+    (their IS_PERSON edges: the Worker table is not read)."""
+    table = store.edge_table(IS_PERSON, columns=["worker_id", "person_id"])
     placed = table["person_id"].notna() & (table["person_id"].astype(str) != "")
-    return table[placed].astype(str).reset_index(drop=True)
+    placed_rows = table[placed].astype(str).drop_duplicates("worker_id")
+    return placed_rows.sort_values("worker_id", ignore_index=True)
 
 
 def person_keys(persons: pd.DataFrame, workers: pd.DataFrame | None = None) -> pd.DataFrame:
