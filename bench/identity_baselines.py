@@ -16,10 +16,10 @@ import pandas as pd
 from tracker.identity.quality import pairwise
 
 
-def baselines(batch: Path) -> dict[str, tuple[float, float]]:
+def baseline_persons(batch: Path) -> dict[str, pd.DataFrame]:
+    """Each naive baseline's persons (``worker_id``, ``person_id``) of a batch."""
     workers = pd.read_csv(batch / "workers.csv", dtype=str)
     households = pd.read_csv(batch / "households.csv", dtype=str)
-    truth = pd.read_csv(batch / "answers" / "persons.csv", dtype=str)
     w = workers.merge(households[["household_id", "home_district_code"]], how="left")
 
     def by(columns: list[str]) -> pd.DataFrame:
@@ -27,14 +27,16 @@ def baselines(batch: Path) -> dict[str, tuple[float, float]]:
         key = key.where(w[columns].notna().all(axis=1), "alone:" + w["worker_id"])
         return pd.DataFrame({"worker_id": w["worker_id"], "person_id": key})
 
-    alone = pd.DataFrame({"worker_id": w["worker_id"], "person_id": w["worker_id"]})
     return {
-        "no linkage": pairwise(alone, truth),
-        "exact name + birth year + home district": pairwise(
-            by(["name", "birth_year", "home_district_code"]), truth
-        ),
-        "exact e-Shram number": pairwise(by(["eshram_uan"]), truth),
+        "no linkage": pd.DataFrame({"worker_id": w["worker_id"], "person_id": w["worker_id"]}),
+        "exact name + birth year + home district": by(["name", "birth_year", "home_district_code"]),
+        "exact e-Shram number": by(["eshram_uan"]),
     }
+
+
+def baselines(batch: Path) -> dict[str, tuple[float, float]]:
+    truth = pd.read_csv(batch / "answers" / "persons.csv", dtype=str)
+    return {name: pairwise(table, truth) for name, table in baseline_persons(batch).items()}
 
 
 if __name__ == "__main__":

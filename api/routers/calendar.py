@@ -6,11 +6,12 @@ module reshapes its 12 rows per corridor into one item per corridor, and pages i
 corridor first.
 
 Departures and returns count the round trips of seasonal circuits (not every move), so a
-one-off trip does not blur a season; like the circuits they are per person (a trip reported
-under two worker ids of one person is one trip, ``analytics.persons``). Open to every role: it is an aggregate with no worker
-in it. For researcher and advocacy keys every count below 5 is suppressed (None, counted in
-``suppressed_cells``): a corridor's trips in one month of 1 to 4 come from fewer than 5
-workers, and could single someone out as surely as a worker count could.
+one-off trip does not blur a season; like the circuits they are per person (a trip
+reported under two worker ids of one person is one trip, ``analytics.persons``). Open to
+every role: it is an aggregate with no worker in it. For researcher and advocacy keys every
+count below 5 is suppressed (None, counted in ``suppressed_cells``): a corridor's trips in
+one month of 1 to 4 come from fewer than 5 workers, and could single someone out as surely
+as a worker count could.
 """
 
 from __future__ import annotations

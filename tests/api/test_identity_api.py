@@ -87,3 +87,31 @@ def test_a_decision_splits_a_person_and_is_audited(served):
     _, entries = app.state.service.audit.entries()
     actions = {e.action for e in entries}
     assert {"identity_decision", "person", "identity_candidates"} <= actions
+
+
+def test_circuits_and_calendar_are_per_person(served):
+    """/analytics/circuits (issue 12, item 6): one row per person and circuit, with the
+    person's id for field keys and one pseudonym per person for researchers; the calendar
+    counts persons too."""
+    from analytics.circuits import circuits_from_store
+    from tracker.identity import persons
+
+    client, keys, store, app = served
+    expected = circuits_from_store(store)
+    field = client.get(
+        "/analytics/circuits", headers={"X-API-Key": keys["field"]}, params={"limit": 1000}
+    ).json()
+    assert field["columns"][:2] == ["person_id", "worker_id"]
+    assert field["total"] == len(expected) and len(field["items"]) == min(1000, len(expected))
+    person = persons(store).set_index("worker_id")["person_id"]
+    assert all(person[r["worker_id"]] == r["person_id"] for r in field["items"])
+    researcher = client.get(
+        "/analytics/circuits", headers={"X-API-Key": keys["researcher"]}, params={"limit": 1000}
+    ).json()
+    assert "person_id" not in researcher["columns"] and "worker_id" not in researcher["columns"]
+    pseudonyms = app.state.service.pseudonyms
+    assert [r["person"] for r in researcher["items"]] == [
+        pseudonyms.of(r["person_id"]) for r in field["items"]
+    ]
+    calendar = client.get("/analytics/calendar", headers={"X-API-Key": keys["field"]})
+    assert calendar.status_code == 200 and calendar.json()["corridors"]
