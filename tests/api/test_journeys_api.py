@@ -10,6 +10,8 @@ import re
 import pandas as pd
 import pytest
 
+from api.models import MAX_LIMIT
+
 ROUTES = ("/journeys", "/journeys/trips", "/journeys/transitions", "/journeys/chronogram",
           "/journeys/types", "/journeys/filters")  # fmt: skip
 COHORTS = ({}, {"origin_state": "Bihar"}, {"has_circuit": "true", "gender": "female"},
@@ -18,16 +20,24 @@ COHORTS = ({}, {"origin_state": "Bihar"}, {"has_circuit": "true", "gender": "fem
            {"origin_district": 1})  # fmt: skip
 COUNT_KEYS = {"persons", "journeys", "returns", "persons_with_circuit"}
 EXACT_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+TOKEN = re.compile(r"[\w+-]+")
+
+
+PERSONAL_COLUMNS = {"worker_id", "household_id", "name", "phone", "eshram_uan", "record_id"}
+"""Columns of any file of the batch that name a person, a household or a raw record (not
+villages: many are named like districts, which answers do name)."""
 
 
 @pytest.fixture(scope="module")
-def secrets(sample_dir) -> list[str]:
-    """Names, phones, e-Shram numbers, worker ids and record ids of the sample."""
-    workers = pd.read_csv(sample_dir / "workers.csv", dtype=str, keep_default_na=False)
-    moves = pd.read_csv(sample_dir / "moves.csv", dtype=str, keep_default_na=False)
-    values = [*workers["name"], *workers["phone"], *workers["eshram_uan"],
-              *workers["worker_id"], *moves["record_id"]]  # fmt: skip
-    return [v for v in values if len(v) >= 6]
+def secrets(sample_dir) -> set[str]:
+    """Names, phones, e-Shram numbers, worker and household ids, and the record ids of
+    every file of the sample (moves, employments, services, grievances...)."""
+    values: set[str] = set()
+    for path in sorted(sample_dir.glob("*.csv")):
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for column in PERSONAL_COLUMNS & set(table.columns):
+            values.update(table[column])
+    return {v for v in values if len(v) >= 6}
 
 
 def test_only_researcher_and_admin_keys_may_ask(api):
@@ -45,23 +55,70 @@ def test_a_bad_filter_is_a_problem_not_a_crash(api):
     assert api.get("/journeys", "researcher", sector="knitting").status_code == 422
 
 
+def _every_page(api, route: str, params: dict) -> list:
+    """Every page of a route's answer (one answer for the routes that do not page)."""
+    answers, offset = [], 0
+    while True:
+        answer = api.get(route, "researcher", **params, limit=MAX_LIMIT, offset=offset)
+        assert answer.status_code == 200, (route, answer.text)
+        answers.append(answer)
+        body = answer.json()
+        if "items" not in body or not body["items"] or body["total"] is None:
+            return answers
+        offset += MAX_LIMIT
+        if offset >= body["total"]:
+            return answers
+
+
+def _reveals_no_one(route: str, answer, secrets: set[str]) -> None:
+    text = answer.text
+    assert not EXACT_DATE.search(text), route
+    body = answer.json()
+    # every string of the answer, whole (a name has spaces) and cut into words and ids
+    shown = set(_strings(body)) | set(TOKEN.findall(text))
+    found = sorted(shown & secrets)
+    assert not found, (route, found[:3])
+    for count in _counts(body):
+        assert count is None or count == 0 or count >= 5, (route, count)
+    if route.endswith("chronogram") and body["persons"]:
+        for row in body["shares"]:
+            for share in row:
+                assert share is None or share == 0 or share * body["persons"] >= 4.5
+
+
 @pytest.mark.parametrize("cohort", COHORTS, ids=lambda c: ",".join(c) or "everyone")
 def test_researcher_answers_reveal_no_one(api, secrets, cohort):
+    """Every page of every route, for cohorts large, small and empty."""
     for route in ROUTES:
         params = {**cohort, **({"k": 4} if route.endswith("types") else {})}
-        answer = api.get(route, "researcher", **params)
+        for answer in _every_page(api, route, params):
+            _reveals_no_one(route, answer, secrets)
+
+
+def test_a_cohort_of_one_to_four_persons_shows_no_one_on_any_route(api, secrets):
+    """A cohort too small to show (found with the admin key): every route answers a
+    researcher with no persons, no rates, no shares and no counts."""
+    admin = api.get("/journeys", "admin", limit=MAX_LIMIT).json()
+    everyone = pd.DataFrame(admin["items"], columns=admin["columns"])
+    sizes = everyone["origin_district_code"].value_counts()
+    small = sizes[(sizes > 0) & (sizes < 5)]
+    assert len(small), "the sample has origin districts of 1 to 4 persons"
+    cohort = {"origin_district": int(small.index[0])}
+    assert api.get("/journeys", "admin", **cohort).json()["total"] == int(small.iloc[0])
+    for route in ROUTES[:-1]:
+        answer = api.get(route, "researcher", **cohort)
         assert answer.status_code == 200, (route, answer.text)
-        text = answer.text
-        assert not EXACT_DATE.search(text), route
-        found = [s for s in secrets if s in text]
-        assert not found, (route, found[:3])
+        _reveals_no_one(route, answer, secrets)
         body = answer.json()
-        for count in _counts(body):
-            assert count is None or count == 0 or count >= 5, (route, count)
-        if route.endswith("chronogram") and body["persons"]:
-            for row in body["shares"]:
-                for share in row:
-                    assert share is None or share == 0 or share * body["persons"] >= 4.5
+        assert body.get("items", []) == [] and body.get("total") is None, route
+        if "summary" in body:
+            assert body["summary"]["persons"] is None
+            assert body["summary"]["return_rate"] is None
+        if route.endswith("chronogram"):
+            assert body["persons"] is None
+            assert all(share is None for row in body["shares"] for share in row)
+        if route.endswith("types"):
+            assert body["types"] == []
 
 
 def test_researchers_get_pseudonyms_admins_get_ids(api):
@@ -107,6 +164,19 @@ def _counts(value, key=None):
                 yield from _counts(v, key)
     elif key in COUNT_KEYS and not isinstance(value, bool):
         yield value
+
+
+def _strings(value):
+    """Every string anywhere in ``value`` (keys too)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
 
 
 def test_counts_helper_finds_nested_counts():
