@@ -213,8 +213,15 @@ def types(
     return Typology(k=len(found), distance=distance, types=found, **body)
 
 
+class District(BaseModel):
+    code: int = Field(description="Census 2011 district code")
+    name: str
+    state: str
+
+
 class FilterChoices(BaseModel):
     states: list[str]
+    districts: list[District] = Field(description="every district, by state then name")
     sectors: list[str]
     genders: list[str]
     birth_bands: list[str]
@@ -223,10 +230,13 @@ class FilterChoices(BaseModel):
 @router.get("/filters", response_model=FilterChoices, summary="The values each filter takes")
 def filters(who: Researcher) -> FilterChoices:
     from analytics.journeys.index import GENDERS, SECTORS, STATES
+    from graph_schema.census import district_names
     from tracker.access import birth_band
 
+    named = sorted(district_names().items(), key=lambda item: (item[1][1], item[1][0]))
     return FilterChoices(
         states=list(STATES),
+        districts=[District(code=c, name=n, state=st) for c, (n, st) in named],
         sectors=list(SECTORS),
         genders=list(GENDERS),
         birth_bands=[str(birth_band(y)) for y in range(1940, 2011, 5)],

@@ -5,7 +5,7 @@
 
 import { get } from "../api.js";
 import { h, put, s } from "../dom.js";
-import { formatNumber, t, vocab } from "../i18n.js";
+import { formatNumber, getLang, t, vocab } from "../i18n.js";
 import { loading } from "./problem.js";
 
 const W = 360;
@@ -16,7 +16,9 @@ const COLOURS = {
 };
 const SECTOR_COLOURS = ["#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2",
   "#ff9da6", "#9d755d", "#bab0ac", "#8c564b", "#17becf"];
-const FIELDS = ["origin_state", "destination_state", "sector", "gender", "birth_band", "has_circuit"];
+const FIELDS = ["origin_state", "origin_district", "destination_state", "destination_district", "sector",
+  "gender", "birth_band", "has_circuit"];
+const KINDS = ["circuit", "season", "short", "long", "multi_stop"];
 
 export async function journeysView(view) {
   put(view.main, h("h1", { tabindex: "-1" }, t("journeysTitle")), h("p", { class: "help" }, t("journeysHelp")), loading());
@@ -55,6 +57,14 @@ function filterForm(choices, chosen) {
     h("div", { class: "field" }, h("label", { for: `f-${name}` }, label),
       h("select", { id: `f-${name}`, name }, h("option", { value: "" }, t("anyValue")),
         values.map((v) => h("option", { value: v, selected: String(chosen[name]) === String(v) }, words(v)))));
+  const district = (name, label) => {
+    const byState = new Map();
+    for (const d of choices.districts) byState.set(d.state, [...(byState.get(d.state) || []), d]);
+    return h("div", { class: "field" }, h("label", { for: `f-${name}` }, label),
+      h("select", { id: `f-${name}`, name }, h("option", { value: "" }, t("anyValue")),
+        [...byState].map(([state, list]) => h("optgroup", { label: state }, list.map((d) =>
+          h("option", { value: d.code, selected: String(chosen[name]) === String(d.code) }, d.name))))));
+  };
   const month = (name, label) =>
     h("div", { class: "field" }, h("label", { for: `f-${name}` }, label),
       h("input", { id: `f-${name}`, name, type: "month", value: chosen[name] || null }));
@@ -62,7 +72,9 @@ function filterForm(choices, chosen) {
     h("h2", {}, t("cohort")),
     h("div", { class: "filter-grid" },
       select("origin_state", choices.states, t("originState")),
+      district("origin_district", t("originDistrict")),
       select("destination_state", choices.states, t("destinationState")),
+      district("destination_district", t("destinationDistrict")),
       select("sector", choices.sectors, t("sector"), (v) => vocab("sector", v)),
       select("gender", choices.genders, t("gender"), (v) => vocab("gender", v)),
       select("birth_band", choices.birth_bands, t("birthBand")),
@@ -130,17 +142,38 @@ function chronogramCard(chrono) {
 function typesCard(types) {
   const card = h("section", { class: "card", "aria-labelledby": "j-types" }, h("h2", { id: "j-types" }, t("typesTitle")));
   if (!types.types.length) return put(card, h("p", {}, t("noPersons")));
+  const used = Object.keys(COLOURS).filter((st) => types.types.some((ty) => ty.medoid.includes(st)));
   return put(card, h("ol", { class: "types" }, types.types.map((ty) =>
     h("li", { class: "type" },
       h("h3", {}, t("typeN", { n: ty.type, share: ty.share === null ? t("fewerThan5") : formatNumber(ty.share, { style: "percent" }) })),
       medoidStrip(ty.medoid),
-      h("p", { class: "type-words" }, ty.description)))));
+      h("p", { class: "type-words" }, typeWords(ty))))),
+  h("p", { class: "help" }, t("typicalPattern")),
+  h("ul", { class: "legend medoid-legend" }, used.map((st) =>
+    h("li", {}, s("svg", { class: "swatch-svg", viewBox: "0 0 14 10", "aria-hidden": "true" },
+      s("rect", { width: 14, height: 10, rx: 2, fill: COLOURS[st] })), t(`typology.${st}`)))));
+}
+
+// The API describes a type in English; other languages get it from the medoid: its main
+// kind of journey and its spells ("seasonal circuit 5 months, at home 7 months, ...").
+function typeWords(ty) {
+  if (getLang() === "en") return ty.description;
+  const months = {};
+  for (const st of ty.medoid) if (KINDS.includes(st)) months[st] = (months[st] || 0) + 1;
+  const main = Object.keys(months).sort((a, b) => months[b] - months[a])[0];
+  const spells = [];
+  ty.medoid.forEach((st, i) => {
+    if (i && ty.medoid[i - 1] === st) spells[spells.length - 1].n += 1;
+    else spells.push({ st, n: 1 });
+  });
+  const pattern = spells.map(({ st, n }) => t("spell", { state: t(`typology.${st}`), n: formatNumber(n) })).join(", ");
+  return t("typeWords", { kind: main ? t(`typology.${main}`) : t("typology.home"), pattern });
 }
 
 function medoidStrip(states) {
   const w = W / states.length;
   return s("svg", { viewBox: `0 0 ${W} 14`, class: "medoid", role: "img", "aria-label": t("typicalPattern") },
-    states.map((st, i) => s("rect", { x: i * w, y: 0, width: w - 0.5, height: 14, fill: COLOURS[st] || "#999" }, s("title", {}, st))));
+    states.map((st, i) => s("rect", { x: i * w, y: 0, width: w - 0.5, height: 14, fill: COLOURS[st] || "#999" }, s("title", {}, t(`typology.${st}`)))));
 }
 
 function personsCard(cohort) {
