@@ -110,21 +110,12 @@ def journey_kind_codes(index: JourneyIndex) -> np.ndarray:
     next_departure = np.where(following, np.r_[j.departed[1:], 0], last_day)
     end = np.where(j.returned != NO_DAY, j.returned, next_departure).astype(np.int64)
     days = end - j.departed
-    circuit_routes = set(
-        zip(
-            j.workers.get_indexer(index.circuits["worker_id"]).tolist(),
-            index.circuits["destination_district_code"].astype("int64").tolist(),
-            strict=True,
-        )
-    )
-    round_trip = j.kind == KINDS.index(ROUND_TRIP)
-    on_circuit = np.zeros(len(j.worker), dtype=bool)
-    if circuit_routes:
-        rt = np.flatnonzero(round_trip)
-        on_circuit[rt] = [
-            (w, d) in circuit_routes
-            for w, d in zip(j.worker[rt].tolist(), j.destination[rt].tolist(), strict=True)
-        ]
+    # a (person, destination) pair as one integer: district codes are below 1024
+    circuit_routes = (
+        j.workers.get_indexer(index.circuits["worker_id"]).astype(np.int64) << 10
+    ) | index.circuits["destination_district_code"].to_numpy(dtype=np.int64)
+    route = (j.worker.astype(np.int64) << 10) | np.maximum(j.destination, 0).astype(np.int64)
+    on_circuit = (j.kind == KINDS.index(ROUND_TRIP)) & np.isin(route, circuit_routes)
     kind = np.select(
         [
             j.kind == KINDS.index(MULTI_STOP),
