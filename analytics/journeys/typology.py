@@ -166,7 +166,7 @@ def optimal_matching(
     b: np.ndarray | None = None,
     costs: np.ndarray = SUBSTITUTION,
     indel: float = INDEL,
-    chunk: int = 20000,
+    chunk: int = 2048,
 ) -> np.ndarray:
     """(len(a), len(b)) optimal matching distances (Needleman-Wunsch edit distance);
     without ``b``, between the rows of ``a`` (each pair computed once).
@@ -174,7 +174,9 @@ def optimal_matching(
     For all pairs at once, row ``i`` of the table is ``d[i, j] = min(d[i-1, j] + indel,
     d[i-1, j-1] + sub(a_i, b_j), d[i, j-1] + indel)``; the last term chains along the
     row, and ``min_k (t_k + (j - k) indel) = j indel + cummin(t_k - k indel)`` takes it in
-    one vectorised pass: rows in a Python loop, pairs and columns in numpy.
+    one vectorised pass: rows in a Python loop, pairs and columns in numpy. ``chunk`` pairs
+    at a time: 2,048 keep the working rows in the CPU's cache (on this machine a 500-sequence
+    table took 1.0 s CPU so, 2.4 s at 20,000 pairs a time).
     """
     if b is None:
         ia, ib = np.triu_indices(len(a), k=1)
@@ -196,17 +198,26 @@ def optimal_matching(
 
 
 def _om_pairs(x: np.ndarray, y: np.ndarray, costs: np.ndarray, indel: np.float32) -> np.ndarray:
+    """The table's rows for ``n`` pairs at once, laid out (columns, pairs): each numpy pass,
+    the running minimum too, then runs along contiguous memory over all pairs."""
     n, la = x.shape
     lb = y.shape[1]
-    ramp = np.arange(lb + 1, dtype=np.float32) * indel
-    row = np.broadcast_to(ramp, (n, lb + 1)).copy()
+    ramp = (np.arange(lb + 1, dtype=np.float32) * indel)[:, None]
+    row = np.broadcast_to(ramp, (lb + 1, n)).copy()
+    t = np.empty_like(row)
+    states = len(costs)
+    flat = costs.ravel()
+    y_t = np.ascontiguousarray(y.T, dtype=np.intp)  # (lb, n)
+    x_at = x.astype(np.intp) * states
+    sub = np.empty((lb, n), dtype=np.float32)
     for i in range(la):
-        sub = costs[x[:, i : i + 1], y]  # (n, lb)
-        t = np.empty_like(row)
-        t[:, 0] = row[:, 0] + indel
-        t[:, 1:] = np.minimum(row[:, 1:] + indel, row[:, :-1] + sub)
-        row = np.minimum.accumulate(t - ramp, axis=1) + ramp
-    return row[:, -1]
+        np.take(flat, y_t + x_at[:, i], out=sub)  # sub(a_i, b_j) for every j and pair
+        np.add(row[0], indel, out=t[0])
+        np.minimum(row[1:] + indel, row[:-1] + sub, out=t[1:])
+        t -= ramp
+        np.minimum.accumulate(t, axis=0, out=row)
+        row += ramp
+    return row[-1]
 
 
 def distances(a: np.ndarray, b: np.ndarray | None = None, method: str = "hamming") -> np.ndarray:
