@@ -164,7 +164,7 @@ def _cohort_journeys_mask(index: JourneyIndex, cohort: Cohort) -> np.ndarray:
     """The journeys of the cohort that leave in its period."""
     j = index.journeys
     mask = np.zeros(len(j.worker), dtype=bool)
-    mask[np.unique(index.trip_journey[cohort.trips])] = True
+    mask[index.trip_journey[cohort.trips]] = True
     return mask & _in_period(j.departed, cohort.period)
 
 
@@ -217,13 +217,12 @@ def cohort_persons(index: JourneyIndex, cohort: Cohort) -> pd.DataFrame:
     journeys = np.bincount(j.worker[mask], minlength=n)[p]
     returns = np.bincount(j.worker[back], minlength=n)[p]
     months = np.bincount(j.worker[back], weights=days[back], minlength=n)[p] / DAYS_PER_MONTH
-    circuits = index.circuits["worker_id"].value_counts()
     frame = pd.DataFrame(
         {
             "person_id": index.person_ids[p].astype(str),
             "worker_id": index.first_worker[p],
             "gender": np.asarray((*GENDERS, None), dtype=object)[index.gender[p]],
-            "birth_band": [birth_band(int(y)) if y else None for y in index.birth_year[p]],
+            "birth_band": _bands(index.birth_year[p]),
             "origin_district_code": index.origin[p],
             "journeys": journeys,
             "returns": returns,
@@ -231,9 +230,7 @@ def cohort_persons(index: JourneyIndex, cohort: Cohort) -> pd.DataFrame:
                 3
             ),
             "months_away": np.rint(months).astype(np.int64),
-            "circuits": circuits.reindex(index.person_ids[p].astype(str))
-            .fillna(0)
-            .to_numpy(dtype=np.int64),
+            "circuits": index.circuit_count[p],
         }
     )
     return _named(frame, ["origin"])
@@ -291,9 +288,13 @@ def disclose(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     for column in COUNT_COLUMNS:
         if column not in out.columns:
             continue
-        kept = [suppressed(int(v)) for v in out[column]]
-        hidden += sum(k is None and v != 0 for k, v in zip(kept, out[column], strict=True))
-        out[column] = pd.array(kept, dtype="Int64")
+        # the one rule, applied to each distinct count (a look-up, not a call per row)
+        values, at = np.unique(out[column].to_numpy(dtype=np.int64), return_inverse=True)
+        kept = np.array([suppressed(int(v)) is not None for v in values], dtype=bool)[at.ravel()]
+        shown = pd.array(out[column].to_numpy(dtype=np.int64), dtype="Int64")
+        shown[~kept] = pd.NA
+        hidden += int((~kept).sum())
+        out[column] = shown
     return out, hidden
 
 
@@ -314,6 +315,13 @@ def disclose_summary(numbers: dict) -> tuple[dict, int]:
 
 
 # -- helpers -------------------------------------------------------------------------------
+def _bands(years: np.ndarray) -> np.ndarray:
+    """Birth band of each year (``0``: unknown, None), the rule applied per distinct year."""
+    values, at = np.unique(years, return_inverse=True)
+    bands = np.array([birth_band(int(y)) if y else None for y in values], dtype=object)
+    return bands[at.ravel()]
+
+
 def _months(days: np.ndarray) -> np.ndarray:
     return days_to_dates(np.asarray(days)).astype("datetime64[M]")
 

@@ -50,6 +50,8 @@ class JourneyIndex:
     """Per person: birth year (``0`` unknown)."""
     has_circuit: np.ndarray
     """Per person: has at least one seasonal circuit."""
+    circuit_count: np.ndarray
+    """Per person: how many seasonal circuits."""
     circuits: pd.DataFrame
     """The persons' circuits (``analytics.circuits.CIRCUIT_COLUMNS``; ``worker_id`` holds
     the person id)."""
@@ -75,8 +77,7 @@ def build_index(tables: JourneyTables) -> JourneyIndex:
     persons = journeys.workers
     people = by_person.people.set_index("person_id").reindex(persons.astype(str))
     gender = pd.Categorical(people["gender"], categories=list(GENDERS)).codes.astype(np.int8)
-    has_circuit = np.zeros(len(persons), dtype=bool)
-    has_circuit[persons.get_indexer(circuits["worker_id"].unique())] = True
+    circuit_count = np.bincount(persons.get_indexer(circuits["worker_id"]), minlength=len(persons))
 
     n_trips = len(journeys.trips.worker)
     trip_journey = np.repeat(np.arange(len(journeys.worker)), journeys.legs)
@@ -87,7 +88,8 @@ def build_index(tables: JourneyTables) -> JourneyIndex:
         origin=_person_origin(journeys),
         gender=gender,
         birth_year=people["birth_year"].fillna(0).to_numpy(dtype=np.int32),
-        has_circuit=has_circuit,
+        has_circuit=circuit_count > 0,
+        circuit_count=circuit_count,
         circuits=circuits,
         trip_sector=_trip_sectors(tables, by_person, journeys),
         trip_journey=trip_journey,
