@@ -96,6 +96,27 @@ _TRUE_WORDS = frozenset({"true", "1", "yes", "y", "t", "on"})
 """The words pydantic reads as true (it reads false, 0, no, n, f, off as false)."""
 
 
+_ARROW_FORMS: dict[PropertyType, pa.DataType] = {
+    PropertyType.STRING: pa.string(),
+    PropertyType.INT64: pa.int64(),
+    PropertyType.DOUBLE: pa.float64(),
+    PropertyType.BOOLEAN: pa.bool_(),
+    PropertyType.DATE: pa.timestamp("us"),
+}
+_NULLABLE = {
+    pa.string(): pd.StringDtype(na_value=float("nan")),
+    pa.int64(): pd.Int64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
+
+
+def from_arrow(column: pa.Array | pa.ChunkedArray, kind: PropertyType) -> pd.Series:
+    """An Arrow column (a store's result, or values already parsed) in the canonical dtype
+    of ``kind``: converted in Arrow, without a Python object per value."""
+    series = column.cast(_ARROW_FORMS[kind]).to_pandas(types_mapper=_NULLABLE.get)
+    return series.astype(PANDAS_DTYPES[kind])
+
+
 def isin(column: pd.Series, values: pd.Series | Iterable) -> pd.Series:
     """``column.isin(values)``, fast for strings.
 

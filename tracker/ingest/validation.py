@@ -13,20 +13,23 @@ row's cells exactly as sent into the rejects folder, so it can be fixed and impo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Annotated, Any
 
+import numpy as np
 import pandas as pd
-from pydantic import TypeAdapter, ValidationError
+import pyarrow as pa
+from pydantic import Field, TypeAdapter, ValidationError
 
 from graph_schema import Node
-from graph_schema.properties import model_property_types
+from graph_schema.properties import PropertyType, model_property_types
 from graph_schema.types import CensusCode, judged_on
 from tracker.csvio import CsvChunk
 from tracker.field_format import RECORD_FILES, RecordFile, Row
 from tracker.store import GraphStore
-from tracker.tables import isin, typed
+from tracker.tables import from_arrow, isin
 
 LINE = "_line"
 """Column of a good-rows frame holding each row's line number in its file."""
@@ -43,52 +46,108 @@ class Rejection:
 
 @cache
 def _chunk_validator(row: type[Row]) -> TypeAdapter:
-    """One validator per file for a whole chunk: far less overhead than one call per row."""
+    """One validator per file for a whole chunk (far less overhead than one call per row).
+
+    Each item comes out as the row's model or, when the row breaks a rule, as its cells
+    unchanged (the union's fallback), so one bad row does not cost the chunk's good models.
+    The bad rows' reasons come from ``_error_validator``."""
     # the item type is a run-time value (one adapter per row model), which mypy cannot check
+    item = Annotated[row | Any, Field(union_mode="left_to_right")]  # type: ignore[valid-type]
+    return TypeAdapter(list[item])
+
+
+@cache
+def _error_validator(row: type[Row]) -> TypeAdapter:
+    """The same rules on the bad rows alone, which raise: their errors name column and rule."""
     return TypeAdapter(list[row])  # type: ignore[valid-type]
 
 
 def check_rows(
     spec: RecordFile, chunk: CsvChunk, today: dt.date
 ) -> tuple[pd.DataFrame, list[Rejection]]:
-    """Validate one chunk: the good rows as a typed frame (plus ``_line``), and a rejection
-    for each bad row (the lines the reader could not read included), naming its first
-    failing column in spec order."""
+    """Validate one chunk: the good rows as the file's typed table (``row_table``, plus
+    ``_line``), and a rejection for each bad row (the lines the reader could not read
+    included), naming its first failing column in spec order.
+
+    Cells are parsed once, here, by the row models; the table is built from the models, so
+    a boolean, a number or a date means what pydantic read, and the store writes use the
+    table as it is."""
     known = [c for c in spec.columns if c in chunk.columns]
     order = {name: i for i, name in enumerate(spec.columns)}
     rejected = [
         Rejection(spec.name, p.line, p.record_id, p.column, p.reason) for p in chunk.rejected
     ]
-    cells = {name: chunk.columns[name].to_pylist() for name in known}
+    cells = [chunk.columns[name].to_pylist() for name in known]
     records: list[dict[str, str | None]] = (
-        [dict(zip(known, values, strict=True)) for values in zip(*cells.values(), strict=True)]
+        [dict(zip(known, values, strict=True)) for values in zip(*cells, strict=True)]
         if known
         else [{} for _ in range(len(chunk))]
     )
-    bad: set[int] = set()
     token = judged_on.set(today)
     try:
-        _chunk_validator(spec.row).validate_python(records)
-    except ValidationError as error:
-        by_row: dict[int, list] = {}
-        for item in error.errors(include_url=False):
-            by_row.setdefault(int(item["loc"][0]), []).append(item)
-        for i, items in by_row.items():
-            record = records[i].get(spec.id_column) or ""
-            column, reason = _first_problem(items, order)
-            rejected.append(Rejection(spec.name, int(chunk.lines[i]), record, column, reason))
-            bad.add(i)
+        checked = _chunk_validator(spec.row).validate_python(records)
+        bad = [i for i, row in enumerate(checked) if not isinstance(row, spec.row)]
+        if bad:
+            rejected += _rejections(spec, chunk, records, bad, order)
     finally:
         judged_on.reset(token)
 
-    keep = [i for i in range(len(records)) if i not in bad]
-    good = pd.DataFrame(
-        {name: [cells[name][i] for i in keep] for name in known}, columns=known, dtype="str"
-    )
-    # Good rows are kept typed: a million moves take far less memory than their text.
-    good = typed(good, {c: t for c, t in model_property_types(spec.row).items() if c in known})
-    good[LINE] = chunk.lines[keep]
+    keep = np.setdiff1d(np.arange(len(records)), bad, assume_unique=True) if bad else None
+    models = [checked[i] for i in keep] if keep is not None else checked
+    good = row_table(spec, models, chunk.columns, keep)
+    good[LINE] = chunk.lines if keep is None else chunk.lines[keep]
     return good, rejected
+
+
+def _rejections(
+    spec: RecordFile,
+    chunk: CsvChunk,
+    records: list[dict[str, str | None]],
+    bad: list[int],
+    order: dict[str, int],
+) -> list[Rejection]:
+    """One rejection per bad row (``records[i]`` for ``i`` in ``bad``), from its errors."""
+    try:
+        _error_validator(spec.row).validate_python([records[i] for i in bad])
+    except ValidationError as error:
+        by_row: dict[int, list] = {}
+        for item in error.errors(include_url=False):
+            by_row.setdefault(bad[int(item["loc"][0])], []).append(item)
+    else:  # pragma: no cover - the union fell back, so the row models must refuse them
+        raise AssertionError(f"{spec.name}: rows {bad[:5]} passed on their own")
+    found = []
+    for i, items in by_row.items():
+        record = records[i].get(spec.id_column) or ""
+        column, reason = _first_problem(items, order)
+        found.append(Rejection(spec.name, int(chunk.lines[i]), record, column, reason))
+    return found
+
+
+def row_table(
+    spec: RecordFile,
+    models: Sequence[Row],
+    cells: dict[str, pa.Array],
+    keep: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """The validated rows of a file as a table: every column of its row model
+    (``model_property_types``, derived ones such as ``trip_id`` included), in the canonical
+    dtypes of ``tracker.tables``, a column the file did not have empty.
+
+    Values come from ``models``; a text column is taken from its Arrow ``cells`` (the rows
+    ``keep``, all when None) instead, which is the same value: the row models check text
+    (a word list, a pattern) and never change it."""
+    columns: dict[str, pd.Series] = {}
+    n = len(models)
+    for name, kind in model_property_types(spec.row).items():
+        if kind is PropertyType.STRING and name in cells:
+            text = cells[name]
+            array = text if keep is None else text.take(pa.array(keep))
+        elif name in spec.row.model_fields:
+            array = pa.array([getattr(m, name) for m in models])
+        else:
+            array = pa.nulls(n)
+        columns[name] = from_arrow(array, kind)
+    return pd.DataFrame(columns, index=pd.RangeIndex(n))
 
 
 def _first_problem(items: list[dict], order: dict[str, int]) -> tuple[str, str]:

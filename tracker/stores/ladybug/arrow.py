@@ -13,20 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph_schema.properties import PropertyType
-from tracker.tables import PANDAS_DTYPES, typed
-
-_ARROW_TYPES = {
-    PropertyType.STRING: pa.string(),
-    PropertyType.INT64: pa.int64(),
-    PropertyType.DOUBLE: pa.float64(),
-    PropertyType.BOOLEAN: pa.bool_(),
-    PropertyType.DATE: pa.timestamp("us"),
-}
-_NULLABLE = {
-    pa.string(): pd.StringDtype(na_value=float("nan")),
-    pa.int64(): pd.Int64Dtype(),
-    pa.bool_(): pd.BooleanDtype(),
-}
+from tracker.tables import from_arrow, typed
 
 
 def scan_frame(frame: pd.DataFrame) -> pa.Table:
@@ -53,11 +40,5 @@ def kept(table: pa.Table, at: int, values: list) -> pa.Table:
 def arrow_frame(table: pa.Table, columns: dict[str, PropertyType]) -> pd.DataFrame:
     """An Arrow result, its columns in order, as a frame in the canonical dtypes."""
     return pd.DataFrame(
-        {name: _from_arrow(table.column(i), kind) for i, (name, kind) in enumerate(columns.items())}
+        {name: from_arrow(table.column(i), kind) for i, (name, kind) in enumerate(columns.items())}
     )
-
-
-def _from_arrow(column: pa.ChunkedArray, kind: PropertyType) -> pd.Series:
-    """An Arrow result column in the canonical dtype of ``kind`` (``tracker.tables``)."""
-    series = column.cast(_ARROW_TYPES[kind]).to_pandas(types_mapper=_NULLABLE.get)
-    return series.astype(PANDAS_DTYPES[kind])
