@@ -46,8 +46,11 @@ def edge_columns(rel: RelType) -> dict[str, PropertyType]:
 def typed(frame: pd.DataFrame, columns: dict[str, PropertyType]) -> pd.DataFrame:
     """Return ``frame`` with exactly ``columns``, in order, in their canonical dtypes.
 
-    Missing columns are added empty. Values are converted, not validated: validation
-    happens once, on the way in (``tracker.field_format``).
+    Missing columns are added empty. For tables made elsewhere than an import: a store's
+    reads, a driver's records, tables built in code. Values are converted, not validated;
+    text is not parsed, except a date written as ISO text. A batch's cells are parsed once,
+    by the row models, into tables already in this form
+    (``tracker.ingest.validation.check_rows``).
     """
     out = {}
     n = len(frame)
@@ -61,19 +64,12 @@ def _convert(col: pd.Series, kind: PropertyType) -> pd.Series:
     if str(col.dtype) == PANDAS_DTYPES[kind]:
         return col  # already in form: typing a typed table again costs nothing
     if kind is PropertyType.DATE:
-        if isinstance(col.dtype, pd.StringDtype):  # cells of a checked file: fast C parser
-            col = pd.to_datetime(col, format="%Y-%m-%d")
-        elif col.dtype.kind != "M":  # date objects from a driver
+        if col.dtype.kind != "M":  # date objects from a driver, or ISO text
             col = pd.to_datetime(col.map(_iso_or_none), format="ISO8601")
         return col.astype(PANDAS_DTYPES[kind])
     if kind is PropertyType.STRING:
         return col.astype("object").where(col.notna(), None).astype("str")
-    textual = col.dtype == object or isinstance(col.dtype, pd.StringDtype)
-    if kind is PropertyType.BOOLEAN and textual:
-        col = col.astype(object).map(_bool_or_none)
-    if kind in (PropertyType.INT64, PropertyType.DOUBLE) and textual:
-        col = pd.to_numeric(col)
-    return col.astype(PANDAS_DTYPES[kind])
+    return col.astype(PANDAS_DTYPES[kind])  # numbers and booleans (Python's, numpy's, None)
 
 
 def _iso_or_none(value: object) -> object:
@@ -82,18 +78,6 @@ def _iso_or_none(value: object) -> object:
     if hasattr(value, "to_native"):  # neo4j.time.Date
         value = value.to_native()
     return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def _bool_or_none(value: object) -> object:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if isinstance(value, str):
-        return value.strip().lower() in _TRUE_WORDS
-    return bool(value)
-
-
-_TRUE_WORDS = frozenset({"true", "1", "yes", "y", "t", "on"})
-"""The words pydantic reads as true (it reads false, 0, no, n, f, off as false)."""
 
 
 _ARROW_FORMS: dict[PropertyType, pa.DataType] = {

@@ -23,7 +23,7 @@ import pandas as pd
 from graph_schema import MOVED, RelType
 from tracker.field_format import RecordFile
 from tracker.store import GraphStore
-from tracker.tables import edge_columns, isin, lookup, node_columns, typed
+from tracker.tables import edge_columns, isin, lookup, node_columns
 from tracker.trips import mark_trips
 
 
@@ -35,9 +35,11 @@ class WriteCounts:
 
 
 def write_file(store: GraphStore, spec: RecordFile, good: pd.DataFrame) -> WriteCounts:
-    """Write the good rows of one file (stripped strings, as ``validation`` leaves them)."""
+    """Write the good rows of one file: its typed table as ``validation.check_rows`` made
+    it (every column of the row model, in the canonical dtypes), used as it is."""
     if good.empty:
         return WriteCounts()
+    good = good.reset_index(drop=True)  # the checks dropped rows: positions from here on
     if spec.node is not None:
         return _write_entities(store, spec, good)
     (rel,) = spec.rels
@@ -61,7 +63,7 @@ def _compare(rows: pd.DataFrame, held: pd.DataFrame, key: str) -> tuple[pd.Serie
 def _write_entities(store: GraphStore, spec: RecordFile, good: pd.DataFrame) -> WriteCounts:
     node = spec.node
     assert node is not None
-    nodes = typed(good, node_columns(node))
+    nodes = good[list(node_columns(node))]
     key = node.key
     held = store.node_table(node, keys=nodes[key].tolist())
     is_new, node_changed = _compare(nodes, held, key)
@@ -82,7 +84,7 @@ def _write_entities(store: GraphStore, spec: RecordFile, good: pd.DataFrame) -> 
 def _write_references(store: GraphStore, rel: RelType, good: pd.DataFrame) -> set:
     """Reference edges: one per source; replace those whose target changed. Returns the
     sources whose edge changed."""
-    wanted = typed(good, edge_columns(rel))
+    wanted = good[list(edge_columns(rel))]
     src, tgt = rel.source_column, rel.target_column
     held = store.edges_from(rel, wanted[src].tolist())
     before = lookup(wanted[src], held[src], held[tgt])
@@ -95,7 +97,7 @@ def _write_references(store: GraphStore, rel: RelType, good: pd.DataFrame) -> se
 
 def _write_events(store: GraphStore, rel: RelType, good: pd.DataFrame) -> WriteCounts:
     assert rel.key is not None
-    edges = typed(good, edge_columns(rel))
+    edges = good[list(edge_columns(rel))]
     held = store.edges_by_key(rel, edges[rel.key].tolist())
     retag = pd.DataFrame()
     if rel is MOVED:
