@@ -6,6 +6,11 @@ departure). Reference checks are vectorised: every id a row names must be a node
 the store, which holds this batch's good entity rows by the time events are checked,
 because files are imported in dependency order.
 
+Cells are parsed once, here: the row models read each row's strings (what a boolean, a
+number or a date is, is pydantic's definition), and the good rows leave as the file's
+typed table, built from the models (``row_table``), which the reference checks and
+``tracker.ingest.store_writes`` use as it is.
+
 A rejection names file, line, column and reason; ``tracker.ingest.rejects`` later copies the
 row's cells exactly as sent into the rejects folder, so it can be fixed and imported as it is.
 """
@@ -16,6 +21,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import attrgetter
 from typing import Annotated, Any
 
 import numpy as np
@@ -86,14 +92,15 @@ def check_rows(
     token = judged_on.set(today)
     try:
         checked = _chunk_validator(spec.row).validate_python(records)
-        bad = [i for i, row in enumerate(checked) if not isinstance(row, spec.row)]
-        if bad:
+        models = [row for row in checked if isinstance(row, spec.row)]
+        keep = None  # every row is good: no row to leave out
+        if len(models) < len(checked):
+            bad = [i for i, row in enumerate(checked) if not isinstance(row, spec.row)]
             rejected += _rejections(spec, chunk, records, bad, order)
+            keep = np.setdiff1d(np.arange(len(checked)), bad, assume_unique=True)
     finally:
         judged_on.reset(token)
 
-    keep = np.setdiff1d(np.arange(len(records)), bad, assume_unique=True) if bad else None
-    models = [checked[i] for i in keep] if keep is not None else checked
     good = row_table(spec, models, chunk.columns, keep)
     good[LINE] = chunk.lines if keep is None else chunk.lines[keep]
     return good, rejected
@@ -136,18 +143,32 @@ def row_table(
     Values come from ``models``; a text column is taken from its Arrow ``cells`` (the rows
     ``keep``, all when None) instead, which is the same value: the row models check text
     (a word list, a pattern) and never change it."""
-    columns: dict[str, pd.Series] = {}
     n = len(models)
-    for name, kind in model_property_types(spec.row).items():
-        if kind is PropertyType.STRING and name in cells:
-            text = cells[name]
-            array = text if keep is None else text.take(pa.array(keep))
-        elif name in spec.row.model_fields:
-            array = pa.array([getattr(m, name) for m in models])
+    kinds = model_property_types(spec.row)
+    parsed = [
+        c
+        for c, k in kinds.items()
+        if c in spec.row.model_fields and (k is not PropertyType.STRING or c not in cells)
+    ]
+    values = _values(models, parsed)
+    columns: dict[str, pd.Series] = {}
+    for name, kind in kinds.items():
+        if name in values:
+            array = pa.array(values[name])
+        elif name in cells:
+            array = cells[name] if keep is None else cells[name].take(pa.array(keep))
         else:
             array = pa.nulls(n)
         columns[name] = from_arrow(array, kind)
     return pd.DataFrame(columns, index=pd.RangeIndex(n))
+
+
+def _values(models: Sequence[Row], names: list[str]) -> dict[str, Sequence]:
+    """Each of ``names``' values over ``models``, one C call per model for all of them."""
+    if len(names) < 2 or not models:
+        return {name: list(map(attrgetter(name), models)) for name in names}
+    by_column = zip(*map(attrgetter(*names), models), strict=True)
+    return dict(zip(names, by_column, strict=True))
 
 
 def _first_problem(items: list[dict], order: dict[str, int]) -> tuple[str, str]:
