@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from store_snapshot import assert_same_store, snapshot
 
-from graph_schema import EMPLOYED_BY, MEMBER_OF, MOVED, Worker
+from graph_schema import EMPLOYED_BY, MEMBER_OF, MOVED, OPERATES_IN, Employer, Worker
 from tracker.export import export_folder
-from tracker.field_format import RECORD_FILES
+from tracker.field_format import RECORD_FILES, EmployerRow
 from tracker.ingest import NoRecordsFound, ingest_folder
 from tracker.stores.ladybug.store import LadybugStore
 
@@ -227,6 +227,33 @@ def test_enumerations_and_references_are_checked(store, tmp_path) -> None:
     assert set(reasons) == {"G2", "G3", "G4"}
     assert reasons["G2"][0] == "indicator" and reasons["G3"][0] == "against_id"
     assert reasons["G4"][0] == "against_kind"
+
+
+def test_cells_are_stored_as_the_row_models_read_them(store, tmp_path) -> None:
+    """One definition of a boolean, a number and a date: the row models'. What the store
+    holds is what pydantic read from each cell, with no second reading of the text."""
+    employers = (
+        "employer_id,name,sector,district_code,registered_principal_employer\n"
+        "E1,Kiln,brick_kiln,519,yes\n"
+        "E2,Site,construction,348,off\n"
+        "E3,Farm,agriculture,0348,TRUE\n"
+        "E4,Mill,textile_garment,348,0\n"
+        "E5,Shop,other,348,\n"
+    )
+    report = ingest(store, batch(tmp_path / "b", {**BASE, "employers.csv": employers}))
+    assert by_file(report)["employers.csv"]["stored"] == 5
+    held = store.node_table(Employer).set_index("employer_id")
+    for row in csv.DictReader(employers.splitlines()):
+        cells = {k: v or None for k, v in row.items()}
+        model = EmployerRow.model_validate(cells)
+        flag = held.at[row["employer_id"], "registered_principal_employer"]
+        expected = model.registered_principal_employer
+        assert (pd.isna(flag) and expected is None) or flag == expected
+    flags = [held.at[e, "registered_principal_employer"] for e in ("E1", "E2", "E3", "E4")]
+    assert flags == [True, False, True, False]
+    operates = store.edges_from(OPERATES_IN, ["E3"])
+    assert operates[OPERATES_IN.target_column].tolist() == [348]  # "0348", read as a number
+    assert pd.isna(held.at["E5", "registered_principal_employer"])
 
 
 def test_format_freedoms_are_honoured(store, tmp_path) -> None:
