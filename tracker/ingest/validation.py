@@ -145,19 +145,16 @@ def row_table(
     (a word list, a pattern) and never change it."""
     n = len(models)
     kinds = model_property_types(spec.row)
-    parsed = [
-        c
-        for c, k in kinds.items()
-        if c in spec.row.model_fields and (k is not PropertyType.STRING or c not in cells)
-    ]
-    values = _values(models, parsed)
+    fields = [c for c in kinds if c in spec.row.model_fields]
+    text = [c for c in fields if kinds[c] is PropertyType.STRING and c in cells]
+    values = _values(models, [c for c in fields if c not in text])
     columns: dict[str, pd.Series] = {}
     for name, kind in kinds.items():
-        if name in values:
-            array = pa.array(values[name])
-        elif name in cells:
+        if name in text:
             array = cells[name] if keep is None else cells[name].take(pa.array(keep))
-        else:
+        elif name in values:
+            array = pa.array(values[name])
+        else:  # derived (``trip_id``): made later, by the store writes
             array = pa.nulls(n)
         columns[name] = from_arrow(array, kind)
     return pd.DataFrame(columns, index=pd.RangeIndex(n))
