@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Path, Query
@@ -19,10 +19,12 @@ from api.auth import Caller, State, allow
 from api.problems import PROBLEM_RESPONSES, ProblemError
 from graph_schema import IDENTITY_DECIDED, Centre, Worker
 from tracker.access import Role
+from tracker.catalog import Catalog
 from tracker.identity import candidates, explain, link
 from tracker.identity.linkage import stored_model
 from tracker.identity.views import person_of
 from tracker.store import GraphStore
+from tracker.timeline import centre_party, place
 
 router = APIRouter(tags=["persons"], responses=PROBLEM_RESPONSES)
 IdentityReader = Annotated[Caller, Depends(allow(Role.FIELD, Role.ADMIN))]
@@ -68,12 +70,18 @@ class DecisionOut(BaseModel):
     other_person_id: str | None
 
 
-def _explained(store: GraphStore, row: dict[str, Any]) -> dict[str, Any]:
-    """A scored pair with its waterfall (None before any linkage trained a model)."""
+def _explained(store: GraphStore, row: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    """A scored pair with its waterfall (None before any linkage trained a model); the
+    compared home districts and registering centres named as elsewhere in the API."""
     try:
         why = explain(store, row["worker_id"], row["other_worker_id"])
     except (LookupError, KeyError):
         why = None
+    for step in cast(list[dict[str, Any]], why["contributions"] if why else []):
+        if step["comparison"] == "home_district":
+            step["values"] = [place(v, catalog) for v in step["values"]]
+        elif step["comparison"] == "registered_by":
+            step["values"] = [centre_party(v, catalog) for v in step["values"]]
     return {**row, "explanation": why}
 
 
@@ -91,7 +99,7 @@ def get_person(worker: WorkerId, who: IdentityReader, state: State) -> PersonVie
     members = person_of(state.store, worker)
     pairs = candidates(state.store)
     mine = pairs[(pairs["worker_id"] == worker) | (pairs["other_worker_id"] == worker)]
-    explained = [_explained(state.store, row) for row in _records(mine)]
+    explained = [_explained(state.store, row, state.current.catalog) for row in _records(mine)]
     return PersonView(
         worker_id=worker,
         person_id=None if members.empty else str(members["person_id"].iloc[0]),
@@ -108,12 +116,12 @@ def get_candidates(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> CandidatePage:
-    """Scored pairs, strongest first: ``review`` (between the thresholds, for a person to
-    decide) or ``linked``; each with its explanation."""
+    """Scored pairs, strongest first: ``review`` (between the thresholds, not decided yet:
+    for a person to decide) or ``linked``; each with its explanation."""
     state.audit.record(who.key.key_id, who.role, "identity_candidates", detail=status)
-    pairs = candidates(state.store, status=status)
+    pairs = candidates(state.store, status=status, undecided=status == "review")
     page = pairs.iloc[offset : offset + limit]
-    items = [_explained(state.store, row) for row in _records(page)]
+    items = [_explained(state.store, row, state.current.catalog) for row in _records(page)]
     return CandidatePage(items=items, total=len(pairs), limit=limit, offset=offset)
 
 

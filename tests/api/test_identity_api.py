@@ -58,6 +58,32 @@ def test_the_review_queue(served):
     assert body["total"] > 0 and len(body["items"]) <= 5
     assert all(0.1 <= item["match_probability"] < 0.4 for item in body["items"])
     assert all(item["status"] == "review" for item in body["items"])
+    steps = {s["comparison"]: s for s in body["items"][0]["explanation"]["contributions"]}
+    assert len(steps["name"]["values"]) == 2 and all(steps["name"]["values"])
+    assert "values" not in steps["seen_there"]  # a finding about the pair, not a field
+    home = [v for v in steps["home_district"]["values"] if v is not None]
+    assert all(set(v) == {"district_code", "district", "state"} for v in home)
+
+
+def test_a_decided_pair_leaves_the_review_queue(served):
+    client, keys, _, _ = served
+    field = {"X-API-Key": keys["field"]}
+    before = client.get("/identity/candidates", headers=field, params={"limit": 1}).json()
+    pair = before["items"][0]
+    answer = client.post(
+        "/identity/decisions",
+        headers=field,
+        json={
+            "worker_id": pair["other_worker_id"],  # either way round
+            "other_worker_id": pair["worker_id"],
+            "decision": "not_same_person",
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    after = client.get("/identity/candidates", headers=field, params={"limit": 20}).json()
+    assert after["total"] == before["total"] - 1
+    left = {(i["worker_id"], i["other_worker_id"]) for i in after["items"]}
+    assert (pair["worker_id"], pair["other_worker_id"]) not in left
 
 
 def test_a_decision_splits_a_person_and_is_audited(served):

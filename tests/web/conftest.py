@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,13 +93,9 @@ class Site:
         return f"{self.base}/{hash_route}"
 
 
-@pytest.fixture(scope="session")
-def site(sample_store, tmp_path_factory) -> Iterator[Site]:
-    """uvicorn on a free port serving the API and pages over the shared sample store (read
-    only; keys and the audit log go to this session's own access database)."""
-    _need_browser()
-    access = tmp_path_factory.mktemp("web-access") / "access.sqlite3"
-    app = create_app(sample_store, access=access)
+@contextmanager
+def serving(app) -> Iterator[Site]:
+    """uvicorn on a free port in a thread of this process, a key per role: the Site."""
     keys, key_ids = {}, {}
     for role in ROLES:
         record, secret = app.state.service.keys.create(role, f"browser tests {role}")
@@ -117,9 +114,21 @@ def site(sample_store, tmp_path_factory) -> Iterator[Site]:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    yield Site(base=f"http://127.0.0.1:{port}", keys=keys, app=app, key_ids=key_ids)
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield Site(base=f"http://127.0.0.1:{port}", keys=keys, app=app, key_ids=key_ids)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def site(sample_store, tmp_path_factory) -> Iterator[Site]:
+    """uvicorn on a free port serving the API and pages over the shared sample store (read
+    only; keys and the audit log go to this session's own access database)."""
+    _need_browser()
+    access = tmp_path_factory.mktemp("web-access") / "access.sqlite3"
+    with serving(create_app(sample_store, access=access)) as served:
+        yield served
 
 
 @pytest.fixture(scope="session")
@@ -188,9 +197,10 @@ class Tab:
         return response.json()
 
 
-@pytest.fixture
-def tab(browser, site) -> Iterator[Tab]:
-    """A new tab (so a new sessionStorage: signed out), phone-sized, in English."""
+@contextmanager
+def opened(browser, site: Site) -> Iterator[Tab]:
+    """A new tab on ``site`` (so a new sessionStorage: signed out), phone-sized, in English;
+    on leaving, no request went to another host and the page logged no error."""
     page = browser.new_page()
     page.set_viewport_size(PHONE)
     errors: list[str] = []
@@ -208,3 +218,24 @@ def tab(browser, site) -> Iterator[Tab]:
     assert not foreign, f"the pages asked another host (no CDN allowed): {foreign}"
     real = [e for e in errors if "status of 40" not in e]  # 401/403/404 answers are expected
     assert not real, f"errors in the page: {real}"
+
+
+@pytest.fixture
+def tab(browser, site) -> Iterator[Tab]:
+    """A new tab on the sample site."""
+    with opened(browser, site) as fresh:
+        yield fresh
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """``serve(app)``: a context manager serving another app (over a test's own store) as a
+    Site, like ``site``."""
+    _need_browser()
+    return serving
+
+
+@pytest.fixture(scope="session")
+def tab_on(browser):
+    """``tab_on(site)``: a context manager opening a tab on another Site, like ``tab``."""
+    return lambda other: opened(browser, other)

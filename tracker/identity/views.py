@@ -6,10 +6,12 @@ the review page): they read the store only, never re-run the linkage.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from graph_schema import IS_PERSON, MATCHES, Worker
+from graph_schema import IDENTITY_DECIDED, IS_PERSON, MATCHES, Household, Worker
 from tracker.identity.comparisons import COMPARISONS, compare
 from tracker.identity.linkage import stored_model, stored_token_shares
 from tracker.identity.model import (
@@ -26,6 +28,19 @@ PERSON_COLUMNS = ("worker_id", "person_id", "linked_by", "match_probability")
 KEY_COLUMNS = ["worker_id", "person_id", "key"]
 """A persons key table: each placed worker id, its person, and the person's key, its first
 registered worker id (analytics per person are keyed by it, ``analytics.persons``)."""
+COMPARED = {
+    "name": "name",
+    "birth_year": "birth_year",
+    "gender": "gender",
+    "phone": "phone",
+    "eshram_uan": "eshram_uan",
+    "household": "household_id",
+    "village": "village",
+    "home_district": "home_district_code",
+    "registered_by": "registered_at",
+}
+"""The registrations' column each field comparison looks at (``explain``'s ``values``);
+the other comparisons (where each was seen, employers) are findings about the pair."""
 
 
 def persons(store: GraphStore) -> pd.DataFrame:
@@ -90,12 +105,21 @@ def person_keys_from_store(store: GraphStore) -> pd.DataFrame:
     return person_keys(placed, workers[["worker_id", "registered_on"]])
 
 
-def candidates(store: GraphStore, status: str | None = None) -> pd.DataFrame:
+def candidates(
+    store: GraphStore, status: str | None = None, undecided: bool = False
+) -> pd.DataFrame:
     """Scored pairs: worker_id, other_worker_id, match_probability, status (``linked`` or
-    ``review``), strongest first; only ``status`` ones when given."""
+    ``review``), strongest first; only ``status`` ones when given. ``undecided`` leaves out
+    the pairs a person has decided (either way round): what is left to review."""
     table = store.edge_table(MATCHES)
     if status:
         table = table[table["status"] == status]
+    if undecided:
+        decided = store.edge_table(IDENTITY_DECIDED)
+        done = set(zip(decided["worker_id"], decided["other_worker_id"], strict=True))
+        done |= {(b, a) for a, b in done}
+        pairs = zip(table["worker_id"], table["other_worker_id"], strict=True)
+        table = table[[pair not in done for pair in pairs]]
     return table.sort_values("match_probability", ascending=False, kind="stable").reset_index(
         drop=True
     )
@@ -104,7 +128,9 @@ def candidates(store: GraphStore, status: str | None = None) -> pd.DataFrame:
 def explain(store: GraphStore, worker_id: str, other_worker_id: str) -> dict[str, object]:
     """A pair's match probability and each comparison's share of it (a waterfall): the
     prior, then per comparison its level, whether it agrees, disagrees or is missing, and
-    the match weight (bits) it adds."""
+    the match weight (bits) it adds; a field comparison also gives ``values``, what the two
+    registrations hold (as recorded; the home district is the one the matcher used, which
+    for a registration without a household comes from its moves)."""
     params = stored_model(store)
     if params is None:
         raise LookupError("no linkage has run on this store yet (lmt persons)")
@@ -117,7 +143,8 @@ def explain(store: GraphStore, worker_id: str, other_worker_id: str) -> dict[str
     levels = compare(regs, a, b)
     tf = pair_frequencies(regs, a, b, stored_token_shares(store))
     weights = contributions(params, levels, tf).iloc[0]
-    steps = [
+    shown = _compared_values(store, regs.table.iloc[list(at)])
+    steps: list[dict[str, Any]] = [
         {"comparison": "prior", "level": None, "outcome": None, "weight": prior_weight(params)}
     ]
     for c in COMPARISONS:
@@ -128,15 +155,16 @@ def explain(store: GraphStore, worker_id: str, other_worker_id: str) -> dict[str
             if level == c.missing
             else ("agrees" if weight > 0 else "disagrees" if weight < 0 else "neutral")
         )
-        steps.append(
-            {
-                "comparison": c.name,
-                "description": c.description,
-                "level": c.levels[level],
-                "outcome": outcome,
-                "weight": round(weight, 3),
-            }
-        )
+        step: dict[str, Any] = {
+            "comparison": c.name,
+            "description": c.description,
+            "level": c.levels[level],
+            "outcome": outcome,
+            "weight": round(weight, 3),
+        }
+        if c.name in shown:
+            step["values"] = shown[c.name]
+        steps.append(step)
     total = sum(float(s["weight"] or 0.0) for s in steps)
     probability = float(1 / (1 + 2 ** (-total)))
     held_down = bool(capped(levels)[0])
@@ -150,3 +178,31 @@ def explain(store: GraphStore, worker_id: str, other_worker_id: str) -> dict[str
         "names_differ_cap": held_down,
         "contributions": steps,
     }
+
+
+def _compared_values(store: GraphStore, two: pd.DataFrame) -> dict[str, list[object]]:
+    """Per field comparison, the two registrations' values as plain Python (None when
+    missing); the village as the household recorded it (the matcher compares it folded)."""
+    households = [h for h in two["household_id"] if isinstance(h, str)]
+    village = (
+        store.node_table(Household, households).set_index("household_id")["village"]
+        if households
+        else pd.Series(dtype=object)
+    )
+    rows = two.to_dict("records")
+    out: dict[str, list[object]] = {}
+    for name, column in COMPARED.items():
+        values: list[object] = []
+        for row in rows:
+            value = row[column]
+            if name == "village":
+                home = row["household_id"]
+                value = village.get(home) if isinstance(home, str) else None
+            if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+                values.append(None)
+            elif name in ("birth_year", "home_district"):
+                values.append(int(value))
+            else:
+                values.append(str(value))
+        out[name] = values
+    return out

@@ -11,6 +11,7 @@ import { contractorsView } from "./views/contractors.js";
 import { journeysView } from "./views/journeys.js";
 import { networkView } from "./views/network.js";
 import { problem } from "./views/problem.js";
+import { reviewView } from "./views/review.js";
 import { searchView } from "./views/search.js";
 import { signInView } from "./views/signin.js";
 import { workerView } from "./views/worker.js";
@@ -23,6 +24,7 @@ const ROUTES = [
   { name: "contractor", path: /^contractor\/([^/]+)$/, render: networkView, nav: "contractors" },
   { name: "calendar", path: /^calendar$/, render: calendarView },
   { name: "journeys", path: /^journeys$/, render: journeysView },
+  { name: "review", path: /^review$/, render: reviewView },
 ];
 
 const main = document.getElementById("main");
@@ -123,6 +125,7 @@ function chrome(active) {
     ["contractors", "#/contractors", "network", t("navContractors")],
     ["calendar", "#/calendar", "calendar", t("navCalendar")],
     ["researcher", "admin"].includes(me.role) && ["journeys", "#/journeys", "calendar", t("navJourneys")],
+    me.sees_identities && ["review", "#/review", "review", t("navReview")],
   ].filter(Boolean);
   nav.append(
     h(
