@@ -119,7 +119,8 @@ def candidates(
         done = set(zip(decided["worker_id"], decided["other_worker_id"], strict=True))
         done |= {(b, a) for a, b in done}
         pairs = zip(table["worker_id"], table["other_worker_id"], strict=True)
-        table = table[[pair not in done for pair in pairs]]
+        keep = np.fromiter((pair not in done for pair in pairs), dtype=bool, count=len(table))
+        table = table[keep]
     return table.sort_values("match_probability", ascending=False, kind="stable").reset_index(
         drop=True
     )
