@@ -1,4 +1,4 @@
-"""The review queue of issue 12 in headless Chromium: candidate pairs side by side, a
+"""The review queue (persons) in headless Chromium: candidate pairs side by side, a
 "same person" and a "not the same" decision recorded (in the store and the audit log),
 English and Hindi, a 360-pixel phone; researcher and advocacy keys get neither the page nor
 the pairs.
