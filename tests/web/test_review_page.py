@@ -42,6 +42,9 @@ def review_site(serve, tmp_path_factory) -> Iterator[tuple[object, LadybugStore]
 @pytest.fixture
 def rtab(tab_on, review_site) -> Iterator[object]:
     with tab_on(review_site[0]) as fresh:
+        # every pair is explained on the server (a third of a second each on a quiet
+        # machine): on a loaded one a page of the queue can take longer than the default
+        fresh.page.set_default_timeout(60_000)
         yield fresh
 
 
