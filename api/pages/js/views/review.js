@@ -89,11 +89,9 @@ function probabilityLine(probability, why) {
     { class: "prob" },
     h("p", { class: "prob-line" }, h("strong", {}, t("matchProbability", { p: pct })), bar),
     why ? h("p", { class: "help" }, t("matchWeight", { w: signed(why.match_weight) })) : null,
-    why?.names_differ_cap ? h("p", { class: "help names-cap" }, t("namesDifferCap")) : null,
   );
 }
 
-// how a field's value reads (seen_there, employers: findings about the pair, not fields)
 const FIELDS = {
   name: String,
   birth_year: String,
@@ -116,8 +114,8 @@ function compareTable(item, why) {
       "tr",
       {},
       h("th", { scope: "col" }, t("field")),
-      h("th", { scope: "col" }, h("span", { class: "reg-id" }, item.worker_id)),
-      h("th", { scope: "col" }, h("span", { class: "reg-id" }, item.other_worker_id)),
+      h("th", { scope: "col" }, item.worker_id),
+      h("th", { scope: "col" }, item.other_worker_id),
     ),
   );
   const steps = why ? why.contributions.filter((s) => s.comparison !== "prior") : [];
@@ -132,18 +130,16 @@ function compareTable(item, why) {
         { scope: "row" },
         h("span", { class: "field-name" }, t(`cmp.${step.comparison}`)),
         h("span", { class: `outcome outcome-${outcome}` }, t(`outcome.${outcome}`)),
-        field && step.outcome !== "missing" ? h("span", { class: "level" }, vocab("level", step.level)) : null,
         weightBar(step.weight),
       );
       const cells = field
         ? (step.values || [null, null]).map((v) => h("td", {}, show(v, field)))
-        : [h("td", { colspan: 2, class: "pair-finding" }, vocab("level", step.level))];
+        : [h("td", { colspan: 2, class: "pair-finding" }, step.level.replaceAll("_", " "))];
       return h("tr", { class: `cmp cmp-${outcome}`, dataset: { comparison: step.comparison, outcome } }, label, cells);
     }),
   );
-  const table = h("table", { class: "compare" }, h("caption", { class: "visually-hidden" }, t("compareCaption")), head, body);
-  if (!why) return h("div", {}, h("p", { class: "notice notice-info" }, t("noExplanation")), table);
-  const prior = why.contributions.find((s) => s.comparison === "prior");
+  const table = h("table", { class: "compare" }, head, body);
+  const prior = why?.contributions.find((s) => s.comparison === "prior");
   return h(
     "div",
     { class: "compare-wrap" },
@@ -158,9 +154,5 @@ const show = (value, words) =>
 const signed = (w) => `${w > 0 ? "+" : w < 0 ? "−" : ""}${formatNumber(Math.abs(w), { maximumFractionDigits: 1 })}`;
 
 function weightBar(weight) {
-  const bar = h("span", { class: "w-bar", "aria-hidden": "true" }, h("span", { class: weight >= 0 ? "w-for" : "w-against" }));
-  const width = Math.min(50, Math.abs(weight) * 10);
-  bar.firstChild.style.width = `${width}%`;
-  bar.firstChild.style[weight >= 0 ? "left" : "right"] = "50%";
-  return h("span", { class: "weight" }, bar, h("span", { class: "w-text" }, t("bits", { w: signed(weight) })));
+  return h("span", { class: `weight ${weight >= 0 ? "w-for" : "w-against"}` }, h("span", { class: "w-text" }, t("bits", { w: signed(weight) })));
 }
