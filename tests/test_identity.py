@@ -323,6 +323,8 @@ def test_partitioned_runs_bucket_by_person_and_agree(linked, tmp_path):
         assert a.to_csv(index=False) == b.to_csv(index=False)
     risk = contractor_risk_from_store(linked)
     assert risk.to_csv(index=False) == contractors_from_export(export).risk.to_csv(index=False)
+
+
 def test_the_review_queue_of_a_store_never_linked_is_empty(tmp_path):
     store = open_store(tmp_path)
     queue = candidates(store, status="review", undecided=True)
