@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.bench_ingest import TODAY, lmt
+from bench.bench_ingest import TODAY, batch_for, lmt
 from bench.report import write_section
 from graph_schema import REGISTERED_AT, Worker
 from tracker.access.disclosure import (
@@ -55,12 +55,7 @@ FIXED = (
 
 
 def store_for(workers: int, work: Path) -> Path:
-    batch = work / f"synth-{workers}"
-    if not (batch / "answers" / "summary.json").exists():
-        shutil.rmtree(batch, ignore_errors=True)
-        subprocess.run(
-            lmt("synth", "--workers", str(workers), "--seed", "7", str(batch)), check=True
-        )
+    batch = batch_for(workers, work)
     profiles = work / f"profiles-{workers}"
     db = work / f"profiles-store-{workers}"
     if not db.exists():

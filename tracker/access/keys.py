@@ -83,42 +83,20 @@ class KeyRing:
         row = (
             self.db.connection()
             .execute(
-                "SELECT key_id, role, label, created_at, revoked_at, secret_sha256, project, "
-                "organisation FROM api_keys WHERE key_id = ?",
+                f"SELECT {_COLUMNS}, secret_sha256 FROM api_keys WHERE key_id = ?",
                 (key_id,),
             )
             .fetchone()
         )
         if row is None or row[4] is not None:
             return None
-        if not hmac.compare_digest(row[5], _digest(secret)):
+        if not hmac.compare_digest(row[7], _digest(secret)):
             return None
-        return ApiKey(
-            key_id=row[0],
-            role=row[1],
-            label=row[2],
-            created_at=row[3],
-            project=_project(row[1], row[6]),
-            organisation=row[7],
-        )
+        return _record(row)
 
     def list(self) -> list[ApiKey]:
-        rows = self.db.connection().execute(
-            "SELECT key_id, role, label, created_at, revoked_at, project, organisation "
-            "FROM api_keys ORDER BY created_at"
-        )
-        return [
-            ApiKey(
-                key_id=r[0],
-                role=r[1],
-                label=r[2],
-                created_at=r[3],
-                revoked_at=r[4],
-                project=_project(r[1], r[5]),
-                organisation=r[6],
-            )
-            for r in rows
-        ]
+        rows = self.db.connection().execute(f"SELECT {_COLUMNS} FROM api_keys ORDER BY created_at")
+        return [_record(r) for r in rows]
 
     def revoke(self, key_id: str) -> bool:
         """Revoke a key at once; False if there is no such unrevoked key."""
@@ -127,6 +105,22 @@ class KeyRing:
             (_now(), key_id),
         )
         return cursor.rowcount == 1
+
+
+_COLUMNS = "key_id, role, label, created_at, revoked_at, project, organisation"
+"""A key's record as ``_record`` reads it (a constant: no caller's text in the SQL)."""
+
+
+def _record(row: tuple) -> ApiKey:
+    return ApiKey(
+        key_id=row[0],
+        role=row[1],
+        label=row[2],
+        created_at=row[3],
+        revoked_at=row[4],
+        project=_project(row[1], row[5]),
+        organisation=row[6],
+    )
 
 
 def _project(role: str, project: str | None) -> str | None:
