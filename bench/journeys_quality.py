@@ -22,12 +22,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analytics.journeys.index import JourneyIndex
+
 WORKERS = 2000
 """The sample's size (tests/data/sample), as the test uses."""
 
 
-def score_seed(seed: int, workers: int, distances: list[str], work: Path) -> list[dict]:
-    from analytics.journeys import typology
+def planted_journeys(work: Path, workers: int, seed: int) -> tuple[JourneyIndex, pd.Series]:
+    """A fresh ``lmt synth`` batch ingested into a new store under ``work``: its journey
+    index, and the planted behaviour of each worker id (``answers/behaviours.csv``)."""
     from analytics.journeys.index import build_index
     from analytics.journeys.tables import tables_from_store
     from synth import generate
@@ -43,6 +46,13 @@ def score_seed(seed: int, workers: int, distances: list[str], work: Path) -> lis
     finally:
         store.close()
     key = pd.read_csv(batch / "answers" / "behaviours.csv").set_index("worker_id")["behaviour"]
+    return index, key
+
+
+def score_seed(seed: int, workers: int, distances: list[str], work: Path) -> list[dict]:
+    from analytics.journeys import typology
+
+    index, key = planted_journeys(work, workers, seed)
     behaviour = key.reindex(index.first_worker).to_numpy()
     k = key.nunique()
     rows = []

@@ -10,11 +10,9 @@ from move_tables import FARM, HOME, KILN, moves
 
 from analytics.journeys import cohorts, sequences, typology
 from analytics.journeys.index import build_index
-from analytics.journeys.tables import JourneyTables, tables_from_store
+from analytics.journeys.tables import JourneyTables
+from bench.journeys_quality import planted_journeys
 from lmt.cli import main
-from synth import generate
-from tracker.ingest import ingest_folder
-from tracker.stores.ladybug.store import LadybugStore
 
 # Census codes: 101, 202, 303 lie in three different states
 EMPLOYERS = pd.DataFrame({"employer_id": ["E1", "E2"], "sector": ["brick_kiln", "agriculture"]})
@@ -181,15 +179,7 @@ def test_lmt_journeys_on_the_sample_store(sample_store, tmp_path, capsys):
 def test_typology_recovers_the_planted_behaviours(tmp_path, seed):
     """On a fresh batch the size of the sample, as many types as behaviours recover the
     behaviours of answers/behaviours.csv with an adjusted Rand index of at least 0.6."""
-    batch = tmp_path / "batch"
-    generate(batch, 2000, seed)
-    store = LadybugStore(tmp_path / "db", buffer_pool_mb=256)
-    try:
-        ingest_folder(store, batch, rejects_dir=tmp_path / "rejects")
-        index = build_index(tables_from_store(store))
-    finally:
-        store.close()
-    key = pd.read_csv(batch / "answers" / "behaviours.csv").set_index("worker_id")["behaviour"]
+    index, key = planted_journeys(tmp_path, 2000, seed)
     behaviour = key.reindex(index.person_ids).to_numpy()
     result = typology.typology(index, np.arange(index.persons), key.nunique(), "om")
     assert typology.adjusted_rand_index(result.types, behaviour) >= 0.6

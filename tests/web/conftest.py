@@ -170,6 +170,14 @@ class Tab:
         self.page.click("form.signin button[type=submit]")
         self.page.wait_for_selector("#nav a")
 
+    def visit(self, role: str, nav_label: str, hash_route: str, ready: str) -> None:
+        """Sign in as ``role``, see ``nav_label`` in the menu, open ``hash_route`` and wait
+        for ``ready`` (a selector) to be drawn."""
+        self.sign_in(role)
+        assert nav_label in self.page.inner_text("#nav")
+        self.open(hash_route)
+        self.page.wait_for_selector(ready)
+
     def shot(self, name: str, full_page: bool = True) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"

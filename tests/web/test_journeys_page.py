@@ -10,10 +10,7 @@ pytestmark = pytest.mark.browser
 
 def test_a_researcher_chooses_a_cohort_and_sees_chronogram_and_types(tab):
     page = tab.page
-    tab.sign_in("researcher")
-    assert "Journeys" in page.inner_text("#nav")
-    tab.open("#/journeys")
-    page.wait_for_selector("svg.chronogram polygon")
+    tab.visit("researcher", "Journeys", "#/journeys", "svg.chronogram polygon")
     assert page.locator(".types > li").count() == 5
     everyone = page.inner_text("#j-summary + dl")
     page.select_option("#f-origin_state", "Bihar")

@@ -174,10 +174,7 @@ def test_same_person_and_not_the_same_are_recorded_and_audited(rtab, review_site
 
 def test_the_review_page_in_hindi_on_a_phone(rtab):
     page = rtab.page
-    rtab.sign_in("admin")
-    assert "Review" in page.inner_text("#nav")
-    rtab.open("#/review")
-    page.wait_for_selector(".pair")
+    rtab.visit("admin", "Review", "#/review", ".pair")
     page.click("#lang")
     page.wait_for_selector("html[lang=hi] .pair")
     assert page.inner_text("h1") == "जाँच के लिए पंजीकरण"
