@@ -52,7 +52,7 @@ from analytics.supply_graph import (
     read_supply_records,
     supply_graph,
 )
-from tracker.access.disclosure import suppressed
+from tracker.access.disclosure import EXACT, CountWords, suppressed
 from tracker.store import GraphStore
 
 SMALL_PIECE = 12
@@ -301,6 +301,11 @@ class ContractorNetwork(BaseModel):
     members: list[NetworkMember]
     links: list[SupplyLink]
     truncated: bool = Field(False, description="more chains than shown (MAX_CHAINS)")
+    count_words: str = Field(
+        "exact",
+        description="how counts of workers are written in the reasons: exact, or banded "
+        "(counts below 5 written 'fewer than 5', for keys that get small counts suppressed)",
+    )
 
 
 @dataclass(frozen=True)
@@ -308,9 +313,14 @@ class NetworkIndex:
     graph: nx.DiGraph
     members: dict[str, NetworkMember]
     """graph node id -> member (with unsuppressed worker counts)"""
+    count_words: str = "exact"
+    """How the members' reasons write counts (``CountWords.name``)."""
 
     @classmethod
-    def build(cls, store: GraphStore, risk: pd.DataFrame | None = None) -> NetworkIndex:
+    def build(
+        cls, store: GraphStore, risk: pd.DataFrame | None = None, words: CountWords = EXACT
+    ) -> NetworkIndex:
+        """``risk``: contractor_risk's table, its reasons written with ``words``."""
         records = read_supply_records(store)
         placed = placements(records.employments, records.moves)
         graph = supply_graph(records.links)
@@ -337,7 +347,7 @@ class NetworkIndex:
                 name=row.name,
                 workers=int(by_employer.get(row.employer_id, 0)),
             )
-        return cls(graph=graph, members=members)
+        return cls(graph=graph, members=members, count_words=words.name)
 
     def network(self, contractor_id: str, suppress: bool = False) -> ContractorNetwork | None:
         """The contractor's chains, or None if there is no such contractor."""
@@ -357,6 +367,7 @@ class NetworkIndex:
             members=[self._member(node, suppress) for node in seen],
             links=[self._link(a, b) for a, b in dict.fromkeys(pairs)],
             truncated=up_cut or down_cut,
+            count_words=self.count_words,
         )
 
     def _chains(self, start: str, step) -> tuple[list[list[str]], bool]:

@@ -53,6 +53,7 @@ from analytics.supply_graph import (
     read_supply_records,
 )
 from graph_schema.census import districts
+from tracker.access.disclosure import EXACT, CountWords
 from tracker.store import GraphStore
 
 FLAG_POINTS = 3.0
@@ -127,16 +128,21 @@ RISK_COLUMNS = (
 """Columns of ``contractor_risk.csv``: the format's five first, then the evidence."""
 
 
-def contractor_risk_from_store(store: GraphStore) -> pd.DataFrame:
+def contractor_risk_from_store(store: GraphStore, words: CountWords = EXACT) -> pd.DataFrame:
     """``contractor_risk`` on the records in a store (what the CLI and the API serve)."""
-    return contractor_risk(read_supply_records(store))
+    return contractor_risk(read_supply_records(store), words=words)
 
 
-def contractor_risk(records: SupplyRecords, placed: pd.DataFrame | None = None) -> pd.DataFrame:
+def contractor_risk(
+    records: SupplyRecords, placed: pd.DataFrame | None = None, words: CountWords = EXACT
+) -> pd.DataFrame:
     """One row per contractor with its risk score, flag, indicators and reasons.
 
     Pure function of the tables: the same records give the same scores on every store.
     ``placed`` may pass the records' ``placements`` when the caller has them already.
+    ``words``: how counts of workers are written in ``indicators`` and ``reasons``
+    (``tracker.access.disclosure.CountWords``: exactly, or "fewer than 5" for the roles
+    that get small counts suppressed); the table's ``attrs["count_words"]`` says which.
     The same two steps run partition by partition (``analytics.partitioned``): the going
     rates from every worker's wages, then each set of workers' ``Evidence``, summed.
     """
@@ -145,7 +151,7 @@ def contractor_risk(records: SupplyRecords, placed: pd.DataFrame | None = None) 
         placed = placements(records.employments, records.moves)
     rates = going_rates(wage_counts(records.employments, records.employers))
     evidence = contractor_evidence(records, placed, rates)
-    return risk_of_evidence(records.contractors, records.links, evidence, records.names)
+    return risk_of_evidence(records.contractors, records.links, evidence, records.names, words)
 
 
 # -- evidence of a set of workers ----------------------------------------------------------
@@ -216,14 +222,16 @@ def risk_of_evidence(
     links: pd.DataFrame,
     evidence: Evidence,
     names: pd.Index | None = None,
+    words: CountWords = EXACT,
 ) -> pd.DataFrame:
     """contractor_risk.csv from all workers' ``Evidence`` and the contractor tables.
 
-    ``names`` decodes ``encode_ids`` codes back into ids (None: ids are ids already).
+    ``names`` decodes ``encode_ids`` codes back into ids (None: ids are ids already);
+    ``words`` writes the counts in the text (``contractor_risk``).
     """
     workers_placed = evidence.placed
     contractor_index = _contractor_index(contractors, workers_placed, evidence.complaints, links)
-    complaints = complaint_evidence(evidence.complaints, workers_placed)
+    complaints = complaint_evidence(evidence.complaints, workers_placed, words)
     advances = advance_evidence(evidence.advances)
     wages = wage_evidence(evidence.wages)
     licences = licence_evidence(contractors, evidence.licences, links)
@@ -249,12 +257,14 @@ def risk_of_evidence(
     out["risk_score"] = (out["points"] / (out["points"] + FLAG_POINTS)).round(3)
     out["flagged"] = out["points"] >= FLAG_POINTS
     out["points"] = out["points"].round(3)
-    out["reasons"] = [_reasons(row) for row in out.itertuples()]
+    out["reasons"] = [_reasons(row, words) for row in out.itertuples()]
     out = out.reset_index()
     out["contractor_id"] = decode_ids(out["contractor_id"], names)
-    return out[list(RISK_COLUMNS)].sort_values(
+    table = out[list(RISK_COLUMNS)].sort_values(
         ["risk_score", "contractor_id"], ascending=[False, True], ignore_index=True
     )
+    table.attrs["count_words"] = words.name
+    return table
 
 
 def _sum_per_contractor(per_worker: pd.Series) -> pd.Series:
@@ -287,10 +297,13 @@ def complaint_rows(grievances: pd.DataFrame, placed: pd.DataFrame) -> pd.DataFra
     return rows
 
 
-def complaint_evidence(rows: pd.DataFrame, workers_placed: pd.Series) -> pd.DataFrame:
+def complaint_evidence(
+    rows: pd.DataFrame, workers_placed: pd.Series, words: CountWords = EXACT
+) -> pd.DataFrame:
     """Complaint points per contractor, with who complained of what (see module docstring).
 
-    ``rows`` are ``complaint_rows``; ``workers_placed`` the workers placed per contractor.
+    ``rows`` are ``complaint_rows``; ``workers_placed`` the workers placed per contractor;
+    ``words`` writes the number of workers per indicator (``contractor_risk``).
     """
     columns = [
         "complainants",
@@ -333,7 +346,7 @@ def complaint_evidence(rows: pd.DataFrame, workers_placed: pd.Series) -> pd.Data
         .sort_values(["contractor_id", "workers", "indicator"], ascending=[True, False, True])
     )
     who = by_indicator["contractor_id"]
-    counts = by_indicator["workers"].astype(str)
+    counts = by_indicator["workers"].map(words.number)
     per["indicators"] = _join_per(who, by_indicator["indicator"] + ":" + counts, "|")
     words = by_indicator["indicator"].str.replace("_", " ") + " " + counts
     per["top_indicators"] = _join_per(who, words, ", ", limit=3)
@@ -699,16 +712,18 @@ def _state_codes() -> np.ndarray:
 _STATE_OF_DISTRICT = _state_codes()
 
 
-def _reasons(row) -> str:
-    """Plain words for each sign that added points, strongest first."""
+def _reasons(row, words: CountWords) -> str:
+    """Plain words for each sign that added points, strongest first; counts of workers
+    written by ``words``."""
     found: list[tuple[float, str]] = []
     if row.complainants:
-        found.append((row.complaint_points, _complaint_reason(row)))
+        found.append((row.complaint_points, _complaint_reason(row, words)))
     if row.advance_points >= MIN_REASON_POINTS:
         found.append(
             (
                 row.advance_points,
-                f"{row.big_advance_workers} of {int(row.advance_workers)} workers with a known "
+                f"{words.number(row.big_advance_workers)} of "
+                f"{words.people(int(row.advance_workers), 'worker')} with a known "
                 f"advance owed more than {BIG_ADVANCE_DAYS:.0f} days' wages (typically "
                 f"{row.big_advance_days:.0f} days): check for debt bondage",
             )
@@ -719,42 +734,43 @@ def _reasons(row) -> str:
             (
                 row.wage_points,
                 f"its workers were paid on average {below}% below the going rate for the "
-                f"sector and district ({row.low_wage_workers} of {int(row.wage_workers)} "
-                "at least 20% below): check wage slips",
+                f"sector and district ({words.number(row.low_wage_workers)} of "
+                f"{words.number(int(row.wage_workers))} at least 20% below): check wage slips",
             )
         )
     if row.licence_points >= MIN_REASON_POINTS:
-        found.append((row.licence_points, _licence_reason(row)))
+        found.append((row.licence_points, _licence_reason(row, words)))
     found.sort(key=lambda item: -item[0])
     return "; ".join(text for _, text in found)
 
 
-def _complaint_reason(row) -> str:
-    people = "1 worker" if row.complainants == 1 else f"{row.complainants} different workers"
+def _complaint_reason(row, words: CountWords) -> str:
+    people = words.people(row.complainants, "worker", "different workers")
     text = f"{people} complained ({row.top_indicators})"
     if row.resolved_only:
         text += ", all resolved"
     if row.employer_complaints:
         text += (
-            f"; {row.employer_complaints} of the complaints named the employer where this "
-            "contractor had placed the worker"
+            f"; {words.number(row.employer_complaints)} of the complaints named the employer "
+            "where this contractor had placed the worker"
         )
     if row.complaint_excess < 0.5:
         text += (
-            f", among {row.workers_placed} workers placed: no more than any contractor "
-            "that size draws"
+            f", among {words.people(row.workers_placed, 'worker')} placed: no more than any "
+            "contractor that size draws"
         )
     elif row.complainants == 1:
         text += ": a single report, not yet a pattern"
     return text
 
 
-def _licence_reason(row) -> str:
+def _licence_reason(row, words: CountWords) -> str:
+    placed = words.people(row.unlicensed_workers, "worker")
     if pd.isna(row.licence_no):
         if row.unlicensed_workers:
-            return f"placed {row.unlicensed_workers} workers with no licence on record"
+            return f"placed {placed} with no licence on record"
         return "no licence on record"
     until = pd.Timestamp(row.licence_valid_until).date().isoformat()
     if row.unlicensed_workers:
-        return f"placed {row.unlicensed_workers} workers after the licence expired on {until}"
+        return f"placed {placed} after the licence expired on {until}"
     return f"licence expired on {until}"

@@ -25,6 +25,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from api import problems
 from api.auth import State
+from api.disclosed import DisclosedRoute, undisclosed_routes
 from api.fastpath import PlainTimelineRoute
 from api.models import Health
 from api.routers import admin, analytics, calendar, identity, journeys, places, session, workers
@@ -105,6 +106,7 @@ def create_app(
         today=settings.today,
         shared=shared,
     )
+    app.router.route_class = DisclosedRoute  # every answer goes through the disclosure step
     problems.install(app)
     if shared is not None:
         app.add_middleware(AdmitRequests, shared=shared)
@@ -117,6 +119,9 @@ def create_app(
     app.router.routes.append(PlainTimelineRoute())  # ahead of the routers' routes
     for module in (workers, places, analytics, admin, calendar, session, journeys, identity):
         app.include_router(module.router)
+    undisclosed = undisclosed_routes(app.routes)
+    if undisclosed:
+        raise RuntimeError(f"routes that skip the disclosure step: {undisclosed}")
     if pages_dir is not None and (pages_dir / "index.html").is_file():
         # pages only are gzipped (phones on poor connections); API answers are left alone
         pages = GZipMiddleware(StaticFiles(directory=pages_dir, html=True), minimum_size=500)

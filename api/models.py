@@ -103,6 +103,11 @@ class AnalyticsPage(BaseModel):
     limit: int
     offset: int
     suppressed_rows: int = Field(0, description="rows with a count suppressed (fewer than 5)")
+    count_words: str = Field(
+        "exact",
+        description="how counts of people are written in free text: exact, or banded "
+        "(below 5: 'fewer than 5', for keys that get small counts suppressed)",
+    )
 
 
 class Health(BaseModel):

@@ -39,7 +39,9 @@ from analytics.contractor_risk import contractor_risk_from_store
 from analytics.corridors import seasonal_calendar
 from analytics.district_flows import FlowIndex
 from api.serving import read_generation
+from graph_schema.disclosure import TABLES, Kind
 from tracker.access import AccessDB, AuditLog, KeyRing, Pseudonyms
+from tracker.access.disclosure import EXACT, CountWords
 from tracker.access.scope import BreakGlass, OrganisationScope
 from tracker.cache import VersionedLRU
 from tracker.catalog import Catalog
@@ -53,22 +55,30 @@ if TYPE_CHECKING:
 log = logging.getLogger("lmt.api")
 
 
-def _calendar_from_store(store: GraphStore) -> pd.DataFrame:
+def _circuits_from_store(store: GraphStore, words: CountWords) -> pd.DataFrame:
+    return circuits_from_store(store)
+
+
+def _calendar_from_store(store: GraphStore, words: CountWords) -> pd.DataFrame:
     return seasonal_calendar(circuits_of_journeys(journeys_from_store(store)))
 
 
-def _chains_from_store(store: GraphStore) -> pd.DataFrame:
+def _chains_from_store(store: GraphStore, words: CountWords) -> pd.DataFrame:
     chains, _errors = chains_from_store(store)  # the data errors are lmt chains --errors'
     return chains
 
 
-ANALYTICS: dict[str, Callable[[GraphStore], pd.DataFrame]] = {
-    "circuits": circuits_from_store,
+ANALYTICS: dict[str, Callable[[GraphStore, CountWords], pd.DataFrame]] = {
+    "circuits": _circuits_from_store,
     "calendar": _calendar_from_store,
     "contractors": contractor_risk_from_store,
     "chains": _chains_from_store,
 }
-"""Analytics results by name (/analytics/NAME, /analytics/calendar): function(store) -> table."""
+"""Analytics results by name (/analytics/NAME, /analytics/calendar): function(store, words)
+-> table, its free text (if any) written with ``words`` (``tracker.access.disclosure``)."""
+WRITES_COUNTS = frozenset(name for name in ANALYTICS if Kind.PEOPLE_TEXT in TABLES[name].values())
+"""The analytics whose tables hold free text built from counts: one table per way of
+writing counts (``CountWords``), computed when a role that reads it first asks."""
 
 
 class NotComputed(RuntimeError):
@@ -258,25 +268,30 @@ class ServiceState:
     def flows(self) -> FlowIndex:
         return self.lazily("flows", lambda: FlowIndex.build(self.store))
 
-    def network(self) -> NetworkIndex:
+    def network(self, words: CountWords = EXACT) -> NetworkIndex:
+        """The contractor network, its reasons written with ``words``."""
+
         def build() -> NetworkIndex:
             try:
-                risk = self.analytics("contractors")
+                risk = self.analytics("contractors", words)
             except NotComputed:
                 risk = None
-            return NetworkIndex.build(self.store, risk)
+            return NetworkIndex.build(self.store, risk, words)
 
-        return self.lazily("network", build)
+        return self.lazily(f"network:{words.name}", build)
 
-    def analytics(self, name: str) -> pd.DataFrame:
-        """The named analytics result for the current store state (``ANALYTICS``)."""
+    def analytics(self, name: str, words: CountWords = EXACT) -> pd.DataFrame:
+        """The named analytics result for the current store state (``ANALYTICS``), its
+        free text written with ``words``."""
         function = ANALYTICS[name]
+        if name not in WRITES_COUNTS:
+            words = EXACT  # no text: one table serves every role
 
         def build() -> pd.DataFrame:
             try:
-                return function(self.store)
+                return function(self.store, words)
             except Exception as error:  # bad data in the store: report, never crash
                 log.exception("%s analytics failed", name)
                 raise NotComputed(f"{name} analytics could not be computed: {error}") from error
 
-        return self.lazily(f"analytics:{name}", build)
+        return self.lazily(f"analytics:{name}:{words.name}", build)

@@ -3,7 +3,10 @@ caller's role is shown, and the timeline page, the API's hot path.
 
 ``timeline_page`` is the one way a timeline is answered: the FastAPI route
 (``api.routers.workers``) and the plain Starlette route in front of it (``api.fastpath``)
-both call it, so both give the same bytes, the same errors and the same audit entry.
+both call it, so both give the same bytes, the same errors and the same audit entry. Its
+bytes are made for the role (``researcher_events``), and the disclosure step judges the
+answer's model once per role (``passes_as_is``): every field declared, none that the
+role's rules would change.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ import datetime as dt
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import Caller
-from api.models import EVENTS_PER_PAGE, Paging, timeline_page_json
+from api.models import EVENTS_PER_PAGE, Paging, TimelinePage, timeline_page_json
 from api.problems import ProblemError
 from api.state import ServiceState
 from tracker.access import Pseudonyms, Role
+from tracker.access.disclosure import DisclosureError, passes_as_is
 from tracker.access.pseudonyms import DEFAULT_PROJECT
 from tracker.timeline import events_json, researcher_events
 
@@ -83,6 +87,8 @@ async def timeline_page(
     if since is not None and until is not None and since > until:
         raise ProblemError(422, "since is after until")
     worker_id = resolve(state, who, given)
+    if not passes_as_is(TimelinePage, who.role):  # the disclosure step, for bytes
+        raise DisclosureError(f"a timeline cannot be shown to {who.role.value} keys as it is")
     state.audit.record(who.key.key_id, who.role, "timeline", worker_id)
     shown = shown_id(worker_id, who, state.pseudonyms)
     if who.role.pseudonymised:  # months and tokens, made per answer: never from the cache

@@ -19,18 +19,19 @@ from pathlib import Path, PurePath
 from typing import IO, Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from python_multipart.multipart import MultipartParseError, MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import Admin, State
+from api.disclosed import DisclosedJSON, DisclosedRoute
 from api.models import Page, PageParams
 from api.problems import MEDIA_TYPE, PROBLEM_RESPONSES, Problem, ProblemError
 from tracker.access import AuditEntry
+from tracker.access.disclosure import disclose
 from tracker.access.scope import Grant
 
-router = APIRouter(tags=["admin"], responses=PROBLEM_RESPONSES)
+router = APIRouter(tags=["admin"], responses=PROBLEM_RESPONSES, route_class=DisclosedRoute)
 MAX_BATCH_BYTES = 4 * 1024**3
 """Largest batch accepted, sent and unpacked (a 1,000,000-worker batch is about 1.5 GB of
 CSV); an app may set ``app.state.max_batch_bytes`` to another."""
@@ -127,6 +128,7 @@ async def post_batch(request: Request, who: Admin, state: State):
         answer = BatchReport(report=body, received_files=received, ignored_files=ignored)
         if not report.rejected:
             return answer
+        answer, _ = disclose(answer, who.role)
         problem = RejectedBatch(
             title=HTTPStatus(422).phrase,
             status=422,
@@ -134,7 +136,7 @@ async def post_batch(request: Request, who: Admin, state: State):
             instance=request.url.path,
             **answer.model_dump(),
         )
-        return JSONResponse(
+        return DisclosedJSON(
             problem.model_dump(exclude_none=True), status_code=422, media_type=MEDIA_TYPE
         )
     finally:

@@ -21,6 +21,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.auth import AnyRole, State
+from api.disclosed import DisclosedRoute
 from api.models import PageParams
 from api.problems import PROBLEM_RESPONSES, ProblemError
 from api.state import NotComputed, ServiceState
@@ -34,6 +35,7 @@ router = APIRouter(
         **PROBLEM_RESPONSES,
         503: {**PROBLEM_RESPONSES[404], "description": "not computed yet"},
     },
+    route_class=DisclosedRoute,
 )
 
 

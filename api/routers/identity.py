@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from api.auth import Caller, State, allow
+from api.disclosed import DisclosedRoute
 from api.problems import PROBLEM_RESPONSES, ProblemError
 from graph_schema import IDENTITY_DECIDED, Centre, Worker
 from tracker.access import Role
@@ -26,12 +27,12 @@ from tracker.identity.views import person_of
 from tracker.store import GraphStore
 from tracker.timeline import centre_party, place
 
-router = APIRouter(tags=["persons"], responses=PROBLEM_RESPONSES)
+router = APIRouter(tags=["persons"], responses=PROBLEM_RESPONSES, route_class=DisclosedRoute)
 IdentityReader = Annotated[Caller, Depends(allow(Role.FIELD, Role.ADMIN))]
 WorkerId = Annotated[str, Path(min_length=1, max_length=200, description="a worker id")]
 
 
-class Registration(BaseModel):
+class PersonRegistration(BaseModel):
     worker_id: str
     linked_by: str | None
     match_probability: float | None
@@ -40,7 +41,7 @@ class Registration(BaseModel):
 class PersonView(BaseModel):
     worker_id: str
     person_id: str | None
-    registrations: list[Registration]
+    registrations: list[PersonRegistration]
     candidates: list[dict[str, Any]] = Field(
         description="scored pairs of this worker (linked and for review), each explained"
     )
@@ -103,7 +104,9 @@ def get_person(worker: WorkerId, who: IdentityReader, state: State) -> PersonVie
     return PersonView(
         worker_id=worker,
         person_id=None if members.empty else str(members["person_id"].iloc[0]),
-        registrations=[Registration(**r) for r in _records(members.drop(columns="person_id"))],
+        registrations=[
+            PersonRegistration(**r) for r in _records(members.drop(columns="person_id"))
+        ],
         candidates=explained,
     )
 

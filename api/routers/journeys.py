@@ -20,14 +20,16 @@ from pydantic import BaseModel, Field
 from analytics.journeys import cohorts, sequences, typology
 from analytics.journeys.index import JourneyIndex
 from api.auth import Caller, State, allow
+from api.disclosed import DisclosedRoute
 from api.models import PageParams, Paging
 from api.problems import PROBLEM_RESPONSES
 from api.state import ServiceState
-from api.worker_reads import shown_id
 from tracker.access import Role, suppressed
 from tracker.store import plain_records
 
-router = APIRouter(prefix="/journeys", tags=["journeys"], responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/journeys", tags=["journeys"], responses=PROBLEM_RESPONSES, route_class=DisclosedRoute
+)
 Researcher = Annotated[Caller, Depends(allow(Role.RESEARCHER, Role.ADMIN))]
 Filters = Annotated[cohorts.CohortFilter, Query()]
 MAX_TYPES = 12
@@ -86,14 +88,11 @@ def _cohort(state: ServiceState, chosen: cohorts.CohortFilter):
 
 
 def _shown(frame, who: Caller, state: ServiceState):
-    """Person and worker ids as this key may see them: pseudonyms for researchers."""
+    """Researchers see persons, not their first worker ids (the disclosure step,
+    ``api.disclosed``, makes the person ids pseudonyms)."""
     if not who.role.pseudonymised:
         return frame
-    out = frame.drop(columns=[c for c in ("worker_id",) if c in frame.columns])
-    if "person_id" in out.columns:
-        out = out.rename(columns={"person_id": "person"})
-        out["person"] = [shown_id(str(p), who, state.pseudonyms) for p in out["person"]]
-    return out
+    return frame.drop(columns=[c for c in ("worker_id",) if c in frame.columns])
 
 
 def _page(frame, page: Paging, who: Caller, state: ServiceState, small: bool) -> dict:

@@ -10,10 +10,12 @@ from fastapi import APIRouter, Path, Query
 from analytics.contractor_network import ContractorNetwork
 from analytics.district_flows import DistrictFlows
 from api.auth import AnyRole, State
+from api.disclosed import DisclosedRoute
 from api.problems import PROBLEM_RESPONSES, ProblemError
 from graph_schema.census import district_names
+from tracker.access.disclosure import count_words
 
-router = APIRouter(responses=PROBLEM_RESPONSES)
+router = APIRouter(responses=PROBLEM_RESPONSES, route_class=DisclosedRoute)
 
 
 @router.get(
@@ -45,7 +47,8 @@ def contractor_network(
     who: AnyRole,
     state: State,
 ) -> ContractorNetwork:
-    found = state.network().network(contractor_id, suppress=who.role.suppressed)
+    words = count_words(who.role)
+    found = state.network(words).network(contractor_id, suppress=who.role.suppressed)
     if found is None:
         raise ProblemError(404, f"no contractor {contractor_id!r}")
     return found

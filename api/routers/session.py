@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.auth import AnyRole
+from api.disclosed import DisclosedRoute
 from api.problems import PROBLEM_RESPONSES
 from tracker.access import Role
 
@@ -27,7 +28,7 @@ class Me(BaseModel):
     administers: bool = Field(description="may import batches and read the audit log")
 
 
-router = APIRouter(tags=["session"], responses=PROBLEM_RESPONSES)
+router = APIRouter(tags=["session"], responses=PROBLEM_RESPONSES, route_class=DisclosedRoute)
 
 
 @router.get("/me", response_model=Me, summary="The calling key's role and what it may see")

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from api.auth import Caller, State, WorkerReader
+from api.disclosed import DisclosedRoute
 from api.models import (
     MAX_LIMIT,
     EventPageParams,
@@ -36,13 +37,17 @@ from tracker.access.scope import MIN_REASON, Grant
 from tracker.profile import WorkerProfile, for_researcher, worker_profile
 from tracker.timeline import Journey, journey, read_worker, researcher_journey
 
-router = APIRouter(prefix="/workers", tags=["workers"], responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/workers", tags=["workers"], responses=PROBLEM_RESPONSES, route_class=DisclosedRoute
+)
 
 
 class JSONBytes(Response):
-    """JSON the service serialised itself, sent as it is."""
+    """JSON the service serialised itself, sent as it is: the timeline's, which
+    ``timeline_page`` disclosed (``api.disclosed``)."""
 
     media_type = "application/json"
+    disclosed = True
 
 
 WorkerPath = Annotated[

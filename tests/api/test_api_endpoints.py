@@ -218,7 +218,7 @@ def test_analytics_suppress_small_worker_counts(api):
 def test_analytics_that_fail_answer_503_with_the_reason(api, monkeypatch):
     from api import state
 
-    def broken(store):
+    def broken(store, words):
         raise ValueError("a contractor link names no contractor")
 
     monkeypatch.setitem(state.ANALYTICS, "chains", broken)
