@@ -25,6 +25,7 @@ import pandas as pd
 from analytics.circuits import Circuits
 from analytics.seasons import histogram_median
 from graph_schema.census import district_names
+from tracker.access.disclosure import EXACT, CountWords
 
 CORRIDOR = ["origin_district_code", "destination_district_code"]
 CORRIDOR_KEY = [*CORRIDOR, "depart_month", "return_month"]
@@ -98,12 +99,14 @@ def add_counts(parts: list[CorridorCounts]) -> CorridorCounts:
     )
 
 
-def corridor_view(circuits: Circuits) -> pd.DataFrame:
+def corridor_view(circuits: Circuits, words: CountWords = EXACT) -> pd.DataFrame:
     """Corridors by departure and return month, busiest first (see ``corridor_view_of``)."""
-    return corridor_view_of(circuits.table, corridor_counts(circuits))
+    return corridor_view_of(circuits.table, corridor_counts(circuits), words)
 
 
-def corridor_view_of(table: pd.DataFrame, counts: CorridorCounts) -> pd.DataFrame:
+def corridor_view_of(
+    table: pd.DataFrame, counts: CorridorCounts, words: CountWords = EXACT
+) -> pd.DataFrame:
     """Corridors by departure and return month, busiest first.
 
     ``table`` is circuits.csv, ``counts`` its round trips' ``CorridorCounts``. Columns: the
@@ -111,10 +114,13 @@ def corridor_view_of(table: pd.DataFrame, counts: CorridorCounts) -> pd.DataFram
     ``median_stay_days``, ``first_year``, ``last_year``, ``years_active``, ``workers_last_year``
     (in the corridor's ``last_year``), ``workers_year_before``, ``change_year_over_year``
     (``(last - before) / before``; empty when no one travelled the year before) and
-    ``workers_by_year`` (``2019:12 2020:15 ...``).
+    ``workers_by_year`` (``2019:12 2020:15 ...``, the counts written by ``words``:
+    ``tracker.access.disclosure.CountWords``; the table's ``attrs["count_words"]``).
     """
     if table.empty:
-        return _with_names(pd.DataFrame(columns=[*CORRIDOR_KEY, *VIEW_FIGURES]))
+        empty = _with_names(pd.DataFrame(columns=[*CORRIDOR_KEY, *VIEW_FIGURES]))
+        empty.attrs["count_words"] = words.name
+        return empty
     key = table[CORRIDOR_KEY].astype("int64")
     corridor, corridors = pd.factorize(pd.MultiIndex.from_frame(key))
     view = corridors.to_frame(index=False, name=CORRIDOR_KEY)
@@ -143,12 +149,14 @@ def corridor_view_of(table: pd.DataFrame, counts: CorridorCounts) -> pd.DataFram
         "workers_year_before"
     ].where(view["workers_year_before"] > 0)
     view["change_year_over_year"] = change.round(3)
-    text = yearly["year"].astype(str) + ":" + yearly["workers"].astype(str)
+    text = yearly["year"].astype(str) + ":" + yearly["workers"].map(words.number)
     view["workers_by_year"] = (
         text.groupby(yearly["corridor"]).agg(" ".join).reindex(view.index).to_numpy()
     )
     view = view.sort_values(["workers", *CORRIDOR_KEY], ascending=[False, True, True, True, True])
-    return _with_names(view.reset_index(drop=True))
+    named = _with_names(view.reset_index(drop=True))
+    named.attrs["count_words"] = words.name
+    return named
 
 
 def seasonal_calendar(circuits: Circuits) -> pd.DataFrame:

@@ -8,8 +8,11 @@ the office (OWASP, "CSV Injection"). Following OWASP's guidance, such a cell is 
 a single quote in front (``neutralise``), which every spreadsheet shows as text.
 
 Which files: those written for people (``write_sheet``: the analytics outputs; the rejects
-folder). The exchange format itself (``lmt export``, batches) is data for programs and is
-never neutralised, so an export re-imports exactly. The rejects files are both: people fix
+folder). ``write_sheet`` is also the analytics files' disclosure step: the table goes
+through ``tracker.access.disclosure.disclose_table`` for the role it is written for (its
+columns declared in ``graph_schema.disclosure.TABLES``; an undeclared column is an error).
+The exchange format itself (``lmt export``, batches) is data for programs and is never
+neutralised, so an export re-imports exactly. The rejects files are both: people fix
 them in a spreadsheet and then import them again, so importing reverses the quote
 (``restore``, applied by ``tracker.csvio.read_chunks`` to every cell read). To make that
 exact, ``neutralise`` also quotes a cell that already starts with quotes followed by a
@@ -27,6 +30,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+
+from tracker.access.roles import Role
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """The first characters that make a spreadsheet read a cell as a formula (OWASP)."""
@@ -57,14 +62,24 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_sheet(frame: pd.DataFrame, path: Path, columns: Sequence[str] | None = None) -> Path:
-    """The one writer of CSV files for people: ``tracker.csvio.write_table`` with every
-    text cell neutralised."""
+def write_sheet(
+    frame: pd.DataFrame,
+    path: Path,
+    table: str,
+    role: Role | None = Role.ADMIN,
+    columns: Sequence[str] | None = None,
+) -> Path:
+    """The one writer of CSV files for people: the ``table`` (a name of
+    ``graph_schema.disclosure.TABLES``) as ``role`` may see it (``disclose_table``), through
+    ``tracker.csvio.write_table`` with every text cell neutralised. The ``lmt`` commands
+    write for the one who runs them, who holds the store: ``Role.ADMIN``."""
+    from tracker.access.disclosure import disclose_table
     from tracker.csvio import write_table
 
     if columns is not None:
         frame = frame.reindex(columns=list(columns))
-    return write_table(neutralise_frame(frame), Path(path))
+    shown, _hidden = disclose_table(frame, table, role)
+    return write_table(neutralise_frame(shown), Path(path))
 
 
 def neutralise_rows(rows: Sequence[Sequence[str]]) -> list[list[str]]:

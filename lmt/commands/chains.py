@@ -53,9 +53,9 @@ def run(args: argparse.Namespace) -> int:
         progress("finding chains", 1, 2)
         chains, errors = chains_with_risk(records)
         progress("done", 2, 2)
-    written = [write_sheet(chains, Path(args.out))]
+    written = [write_sheet(chains, Path(args.out), "chains")]
     if args.errors:
-        written.append(write_sheet(errors, Path(args.errors)))
+        written.append(write_sheet(errors, Path(args.errors), "chain_errors"))
 
     print(
         f"{len(chains):,} chains, {int(chains['flagged'].sum()):,} with a flagged contractor",

@@ -89,20 +89,20 @@ def run(args: argparse.Namespace) -> int:
         journeys = journeys_from_store(store)
     step("finding circuits")
     circuits = circuits_of_journeys(journeys)
-    written = [write_sheet(circuits.table, Path(args.out))]
+    written = [write_sheet(circuits.table, Path(args.out), "circuits")]
 
     if args.corridors:
         from analytics.corridors import corridor_view
 
         step("corridors")
-        written.append(write_sheet(corridor_view(circuits), Path(args.corridors)))
+        written.append(write_sheet(corridor_view(circuits), Path(args.corridors), "corridors"))
     if args.calendar or args.plot:
         from analytics.corridors import seasonal_calendar
 
         step("calendar")
         calendar = seasonal_calendar(circuits)
         if args.calendar:
-            written.append(write_sheet(calendar, Path(args.calendar)))
+            written.append(write_sheet(calendar, Path(args.calendar), "calendar"))
         if args.plot:
             from analytics.output.plots import plot_calendar
 
@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
 
         step("multi-stop routes")
         routes = multi_stop_circuits(journeys, length_bound=args.length_bound)
-        written.append(write_sheet(routes, Path(args.multistop)))
+        written.append(write_sheet(routes, Path(args.multistop), "multistop"))
     progress("done", steps, steps)
 
     _summary(circuits.table, written)
@@ -131,13 +131,13 @@ def _by_partition(args: argparse.Namespace) -> int:
     from tracker.spreadsheet import write_sheet
 
     results = circuits_by_engine(args)
-    written = [write_sheet(results.table, Path(args.out))]
+    written = [write_sheet(results.table, Path(args.out), "circuits")]
     if args.corridors:
-        written.append(write_sheet(results.corridors(), Path(args.corridors)))
+        written.append(write_sheet(results.corridors(), Path(args.corridors), "corridors"))
     if args.calendar or args.plot:
         calendar = results.calendar()
         if args.calendar:
-            written.append(write_sheet(calendar, Path(args.calendar)))
+            written.append(write_sheet(calendar, Path(args.calendar), "calendar"))
         if args.plot:
             from analytics.output.plots import plot_calendar
 

@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         from tracker.spreadsheet import write_sheet
 
         risk = contractors_by_engine(args).risk
-        _summary(risk, [write_sheet(risk, Path(args.out))])
+        _summary(risk, [write_sheet(risk, Path(args.out), "contractors")])
         return 0
 
     from analytics.contractor_risk import contractor_risk
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         risk["community"] = risk["contractor_id"].map(mine["community"]).astype("Int64")
         risk["broker"] = risk["contractor_id"].map(mine["broker"]).fillna(False).astype(bool)
     progress("done", steps, steps)
-    written.insert(0, write_sheet(risk, Path(args.out)))
+    written.insert(0, write_sheet(risk, Path(args.out), "contractors"))
 
     _summary(risk, written)
     return 0
@@ -116,5 +116,5 @@ def _network_outputs(args: argparse.Namespace, graph, roles) -> list[Path]:
     if args.plot:
         written.append(plot_network(graph, args.plot))
     if args.roles:
-        written.append(write_sheet(roles, Path(args.roles)))
+        written.append(write_sheet(roles, Path(args.roles), "network_roles"))
     return written

@@ -89,8 +89,8 @@ def _run(args: argparse.Namespace, chosen) -> int:
     from analytics.journeys import cohorts, sequences, typology
     from analytics.journeys.index import build_index
     from analytics.journeys.tables import tables_from_store
-    from tracker.csvio import write_table
     from tracker.progress import progress_for
+    from tracker.spreadsheet import write_sheet
     from tracker.stores import open_store
 
     progress = progress_for()
@@ -113,15 +113,21 @@ def _run(args: argparse.Namespace, chosen) -> int:
     written = []
     if args.types is not None:
         result = typology.typology(index, cohort.persons, args.types, args.distance)
-        written.append(write_table(typology.types_table(result, index), Path(args.out)))
+        written.append(write_sheet(typology.types_table(result, index), Path(args.out), "journeys"))
         for t, (share, words) in enumerate(zip(result.shares, result.descriptions, strict=True)):
             print(f"type {t + 1} ({share:.0%}): {words}")
     else:
-        written.append(write_table(cohorts.cohort_persons(index, cohort), Path(args.out)))
+        written.append(
+            write_sheet(cohorts.cohort_persons(index, cohort), Path(args.out), "journeys")
+        )
     if args.journeys:
-        written.append(write_table(cohorts.cohort_journeys(index, cohort), Path(args.journeys)))
+        written.append(
+            write_sheet(cohorts.cohort_journeys(index, cohort), Path(args.journeys), "journeys")
+        )
     if args.transitions:
-        written.append(write_table(cohorts.transitions(index, cohort), Path(args.transitions)))
+        written.append(
+            write_sheet(cohorts.transitions(index, cohort), Path(args.transitions), "journeys")
+        )
     if args.sequences or args.chronogram or args.index_plot:
         seqs = sequences.monthly_sequences(index, cohort.persons, cohort.period)
         if args.sequences:
