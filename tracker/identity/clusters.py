@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 PERSON_PREFIX = "P"
 PERSON_DIGITS = 7
@@ -81,15 +83,19 @@ def cluster(
         for a, b in zip(same["a"], same["b"], strict=True):
             if groups.join(int(a), int(b), force=True):
                 held.append((int(a), int(b), 1.0, "decision"))
+    strong = pairs[pairs["match_probability"] >= link_at].sort_values(
+        "match_probability", ascending=False, kind="stable"
+    )
     weak = pairs["match_probability"] < apart_below
     if "names_differ" in pairs:
         weak |= pairs["names_differ"].astype(bool)
     weak = pairs[weak]
+    # a weak pair can only stop a join when links could bring its two ends together, that
+    # is when both lie in one piece of the graph of links (most candidate pairs do not)
+    piece = _pieces(n, [strong, same])
+    weak = weak[piece[weak["a"].to_numpy()] == piece[weak["b"].to_numpy()]]
     for a, b in zip(weak["a"], weak["b"], strict=True):
         groups.keep_apart(int(a), int(b))
-    strong = pairs[pairs["match_probability"] >= link_at].sort_values(
-        "match_probability", ascending=False, kind="stable"
-    )
     for a, b, p in zip(strong["a"], strong["b"], strong["match_probability"], strict=True):
         ra, rb = groups.find(int(a)), groups.find(int(b))
         if ra != rb and groups.join(int(a), int(b)):
@@ -97,6 +103,16 @@ def cluster(
     roots = np.fromiter((groups.find(i) for i in range(n)), dtype=np.int64, count=n)
     links = pd.DataFrame(held, columns=["a", "b", "match_probability", "linked_by"])
     return roots, links
+
+
+def _pieces(n: int, edges: list[pd.DataFrame | None]) -> np.ndarray:
+    """The connected piece of each position in the graph of the given pairs."""
+    frames = [e for e in edges if e is not None and len(e)]
+    none = np.zeros(0, dtype=np.int64)
+    a = np.concatenate([none, *(f["a"].to_numpy(dtype=np.int64) for f in frames)])
+    b = np.concatenate([none, *(f["b"].to_numpy(dtype=np.int64) for f in frames)])
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
 
 
 def person_number(person_id: str) -> int:

@@ -131,12 +131,16 @@ def _missing(values: np.ndarray) -> np.ndarray:
     return pd.isna(values)
 
 
+def _codes(values: np.ndarray) -> np.ndarray:
+    """Integer codes of the values (-1 where missing): pairs compare ints, not objects."""
+    return pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)[0]
+
+
 def _equal(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """0 agree, 1 disagree, 2 missing."""
-    va, vb = values[a], values[b]
-    missing = _missing(va) | _missing(vb)
-    same = np.asarray(va == vb, dtype=bool)
-    return np.where(missing, 2, np.where(same, 0, 1))
+    codes = _codes(values)
+    ca, cb = codes[a], codes[b]
+    return np.where((ca < 0) | (cb < 0), 2, np.where(ca == cb, 0, 1))
 
 
 def _birth_years(years: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -160,21 +164,41 @@ def _one_digit_apart(x: str, y: str) -> bool:
 
 
 def _village(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    va, vb = values[a], values[b]
-    missing = _missing(va) | _missing(vb)
-    level = np.full(len(a), 3)
-    for i in np.flatnonzero(~missing):
-        x, y = va[i], vb[i]
-        level[i] = 0 if x == y else (1 if JaroWinkler.normalized_similarity(x, y) > 0.9 else 2)
+    """0 agree, 1 similar (Jaro-Winkler above 0.9), 2 disagree, 3 missing; each distinct
+    pair of village names is compared once."""
+    codes, names = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    ca, cb = codes[a].astype(np.int64), codes[b].astype(np.int64)
+    level = np.full(len(a), 3, dtype=np.int8)
+    both = (ca >= 0) & (cb >= 0)
+    level[both & (ca == cb)] = 0
+    differ = np.flatnonzero(both & (ca != cb))
+    combined = ca[differ] * len(names) + cb[differ]
+    distinct, back = np.unique(combined, return_inverse=True)
+    similar = np.fromiter(
+        (
+            JaroWinkler.normalized_similarity(names[x // len(names)], names[x % len(names)]) > 0.9
+            for x in distinct.tolist()
+        ),
+        dtype=bool,
+        count=len(distinct),
+    )
+    level[differ] = np.where(similar[back], 1, 2)
     return level
 
 
 def _names(tokens: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.fromiter(
-        (name_level(tokens[i], tokens[j]) for i, j in zip(a, b, strict=True)),
+    """Each distinct pair of names is compared once: names repeat (the window of a common
+    name meets the same spellings again and again), so this is far fewer than the pairs."""
+    codes, names = pd.factorize(pd.Series(tokens, dtype=object))
+    ca, cb = codes[a].astype(np.int64), codes[b].astype(np.int64)
+    combined = np.minimum(ca, cb) * len(names) + np.maximum(ca, cb)
+    distinct, back = np.unique(combined, return_inverse=True)
+    levels = np.fromiter(
+        (name_level(names[x // len(names)], names[x % len(names)]) for x in distinct.tolist()),
         dtype=np.int8,
-        count=len(a),
+        count=len(distinct),
     )
+    return levels[back]
 
 
 @lru_cache(maxsize=2_000_000)
@@ -280,13 +304,11 @@ def _seen_there(regs: Registrations, a: np.ndarray, b: np.ndarray) -> np.ndarray
 
 
 def _registered_by(t: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    centre = t["registered_at"].to_numpy(dtype=object)
-    organisation = t["organisation"].to_numpy(dtype=object)
-    missing = _missing(centre[a]) | _missing(centre[b])
-    same_centre = np.asarray(centre[a] == centre[b], dtype=bool)
-    same_org = np.asarray(organisation[a] == organisation[b], dtype=bool) & ~_missing(
-        organisation[a]
-    )
+    centre = _codes(t["registered_at"].to_numpy(dtype=object))
+    organisation = _codes(t["organisation"].to_numpy(dtype=object))
+    missing = (centre[a] < 0) | (centre[b] < 0)
+    same_centre = centre[a] == centre[b]
+    same_org = (organisation[a] == organisation[b]) & (organisation[a] >= 0)
     return np.select([missing, same_centre, same_org], [3, 0, 1], default=2)
 
 

@@ -53,7 +53,7 @@ class Thresholds(BaseModel):
 
     link_at: float = 0.4
     review_at: float = 0.1
-    apart_below: float = 0.2
+    apart_below: float = 0.1
 
 
 @dataclass

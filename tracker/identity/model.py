@@ -24,6 +24,8 @@ from tracker.identity.records import Registrations
 
 RANDOM_PAIRS = 50_000
 EM_ROUNDS = 25
+TRAIN_PAIRS = 500_000
+"""Candidate pairs EM trains on at most."""
 ANCHORED_M = {"name": (0.35, 0.35, 0.12, 0.15, 0.02, 0.01)}
 """m held fixed during EM: how one person's names differ between two registrations.
 
@@ -119,7 +121,13 @@ def _shares(levels: np.ndarray, k: int, weights: np.ndarray | None = None) -> np
 def train(
     regs: Registrations, pairs: pd.DataFrame, levels: pd.DataFrame, seed: int = 0
 ) -> ModelParameters:
-    """Start ``u`` from random pairs, then fit m, u and the prior by EM on the candidates."""
+    """Start ``u`` from random pairs, then fit m, u and the prior by EM on the candidates
+    (on ``TRAIN_PAIRS`` of them drawn at random when there are more: the level shares EM
+    fits are as well estimated from half a million pairs as from all)."""
+    if len(pairs) > TRAIN_PAIRS:
+        drawn = np.sort(np.random.default_rng(seed).choice(len(pairs), TRAIN_PAIRS, replace=False))
+        pairs = pairs.iloc[drawn].reset_index(drop=True)
+        levels = levels.iloc[drawn].reset_index(drop=True)
     # u starts as the level shares among the candidates themselves (most are two persons);
     # random pairs almost never share a household, so starting there made EM take every
     # household for a person.
@@ -182,6 +190,12 @@ def contributions(
     params: ModelParameters, levels: pd.DataFrame, name_tf: np.ndarray
 ) -> pd.DataFrame:
     """Per pair and comparison: the match weight (log2 Bayes factor) its level adds."""
+    return pd.DataFrame(_weights_by_comparison(params, levels, name_tf))
+
+
+def _weights_by_comparison(
+    params: ModelParameters, levels: pd.DataFrame, name_tf: np.ndarray
+) -> dict[str, np.ndarray]:
     weights = params.weights()
     out = {}
     for c in COMPARISONS:
@@ -192,7 +206,7 @@ def contributions(
         at = name_levels == BY_NAME["name"].levels.index(level)
         adjust = np.clip(np.log2(typical / np.maximum(name_tf, 1e-12)), -TF_CLIP, TF_CLIP)
         out["name"] = np.where(at, out["name"] + adjust, out["name"])
-    return pd.DataFrame(out)
+    return out
 
 
 def prior_weight(params: ModelParameters) -> float:
@@ -210,10 +224,13 @@ apart (``clusters.cluster``); a person decides."""
 
 
 def capped(levels: pd.DataFrame) -> np.ndarray:
-    """Pairs whose probability ``NAMES_DIFFER_CAP`` bounds."""
+    """Pairs whose probability ``NAMES_DIFFER_CAP`` bounds: the names differ, or the birth
+    years are more than 5 apart (a father and son of one name and household share all the
+    rest), unless the e-Shram numbers agree."""
     name = BY_NAME["name"]
     eshram = BY_NAME["eshram_uan"]
     differ = np.isin(levels["name"].to_numpy(), [name.levels.index(x) for x in NAMES_DIFFER])
+    differ |= levels["birth_year"].to_numpy() == BY_NAME["birth_year"].levels.index("different")
     same_card = np.isin(
         levels["eshram_uan"].to_numpy(), [eshram.levels.index(x) for x in ("agree", "one_digit")]
     )
@@ -221,6 +238,6 @@ def capped(levels: pd.DataFrame) -> np.ndarray:
 
 
 def probabilities(params: ModelParameters, levels: pd.DataFrame, name_tf: np.ndarray) -> np.ndarray:
-    total = contributions(params, levels, name_tf).sum(axis=1).to_numpy() + prior_weight(params)
+    total = sum(_weights_by_comparison(params, levels, name_tf).values()) + prior_weight(params)
     p = 1.0 / (1.0 + np.exp2(-np.clip(total, -60, 60)))
     return np.where(capped(levels), np.minimum(p, NAMES_DIFFER_CAP), p)

@@ -139,9 +139,10 @@ def build_registrations(
     t["registered_day"] = _days(t["registered_on"])
     t["village"] = t["village"].map(lambda v: fold(v.lower()) if isinstance(v, str) else v)
 
-    position = pd.Series(np.arange(len(t)), index=pd.Index(t["worker_id"]))
-    mv = moves[moves["worker_id"].isin(position.index)]
-    pos = position.loc[mv["worker_id"]].to_numpy()
+    index = pd.Index(t["worker_id"].astype(object))
+    pos = _positions(index, moves["worker_id"])
+    mv = moves[pos >= 0]
+    pos = pos[pos >= 0]
     departed = _days(mv["departed_on"]).to_numpy()
     arrived = _days(mv["arrived_on"]).to_numpy()
     arrived = np.where(np.isnan(arrived), departed, arrived)
@@ -153,7 +154,7 @@ def build_registrations(
         [
             pd.DataFrame({"position": pos, "other": mv["employer_id"].to_numpy()}),
             pd.DataFrame({"position": pos, "other": mv["contractor_id"].to_numpy()}),
-            _job_links(jobs, position),
+            _job_links(jobs, index),
         ],
         ignore_index=True,
     ).dropna()
@@ -167,9 +168,14 @@ def build_registrations(
     )
 
 
-def _job_links(jobs: pd.DataFrame, position: pd.Series) -> pd.DataFrame:
-    jobs = jobs[jobs["worker_id"].isin(position.index)]
-    pos = position.loc[jobs["worker_id"]].to_numpy()
+def _positions(index: pd.Index, worker_ids: pd.Series) -> np.ndarray:
+    """Each id's position in ``index`` (-1 where it is not there)."""
+    return index.get_indexer(pd.Index(worker_ids.astype(object)))
+
+
+def _job_links(jobs: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    pos = _positions(index, jobs["worker_id"])
+    jobs, pos = jobs[pos >= 0], pos[pos >= 0]
     return pd.concat(
         [
             pd.DataFrame({"position": pos, "other": jobs["employer_id"].to_numpy()}),
@@ -192,13 +198,14 @@ def _home_districts(t: pd.DataFrame, moves: pd.DataFrame, pos: np.ndarray) -> pd
         {
             "position": pos,
             "to": pd.to_numeric(moves["to_district_code"]).to_numpy(dtype="float64"),
-            "from": pd.to_numeric(moves["from_district_code"]).to_numpy(dtype="float64"),
             "home": (moves["reason"] == "return_home").to_numpy(dtype=bool),
-            "departed": pd.to_datetime(moves["departed_on"]).to_numpy(),
         }
     )
-    returns = frame[frame["home"]]
-    by_return = returns.groupby("position")["to"].agg(lambda s: s.mode().iloc[0])
+    returns = frame[frame["home"]].dropna(subset=["to"])
+    # the district most return-home moves reach (the smallest code among equals)
+    counts = returns.groupby(["position", "to"]).size().rename("moves").reset_index()
+    counts = counts.sort_values(["position", "moves", "to"], ascending=[True, False, True])
+    by_return = counts.drop_duplicates("position").set_index("position")["to"]
     inferred = pd.Series(np.nan, index=t.index)
     inferred.loc[by_return.index] = by_return
     return known.fillna(inferred)
