@@ -63,8 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         for seed in args.seeds:
             work = Path(tmp) / f"seed{seed}"
             batch = work / "batch"
+            size = ["--workers", str(args.workers), "--seed", str(seed)]
             subprocess.run(
-                [lmt, "synth", "--workers", str(args.workers), "--seed", str(seed), str(batch)],
+                [lmt, "synth", *size, "--split-share", "0", str(batch)],  # no linkage needed
                 check=True,
                 stdout=subprocess.DEVNULL,
             )

@@ -73,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         batches = [("sample", SAMPLE)]
         for seed in args.seeds:
             out = Path(tmp) / f"synth-{seed}"
-            if lmt(["synth", "--workers", str(args.workers), "--seed", str(seed), str(out)]):
+            size = ["synth", "--workers", str(args.workers), "--seed", str(seed)]
+            if lmt([*size, "--split-share", "0", str(out)]):  # one worker id per person
                 print(f"lmt synth failed for seed {seed}", file=sys.stderr)
                 return 1
             batches.append((f"synth seed {seed}", out))

@@ -38,7 +38,7 @@ def planted_journeys(work: Path, workers: int, seed: int) -> tuple[JourneyIndex,
     from tracker.stores.ladybug.store import LadybugStore
 
     batch = work / "batch"
-    generate(batch, workers, seed)
+    generate(batch, workers, seed, split_share=0.0)  # one worker id per person: no linkage
     store = LadybugStore(work / "db", buffer_pool_mb=256)
     try:
         ingest_folder(store, batch, rejects_dir=work / "rejects")

@@ -43,6 +43,17 @@ from synth.events import (
     stays_of,
     wage_norms,
 )
+from synth.identity import (
+    KINDS,
+    LOOKALIKE_KINDS,
+    SPLIT_SHARE,
+    WRITTEN_SURNAMES,
+    Lookalikes,
+    Registrations,
+    follow_registrations,
+    plan_registrations,
+    plant_lookalikes,
+)
 from synth.journeys import (
     BEHAVIOURS,
     FIRST_DAY,
@@ -84,14 +95,17 @@ def generate(
     seed: int,
     until: dt.date = DEFAULT_UNTIL,
     progress: Progress = no_progress,
+    split_share: float = SPLIT_SHARE,
 ) -> dict:
-    """Write a batch of ``workers`` workers into ``out`` (and ``out/answers``); returns the
-    summary that ``answers/summary.json`` holds. Raises ``ValueError`` for settings it
-    cannot honour (see ``check_settings``)."""
-    problem = check_settings(workers, seed, until)
+    """Write a batch of ``workers`` persons into ``out`` (and ``out/answers``); returns the
+    summary that ``answers/summary.json`` holds. ``split_share`` of the persons are
+    registered again by another centre, and look-alikes planted (``synth.identity``; 0:
+    neither). Raises ``ValueError`` for settings it cannot honour (see ``check_settings``)."""
+    problem = check_settings(workers, seed, until, split_share)
     if problem:
         raise ValueError(problem)
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(10)]
+    # the identity stream is the eleventh: the first ten are those of batches without it
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(11)]
     last = day_of(until)
     places = world()
 
@@ -115,6 +129,13 @@ def generate(
     centres = make_centres(streams[3], people.household_home, stays_by_code, workers)
     first_day, first_destination = journeys.first_departures(workers)
     register(streams[3], people, first_day, first_destination, centres, FIRST_DAY, last)
+    if split_share > 0:
+        lookalikes = plant_lookalikes(streams[10], people, until.year)
+    else:
+        lookalikes = Lookalikes(surname=people.household_surname[people.worker_household])
+    registrations = plan_registrations(
+        streams[10], people, journeys, centres, lookalikes, split_share, last
+    )
 
     progress("records", 3, STAGES)
     events = [
@@ -125,6 +146,7 @@ def generate(
         make_grievances(streams[7], journeys, network, people, centres, last),
         make_services(streams[8], journeys, people, centres, last),
     ]
+    identity = follow_registrations(streams[10], registrations, events, last)
     future_year = max(until.year, 2026) + 4
     for table in events:
         plant_bad_rows(streams[9], table, workers, future_year)
@@ -132,11 +154,13 @@ def generate(
     progress("writing entities", 4, STAGES)
     out = Path(out)
     (out / "answers").mkdir(parents=True, exist_ok=True)
-    ids = _Ids(workers, seed)
+    ids = _Ids(workers, seed, registrations.ids)
     rows = {
         "centres.csv": _write_centres(out, centres),
         "households.csv": _write_households(out, people),
-        "workers.csv": _write_workers(out, people, centres, ids),
+        "workers.csv": _write_workers(
+            out, streams[10], people, centres, ids, lookalikes, registrations
+        ),
         "employers.csv": _write_employers(out, streams[4], network),
         "contractors.csv": _write_contractors(out, streams[4], network, places),
         "contractor_links.csv": _write_links(out, network),
@@ -153,6 +177,11 @@ def generate(
     summary = _write_answers(
         out, events, lines, journeys, network, people, ids, rows, workers, seed, until
     )
+    summary["identity_split_rate"] = split_share
+    summary["identity"] = _write_identity_answers(
+        out, people, centres, ids, lookalikes, registrations, identity
+    )
+    (out / "answers" / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     progress("done", STAGES, STAGES)
     return summary
 
@@ -164,8 +193,12 @@ def _write_no_decisions(out: Path) -> int:
     return 0
 
 
-def check_settings(workers: int, seed: int, until: dt.date) -> str | None:
+def check_settings(
+    workers: int, seed: int, until: dt.date, split_share: float = SPLIT_SHARE
+) -> str | None:
     """What is wrong with these settings, in words, or None."""
+    if not 0 <= split_share <= 1:
+        return "--split-share must be a fraction from 0 to 1"
     if workers < 1:
         return "--workers must be at least 1"
     if seed < 0:
@@ -179,16 +212,31 @@ class _Ids:
     """How ids are spelled: widths fixed by the batch's size, record ids by seed and size
     (a record id is unique across batches, so two different batches must not share one)."""
 
-    def __init__(self, workers: int, seed: int) -> None:
+    def __init__(self, workers: int, seed: int, aliases: list[str]) -> None:
         self.worker_width = max(7, len(str(workers)))
         self.household_width = max(6, len(str(workers)))
+        self.person_width = max(6, len(str(workers)))
         self.seed, self.workers = seed, workers
+        self.aliases = Table.of(aliases)
 
     def record_prefix(self, file: str) -> str:
         return f"{RECORD_PREFIXES[file]}-{self.seed}s{self.workers}-"
 
     def worker(self, index: np.ndarray) -> Number:
         return Number(index + 1, width=self.worker_width, prefix="W")
+
+    def person(self, index: np.ndarray) -> Number:
+        return Number(index + 1, width=self.person_width, prefix="P")
+
+    def registration(self, person: np.ndarray, alias: np.ndarray) -> Column:
+        """The worker id a row was recorded under: the person's first (``W0000001``), or
+        a later registration's own id (``alias`` >= 0). An unknown worker (a planted bad
+        row, ``person`` out of range) is always a first-registration id."""
+        alias = np.where(person < self.workers, alias, -1)
+        return Joined(
+            Number(person + 1, present=alias < 0, width=self.worker_width, prefix="W"),
+            Text(self.aliases, alias),
+        )
 
 
 def _numbered(values: np.ndarray, prefix: str, width: int = 5) -> Number:
@@ -234,29 +282,114 @@ def _write_households(out: Path, people: People) -> int:
     )
 
 
-def _write_workers(out: Path, people: People, centres: Centres, ids: _Ids) -> int:
-    n = people.workers
+def _write_workers(
+    out: Path,
+    rng: np.random.Generator,
+    people: People,
+    centres: Centres,
+    ids: _Ids,
+    lookalikes: Lookalikes,
+    later: Registrations,
+) -> int:
+    """Every registration: each person's first (``W0000001``, in person order when no one
+    registered again), and the later ones, all in random order when there are any."""
+    n, m = people.workers, later.count
+    person = np.r_[np.arange(n), later.person]
+    alias = np.r_[np.full(n, -1), np.arange(m)]
+    household = np.r_[people.worker_household, later.household]
+    order = rng.permutation(n + m) if m else None
+    name: Column = Joined(
+        Text(FIRST_NAMES, people.first_name[person]),
+        Literal(" "),
+        Text(WRITTEN_SURNAMES, lookalikes.surname[person]),
+    )
+    if m:
+        name = Overridden(name, n + m, np.arange(n, n + m), later.names)
     return write_csv(
         out / "workers.csv",
         {
-            "worker_id": ids.worker(np.arange(n)),
-            "household_id": Number(
-                people.worker_household + 1, width=ids.household_width, prefix="H"
-            ),
-            "name": Joined(
-                Text(FIRST_NAMES, people.first_name),
-                Literal(" "),
-                Text(SURNAMES, people.household_surname[people.worker_household]),
-            ),
-            "gender": Text(GENDERS, people.gender),
-            "birth_year": Number(people.birth_year),
-            "phone": Number(people.phone),
-            "registered_at": Text(centres.ids, people.registered_at),
-            "registered_on": Date(people.registered_on),
-            "eshram_uan": Number(people.eshram),
+            "worker_id": ids.registration(person, alias),
+            "household_id": Number(household + 1, household >= 0, ids.household_width, "H"),
+            "name": name,
+            "gender": Text(GENDERS, np.r_[people.gender, later.gender]),
+            "birth_year": Number(np.r_[people.birth_year, later.birth_year]),
+            "phone": Number(np.r_[people.phone, later.phone]),
+            "registered_at": Text(centres.ids, np.r_[people.registered_at, later.centre]),
+            "registered_on": Date(np.r_[people.registered_on, later.day]),
+            "eshram_uan": Number(np.r_[people.eshram, later.eshram]),
         },
-        n,
+        n + m,
+        order=order,
     )
+
+
+def _write_identity_answers(
+    out: Path,
+    people: People,
+    centres: Centres,
+    ids: _Ids,
+    lookalikes: Lookalikes,
+    later: Registrations,
+    followed: dict,
+) -> dict:
+    """``answers/persons.csv`` (every worker id with its person, the first registration and
+    the later ones in date order), ``answers/lookalikes.csv``, and the summary's counts."""
+    n, m = people.workers, later.count
+    person = np.r_[np.arange(n), later.person]
+    alias = np.r_[np.full(n, -1), np.arange(m)]
+    order = np.lexsort((alias, person))  # aliases are in date order within a person
+    variants = Text([*later.variants, ""], np.where(alias < 0, m, alias))
+    write_csv(
+        out / "answers" / "persons.csv",
+        {
+            "worker_id": ids.registration(person, alias),
+            "person_id": ids.person(person),
+            "registration": Text(("primary", "alias"), (alias >= 0).astype(np.int64)),
+            "registered_at": Text(centres.ids, np.r_[people.registered_at, later.centre]),
+            "name_variant": variants,
+        },
+        n + m,
+        order=order,
+    )
+    pairs = np.lexsort((lookalikes.other, lookalikes.first))
+    write_csv(
+        out / "answers" / "lookalikes.csv",
+        {
+            "worker_id": ids.worker(lookalikes.first[pairs]),
+            "other_worker_id": ids.worker(lookalikes.other[pairs]),
+            "kind": Text(LOOKALIKE_KINDS, lookalikes.kind[pairs]),
+        },
+        len(pairs),
+    )
+    changes: dict[str, int] = {}
+    for v in later.variants:
+        for c in v.split("+"):
+            changes[c] = changes.get(c, 0) + 1
+    split = np.bincount(later.person, minlength=n)
+    kinds = np.bincount(lookalikes.kind, minlength=len(LOOKALIKE_KINDS))
+    return {
+        "persons": n,
+        "eligible_persons": later.counts.pop("eligible_persons", n),
+        "split_persons": int((split > 0).sum()),
+        "persons_with_three_registrations": int((split > 1).sum()),
+        "alias_rows": m,
+        "alias_registered_at": {
+            k: int(c) for k, c in zip(KINDS, np.bincount(later.kind, minlength=3), strict=True)
+        },
+        "alias_names": {
+            "unchanged": changes.get("unchanged", 0),
+            "devanagari": changes.get("devanagari", 0),
+            "latin_variant": sum(v not in ("unchanged", "devanagari") for v in later.variants),
+            "by_change": dict(sorted(changes.items())),
+        },
+        **later.counts,
+        **followed,
+        "lookalikes": {
+            "household_pairs": {LOOKALIKE_KINDS[k]: int(kinds[k]) for k in range(3)},
+            "common_name_pairs": int(kinds[3]),
+            "common_name_groups": lookalikes.common_name_groups,
+        },
+    }
 
 
 def _write_employers(out: Path, rng: np.random.Generator, network: Network) -> int:
@@ -371,7 +504,7 @@ def _write_events(
     if table.name == "moves.csv":
         columns: dict[str, Column] = {
             "record_id": record,
-            "worker_id": ids.worker(c["worker"]),
+            "worker_id": ids.registration(c["worker"], c["alias"]),
             "from_district_code": Number(c["from"]),
             "to_district_code": Number(c["to"]),
             "departed_on": _dates(table, "departed"),
@@ -386,7 +519,7 @@ def _write_events(
     elif table.name == "employments.csv":
         columns = {
             "record_id": record,
-            "worker_id": ids.worker(c["worker"]),
+            "worker_id": ids.registration(c["worker"], c["alias"]),
             "employer_id": _numbered(c["employer"], "EMP"),
             "contractor_id": _contractor_ids(network, c["contractor"]),
             "district_code": Number(c["district"]),
@@ -406,7 +539,7 @@ def _write_events(
         )
         columns = {
             "record_id": record,
-            "worker_id": ids.worker(c["worker"]),
+            "worker_id": ids.registration(c["worker"], c["alias"]),
             "against_kind": Text(("contractor", "employer"), kind),
             "against_id": Joined(Text(("CTR", "EMP"), kind), Number(against, width=5)),
             "indicator": Text((*INDICATORS, *UNKNOWN_INDICATORS), c["indicator"]),
@@ -419,7 +552,7 @@ def _write_events(
     else:
         columns = {
             "record_id": record,
-            "worker_id": ids.worker(c["worker"]),
+            "worker_id": ids.registration(c["worker"], c["alias"]),
             "centre_id": Text(centre_table, c["centre"]),
             "service": Text(SERVICES, c["service"]),
             "delivered_on": _dates(table, "delivered"),
@@ -449,6 +582,7 @@ def _write_answers(
     write_csv(
         out / "answers" / "circuits.csv",
         {
+            "person_id": ids.person(circuits["worker"]),
             "worker_id": ids.worker(circuits["worker"]),
             "origin_district_code": Number(circuits["origin"]),
             "destination_district_code": Number(circuits["destination"]),

@@ -87,6 +87,10 @@ TRANSIT_POINTS = (
     ("Nagpur", 505), ("Itarsi", 449), ("Vijayawada", 547), ("Bhubaneswar", 386),
 )
 """Railway stations with a migrant help desk, and the district each lies in."""
+STATION_CODES = (
+    "NDLS", "CSMT", "HWH", "PNBE", "DDU", "DHN", "PRYJ", "ST", "NGP", "ET", "BZA", "BBS",
+)
+"""The stations' codes, in the order of ``TRANSIT_POINTS`` (a help desk's ids start with it)."""
 
 HELPLINES = (
     ("HLP-1", "Shramik Helpline 1800 (toll free)", "helpline", 364, "State Migrant Workers Cell"),
