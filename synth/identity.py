@@ -27,6 +27,7 @@ answer key's circuits and contractor counts are per person) and gain ``alias``.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,7 +35,7 @@ import numpy as np
 from synth.dates import MISSING
 from synth.events import DESTINATION_CENTRE, STATUSES, TRANSIT, Events
 from synth.journeys import OUT, RET, Journeys
-from synth.names import variant
+from synth.names import CHANGE_SHARES, CHANGES, variant
 from synth.people import FIRST_NAMES, SURNAMES, People
 from synth.places import Centres
 from synth.vocab import FEMALE_NAMES, MALE_NAMES, STATION_CODES
@@ -339,15 +340,20 @@ def plan_registrations(
     household = np.where(draw[3] < HOUSEHOLD_KEPT, people.worker_household[person], -1)
     gender = np.where(draw[4] < GENDER_KEPT, people.gender[person], -1)
     names, variants = [], []
-    for p in person:
-        name, change = variant(
-            rng,
-            FIRST_NAMES[people.first_name[p]],
-            WRITTEN_SURNAMES[lookalikes.surname[p]],
-            bool(people.gender[p] == 0),
+    changes = rng.choice(len(CHANGES), size=m, p=CHANGE_SHARES)
+    draws = random.Random(int(rng.integers(1 << 62)))
+    for change, first, surname, female in zip(
+        changes.tolist(),
+        people.first_name[person].tolist(),
+        lookalikes.surname[person].tolist(),
+        (people.gender[person] == 0).tolist(),
+        strict=True,
+    ):
+        name, changed = variant(
+            draws, CHANGES[change], FIRST_NAMES[first], WRITTEN_SURNAMES[surname], female
         )
         names.append(name)
-        variants.append(change)
+        variants.append(changed)
     return Registrations(
         person=person,
         centre=centre,

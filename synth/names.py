@@ -4,13 +4,15 @@ A later registration's clerk hears the name again and writes it their way: in De
 in another transliteration (Salim / Saleem, Yadav / Yadava, Gurjar / Gujjar, Ganesh /
 Ganes), with a one-letter typo, as initials ("G. Manjhi", "R. K. Mondal"), with "Kumar"
 or "Devi" added or taking the surname's place, without the surname, or surname first;
-sometimes two of these. ``variant`` makes one such name from a first name and a surname,
-with a random stream, and says what it changed.
+sometimes two of these. ``variant`` makes one such name from a first name and a surname
+and says what it changed.
 """
 
 from __future__ import annotations
 
+import random
 import re
+from functools import lru_cache
 
 import numpy as np
 from indic_transliteration import sanscript
@@ -55,6 +57,7 @@ _MOHAMMAD = ("Mohammad", "Mohd", "Md", "Mohammed", "Mohd.")
 _DEVANAGARI_WORDS = {"mohd": "मोहम्मद", "md": "मोहम्मद", "kumar": "कुमार", "devi": "देवी"}
 
 
+@lru_cache(maxsize=65_536)
 def devanagari(name: str) -> str:
     """A Latin-script name as a Hindi clerk writes it in Devanagari (through ITRANS: a
     consonant at a word's end keeps no vowel, a final "a" is long, ee / oo are long)."""
@@ -72,26 +75,26 @@ def devanagari(name: str) -> str:
     return " ".join(words)
 
 
-def _respell(rng: np.random.Generator, word: str) -> str:
+def _respell(rng: random.Random, word: str) -> str:
     """The word in another Latin spelling of the same sound (unchanged if none applies)."""
     if word.rstrip(".") in _MOHAMMAD:
         others = [m for m in _MOHAMMAD if m != word]
-        return others[int(rng.integers(len(others)))]
+        return others[rng.randrange(len(others))]
     lower = word.lower()
     fits = [(rule, to) for rule, to in _SPELLING_RULES if rule.search(lower)]
     if not fits:
         return word
-    rule, to = fits[int(rng.integers(len(fits)))]
+    rule, to = fits[rng.randrange(len(fits))]
     changed = rule.sub(to, lower, count=1)
     return " ".join(part.capitalize() for part in changed.split()) if changed else word
 
 
-def _typo(rng: np.random.Generator, word: str) -> str:
+def _typo(rng: random.Random, word: str) -> str:
     """One letter left out, doubled or swapped with the next (never the first letter)."""
-    if len(word) < 4:
+    if len(word) < 5:
         return word
-    i = int(rng.integers(1, len(word) - 1))
-    kind = int(rng.integers(3))
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.randrange(3)
     if kind == 0:
         return word[:i] + word[i + 1 :]
     if kind == 1:
@@ -100,30 +103,31 @@ def _typo(rng: np.random.Generator, word: str) -> str:
 
 
 def _change(
-    rng: np.random.Generator, change: str, first: list[str], last: list[str], female: bool
+    rng: random.Random, change: str, first: list[str], last: list[str], female: bool
 ) -> tuple[list[str], list[str]]:
     """``first`` and ``last`` (lists of words) after one Latin change."""
     filler = "Devi" if female else "Kumar"
     if change == "spelling":
         if last and (not first or rng.random() < 0.5):
-            j = int(rng.integers(len(last)))
+            j = rng.randrange(len(last))
             last = [*last[:j], _respell(rng, last[j]), *last[j + 1 :]]
         elif first:
-            j = int(rng.integers(len(first)))
+            j = rng.randrange(len(first))
             first = [*first[:j], _respell(rng, first[j]), *first[j + 1 :]]
     elif change == "typo":
         words = first + last
-        j = int(rng.integers(len(words)))
+        j = rng.randrange(len(words))
         words[j] = _typo(rng, words[j])
         first, last = words[: len(first)], words[len(first) :]
     elif change == "initials":
-        first = [f"{w[0]}." for w in first if w[0].isalpha()]
-        if not female and rng.random() < 0.45:
-            first.append("K.")
+        kumar = "Kumar" in first + last
+        first = [f"{w[0]}." for w in first if w[0].isalpha() and w != "Kumar"]
+        if not female and not kumar and len(first) == 1 and rng.random() < 0.45:
+            first.append("K.")  # R. K. Mondal: the Kumar of the full name
     elif change == "kumar_devi":
         if filler in last or filler in first:
             first, last = [w for w in first if w != filler], [w for w in last if w != filler]
-        elif rng.random() < 0.55 or not last:
+        elif rng.random() < 0.55 or not last or not first or first[-1].endswith("."):
             last = [filler]  # the filler where the surname was
         else:
             first = [*first, filler]
@@ -135,23 +139,24 @@ def _change(
 
 
 def variant(
-    rng: np.random.Generator, first_name: str, surname: str, female: bool
+    rng: random.Random, change: str, first_name: str, surname: str, female: bool
 ) -> tuple[str, str]:
-    """(name as the later registration writes it, what changed: ``CHANGES`` joined by +)."""
-    change = CHANGES[int(rng.choice(len(CHANGES), p=CHANGE_SHARES))]
+    """(name as the later registration writes it, what changed: ``CHANGES`` joined by +),
+    for a first ``change`` drawn with ``CHANGE_SHARES``; ``rng`` draws the rest (a
+    ``random.Random``: one name is a few draws, and numpy's scalar draws cost ten times more)."""
     first, last = first_name.split(), surname.split()
     if change == "unchanged":
         return " ".join(first + last), change
     if change == "devanagari":
         if rng.random() < 0.3:  # the surname left out or replaced, as Latin variants do
             first, last = _change(
-                rng, ("surname_dropped", "kumar_devi")[int(rng.integers(2))], first, last, female
+                rng, ("surname_dropped", "kumar_devi")[rng.randrange(2)], first, last, female
             )
         return devanagari(" ".join(first + last)), change
     changes = [change]
     if rng.random() < SECOND_CHANGE:
         others = [c for c in CHANGES[2:] if c != change]
-        changes.append(others[int(rng.integers(len(others)))])
+        changes.append(others[rng.randrange(len(others))])
     for c in changes:
         first, last = _change(rng, c, first, last, female)
     written = " ".join(first + last)
