@@ -23,7 +23,7 @@ WORKERS, SEED = 2000, 1
 TODAY = dt.date(2026, 11, 1)
 PRECISION_AT_LEAST = 0.97
 RECALL_AT_LEAST = 0.9
-"""Measured 0.986 / 0.925 on this batch (seeds 1-3 in docs/benchmarks.md); the identity
+"""Measured 0.987 / 0.929 on this batch (seeds 1-3 in docs/benchmarks.md); the identity
 sample's are 0.975 / 0.951."""
 
 
