@@ -232,3 +232,25 @@ def test_a_batch_with_planted_broken_lines_is_rejected_exactly_as_its_answer_key
             counts = summary["files"][f.file]
             assert (f.read, f.stored) == (counts["rows"], counts["valid_rows"]), f.file
     assert_every_line_accounted_for(report, folder)
+
+
+def test_a_huge_line_across_read_blocks_is_reported_at_its_whole_length(tmp_path) -> None:
+    """A line too long to keep is cut while read (csvio keeps 80,000 bytes of it); its
+    reason still gives its whole length in characters, and the next line is read."""
+    from tracker.csvio import BLOCK_BYTES, read_chunks
+
+    path = tmp_path / "workers.csv"
+    short = "W{:07d},Somari Devi\n"
+    lines = (BLOCK_BYTES - 40_000) // len(short.format(0))
+    huge = "WHUGE," + "सोमारी" * 50_000  # 3 bytes a character: 300,006 characters
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("worker_id,name\n")
+        out.writelines(short.format(i) for i in range(lines))
+        out.write(huge + "\n")
+        out.write("WAFTER,Budhni\n")
+    chunks = list(read_chunks(path, size=1_000_000, id_column="worker_id"))
+    rejected = [p for c in chunks for p in c.rejected]
+    assert [(p.line, p.record_id) for p in rejected] == [(lines + 2, "WHUGE")]
+    assert rejected[0].reason.startswith(f"line is {len(huge):,} characters long"), rejected
+    ids = [v for c in chunks for v in c.columns["worker_id"].to_pylist()]
+    assert len(ids) == lines + 1 and ids[-1] == "WAFTER"

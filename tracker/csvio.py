@@ -35,6 +35,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -110,7 +111,8 @@ def read_chunks(path: Path, size: int = 100_000, id_column: str = "") -> Iterato
         start = handle.read(4)
         problem = _encoding_problem(start)
         handle.seek(3 if start.startswith(b"\xef\xbb\xbf") else 0)
-        batches = _line_batches(handle, size)
+        cut_lengths: dict[int, int] = {}
+        batches = _line_batches(handle, size, cut_lengths)
         try:
             _, first = next(batches)
         except StopIteration:
@@ -130,7 +132,7 @@ def read_chunks(path: Path, size: int = 100_000, id_column: str = "") -> Iterato
             )
             return
         header = [unicodedata.normalize("NFC", h.strip()) for h in _cells(header_line)]
-        reader = _LineReader(header, id_column)
+        reader = _LineReader(header, id_column, cut_lengths)
         if rest:
             yield reader.read(rest, 2)
         for first_line, lines in batches:
@@ -164,19 +166,25 @@ def _header_problem(header: str) -> str | None:
     return None
 
 
-def _line_batches(handle: BinaryIO, size: int) -> Iterator[tuple[int, list[str]]]:
+def _line_batches(
+    handle: BinaryIO, size: int, cut_lengths: dict[int, int] | None = None
+) -> Iterator[tuple[int, list[str]]]:
     """(first line number, lines) of at most ``size`` lines, line ends removed.
 
     A line longer than 4 x ``MAX_LINE_CHARS`` bytes is kept cut to that length (it is
-    rejected all the same), so one huge line never has to fit in memory."""
+    rejected all the same), so one huge line never has to fit in memory; ``cut_lengths``
+    gets each cut line's number and its whole length in characters, for its reason."""
     longest = 4 * MAX_LINE_CHARS
-    number, carry, skipping = 1, b"", False
+    number, carry, skipping, cut_chars = 1, b"", False, 0
     pending: list[str] = []
+    cut_lengths = {} if cut_lengths is None else cut_lengths
     while block := handle.read(BLOCK_BYTES):
         if skipping:  # drop the rest of a cut line, up to its end
             end = _first_line_end(block)
+            cut_chars += _characters(block[:end] if end >= 0 else block)
             if end < 0:
                 continue
+            cut_lengths[number + len(pending)] = cut_chars
             pending.append(carry.decode("utf-8", errors="replace"))
             step = 2 if block[end : end + 2] == b"\r\n" else 1
             block, carry, skipping = block[end + step :], b"", False
@@ -184,6 +192,7 @@ def _line_batches(handle: BinaryIO, size: int) -> Iterator[tuple[int, list[str]]
         cut = _last_line_end(data)
         head, carry = (data[: cut + 1], data[cut + 1 :]) if cut >= 0 else (b"", data)
         if len(carry) > longest:
+            cut_chars = _characters(carry)
             carry, skipping = carry[: longest + 1], True
         text = head.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
         lines = text.split("\n")
@@ -196,9 +205,16 @@ def _line_batches(handle: BinaryIO, size: int) -> Iterator[tuple[int, list[str]]
             number, pending = number + size, pending[size:]
     if carry:  # the last line: without a line end, or with a lone \r kept back above
         carry = carry.removesuffix(b"\r")
+        if skipping:
+            cut_lengths[number + len(pending)] = cut_chars
         pending.append(carry.decode("utf-8", errors="replace").removeprefix("\ufeff"))
     if pending:
         yield number, pending
+
+
+def _characters(data: bytes) -> int:
+    """Characters in UTF-8 ``data``: the bytes that do not continue a character."""
+    return int(((np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80).sum())
 
 
 def _last_line_end(data: bytes) -> int:
@@ -215,8 +231,12 @@ def _first_line_end(data: bytes) -> int:
 class _LineReader:
     """Turns a file's lines into rows, checking each line and each cell (module docstring)."""
 
-    def __init__(self, header: list[str], id_column: str) -> None:
+    def __init__(
+        self, header: list[str], id_column: str, cut_lengths: dict[int, int] | None = None
+    ) -> None:
         self.header = header
+        self.cut_lengths = {} if cut_lengths is None else cut_lengths
+        """Lines cut while read (``_line_batches``) and their whole lengths."""
         self.width = len(header)
         self.names = [f"c{i}" for i in range(self.width)]
         self.first: dict[str, int] = {}  # a name's first column
@@ -232,7 +252,8 @@ class _LineReader:
         problems: dict[int, LineProblem] = {}  # by position in ``lines``
         too_long = _is_true(pc.greater(length, MAX_LINE_CHARS)) & ~blank
         for i in np.flatnonzero(too_long).tolist():
-            problems[i] = self._line_problem(lines[i], numbers[i], _too_long)
+            length = self.cut_lengths.pop(int(numbers[i]), len(lines[i]))
+            problems[i] = self._line_problem(lines[i], numbers[i], partial(_too_long, length))
         quoted = _is_true(pc.match_substring(texts, '"')) & ~blank & ~too_long
         if quoted.any():
             at = np.flatnonzero(quoted)
@@ -361,11 +382,12 @@ def _name(header: list[str], i: int) -> str:
     return header[i] if 0 <= i < len(header) else ""
 
 
-def _too_long(cells: list[str], line: str, header: list[str]) -> tuple[str, str]:
+def _too_long(length: int, cells: list[str], line: str, header: list[str]) -> tuple[str, str]:
+    """``length``: the whole line's (a line cut while read is longer than ``line``)."""
     longest = max(range(len(cells)), key=lambda i: len(cells[i]), default=-1)
     column = _name(header, longest) if len(cells[longest]) > MAX_CELL_CHARS else ""
     return column, (
-        f"line is {len(line):,} characters long, over the limit of {MAX_LINE_CHARS:,}"
+        f"line is {length:,} characters long, over the limit of {MAX_LINE_CHARS:,}"
         + (f" (column {column})" if column else "")
     )
 
