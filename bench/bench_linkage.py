@@ -35,9 +35,10 @@ from bench.report import write_section
 def _link_step(db: Path) -> None:
     from graph_schema import IS_PERSON
     from tracker.identity import link
-    from tracker.stores.ladybug.store import LadybugStore
+    from tracker.stores.ladybug import LadybugStore, import_buffer_pool_mb
 
-    store = LadybugStore(db)
+    # the pool ``lmt ingest`` opens the store with (the linkage runs in that process)
+    store = LadybugStore(db, buffer_pool_mb=import_buffer_pool_mb())
     try:
         report = link(store)
         persons = store.edge_table(IS_PERSON)[["worker_id", "person_id"]]
