@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, cast
 import pandas as pd
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
+from starlette.convertors import Convertor, register_url_convertor
 
 from api.auth import Caller, State, allow
 from api.disclosed import DisclosedRoute
@@ -26,6 +27,22 @@ from tracker.identity.linkage import stored_model
 from tracker.identity.views import person_of
 from tracker.store import GraphStore
 from tracker.timeline import centre_party, place
+
+
+class _AnyText(Convertor[str]):
+    """A path parameter that is any text, line ends included (``path`` stops at one, and the
+    router would answer 404 before the key is checked)."""
+
+    regex = r"[\s\S]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("text", _AnyText())
 
 router = APIRouter(tags=["persons"], responses=PROBLEM_RESPONSES, route_class=DisclosedRoute)
 IdentityReader = Annotated[Caller, Depends(allow(Role.FIELD, Role.ADMIN))]
@@ -90,7 +107,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
-@router.get("/persons/{worker:path}", response_model=PersonView, summary="A worker's person")
+@router.get("/persons/{worker:text}", response_model=PersonView, summary="A worker's person")
 def get_person(worker: WorkerId, who: IdentityReader, state: State) -> PersonView:
     """The registrations linked with this worker id into one person, and every scored pair
     of this worker with its explanation (the waterfall)."""

@@ -48,6 +48,15 @@ def test_a_person_and_its_explained_pairs(served):
     assert client.get("/persons/NOPE", headers={"X-API-Key": keys["admin"]}).status_code == 404
 
 
+def test_a_worker_id_with_a_line_end_is_checked_like_any_other(served):
+    """The key is checked first (401 without one), then the id: 404, never a route miss."""
+    client, keys, _, _ = served
+    assert client.get("/persons/W0000001%0AX").status_code == 401
+    answer = client.get("/persons/W0000001%0AX", headers={"X-API-Key": keys["field"]})
+    assert answer.status_code == 404, answer.text
+    assert "no worker" in answer.text
+
+
 def test_the_review_queue(served):
     client, keys, _, _ = served
     answer = client.get(
