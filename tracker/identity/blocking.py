@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tracker.identity.comparisons import codes
 from tracker.identity.names import skeleton
 from tracker.identity.records import DAY_BITS, Registrations
 
@@ -62,7 +63,8 @@ def candidate_pairs(regs: Registrations, new: np.ndarray | None = None) -> pd.Da
     if new is not None:
         is_new = np.zeros(n, dtype=bool)
         is_new[new] = True
-    order = _name_order(t)
+    whole_name = t["skeletons"].map(lambda s: " ".join(sorted(s)))
+    order = _name_order(whole_name, t["birth_year"])
     tok = _token_rows(t)
     found: list[tuple[np.ndarray, np.ndarray, int]] = []
 
@@ -76,8 +78,8 @@ def candidate_pairs(regs: Registrations, new: np.ndarray | None = None) -> pd.Da
         found.append((a, b, RULES.index(name)))
 
     ids = np.arange(n)
-    rule("phone", ids, _codes(t["phone"]))
-    rule("eshram_uan", ids, _codes(t["eshram_uan"]))
+    rule("phone", ids, codes(t["phone"]))
+    rule("eshram_uan", ids, codes(t["eshram_uan"]))
     tp = tok["position"].to_numpy()
     token = tok["code"].to_numpy()
     sex = t["gender"].map({"female": 0, "male": 1}).to_numpy(dtype="float64")[tp]
@@ -95,8 +97,7 @@ def candidate_pairs(regs: Registrations, new: np.ndarray | None = None) -> pd.Da
     rule("name_home", tp, _key(token, homes))
     initial = _initial_keys(t, tok)
     rule("initial_name", initial["position"].to_numpy(), initial["key"].to_numpy())
-    whole = t["skeletons"].map(lambda s: " ".join(sorted(s))) + "|" + t["gender"].astype(str)
-    rule("name_gender", ids, _codes(whole))
+    rule("name_gender", ids, codes(whole_name + "|" + t["gender"].astype(str)))
     seen = _seen_there_keys(regs, tok)
     rule(
         "seen_there",
@@ -120,11 +121,6 @@ YEAR_ORIGIN = 1800
 """Years are keyed as years since this one (birth years and moves fit in 12 bits)."""
 
 
-def _codes(values: pd.Series) -> np.ndarray:
-    """Integer codes of values (-1 where missing)."""
-    return pd.factorize(values, use_na_sentinel=True)[0].astype(np.int64)
-
-
 def _key(first: np.ndarray, *parts: np.ndarray) -> np.ndarray:
     """One int64 key per row from integer codes: ``first`` (a token's code) and parts of 12
     bits each (district codes, years since ``YEAR_ORIGIN``, a letter, a gender); -1 where
@@ -146,22 +142,17 @@ def _token_rows(t: pd.DataFrame) -> pd.DataFrame:
     rows = rows[rows.str.len() > 1]
     tok = pd.DataFrame({"position": rows.index.to_numpy(), "token": rows.to_numpy()})
     tok = tok.drop_duplicates(ignore_index=True)
-    tok["code"] = _codes(tok["token"])
+    tok["code"] = codes(tok["token"])
     return tok
 
 
-def _name_order(t: pd.DataFrame) -> np.ndarray:
+def _name_order(whole_name: pd.Series, birth_year: pd.Series) -> np.ndarray:
     """Each registration's rank in the order of whole name (skeletons) and birth year: the
     order a large key group is windowed in."""
-    frame = pd.DataFrame(
-        {
-            "name": t["skeletons"].map(lambda s: " ".join(sorted(s))),
-            "year": t["birth_year"].fillna(0),
-        }
-    )
+    frame = pd.DataFrame({"name": whole_name, "year": birth_year.fillna(0)})
     ranked = frame.sort_values(["name", "year"], kind="stable").index.to_numpy()
-    order = np.empty(len(t), dtype=np.int64)
-    order[ranked] = np.arange(len(t))
+    order = np.empty(len(frame), dtype=np.int64)
+    order[ranked] = np.arange(len(frame))
     return order
 
 

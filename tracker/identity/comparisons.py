@@ -131,15 +131,16 @@ def _missing(values: np.ndarray) -> np.ndarray:
     return pd.isna(values)
 
 
-def _codes(values: np.ndarray) -> np.ndarray:
-    """Integer codes of the values (-1 where missing): pairs compare ints, not objects."""
-    return pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)[0]
+def codes(values: np.ndarray | pd.Series) -> np.ndarray:
+    """Integer codes of the values (-1 where missing): pairs and keys compare ints, not
+    objects."""
+    return pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)[0].astype(np.int64)
 
 
 def _equal(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """0 agree, 1 disagree, 2 missing."""
-    codes = _codes(values)
-    ca, cb = codes[a], codes[b]
+    value = codes(values)
+    ca, cb = value[a], value[b]
     return np.where((ca < 0) | (cb < 0), 2, np.where(ca == cb, 0, 1))
 
 
@@ -304,8 +305,8 @@ def _seen_there(regs: Registrations, a: np.ndarray, b: np.ndarray) -> np.ndarray
 
 
 def _registered_by(t: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    centre = _codes(t["registered_at"].to_numpy(dtype=object))
-    organisation = _codes(t["organisation"].to_numpy(dtype=object))
+    centre = codes(t["registered_at"].to_numpy(dtype=object))
+    organisation = codes(t["organisation"].to_numpy(dtype=object))
     missing = (centre[a] < 0) | (centre[b] < 0)
     same_centre = centre[a] == centre[b]
     same_org = (organisation[a] == organisation[b]) & (organisation[a] >= 0)
