@@ -84,6 +84,8 @@ def create_app(
             anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         if shared is not None:
             await shared.start()
+        if settings.warm_journeys:
+            service.start_warming()
         try:
             yield
         finally:

@@ -17,7 +17,8 @@ writer at a time:
   it (LadybugDB checkpoints on close), writes the next generation number and reopens to read;
 * every process checks the generation file before each request (one ``stat``) and every
   ``POLL_SECONDS``: while it says *writing*, the process stops taking requests, lets those in
-  flight finish and closes its reader; when a new number is there, it reopens the store and
+  flight finish (and a journey index it is building ahead of queries, ``api.state``) and
+  closes its reader; when a new number is there, it reopens the store and
   rebuilds what it holds in memory (names, search index, pseudonym map) before it takes a
   request again, and its timeline cache starts empty.
 
@@ -107,9 +108,10 @@ class SharedStore:
 
     def _close_store(self) -> None:
         assert self.state is not None
-        if self.state.store is not None:
-            self.state.store.close()
-            self.state.store = None  # type: ignore[assignment]  # no request runs till _reopen
+        with self.state.building_ahead:  # a journey index being built is done with it
+            if self.state.store is not None:
+                self.state.store.close()
+                self.state.store = None  # type: ignore[assignment]  # no request till _reopen
         fcntl.flock(self._read_fd, fcntl.LOCK_UN)
 
     def _reopen(self, number: int) -> None:

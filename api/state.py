@@ -18,6 +18,12 @@ Analytics (circuits, the seasonal calendar, contractor risk, chains) are served 
 (``ANALYTICS``: name -> function of the store). Each is computed once per state, on first
 request, under a lock so that concurrent first requests wait for one computation instead of
 starting several. A function that fails answers 503 with its reason, never a crash.
+
+The researchers' journey index (``journeys``) takes about a minute to build at 1M workers,
+so a running server builds it ahead of the first query (``start_warming``, from the app's
+lifespan; ``Settings.warm_journeys``): in a background thread when the server starts and
+again after each batch. A query that comes while it is being built waits for that build
+(``lazily``), never starts a second one.
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ from analytics.contractor_network import NetworkIndex
 from analytics.contractor_risk import contractor_risk_from_store
 from analytics.corridors import seasonal_calendar
 from analytics.district_flows import FlowIndex
+from analytics.journeys.index import JourneyIndex, build_index
+from analytics.journeys.tables import tables_from_store
 from api.serving import read_generation
 from graph_schema.disclosure import TABLES, Kind
 from tracker.access import AccessDB, AuditLog, KeyRing, Pseudonyms
@@ -134,6 +142,11 @@ class ServiceState:
         self._lock = threading.Lock()
         self._lazy: dict[str, Any] = {}
         self._lazy_locks: dict[str, threading.Lock] = {}
+        self._warming = False
+        self._warm_threads: list[threading.Thread] = []
+        self.building_ahead = threading.Lock()
+        """Held while the journey index is built ahead of queries: whoever closes the
+        store (``api.serving``) takes it first, so that no build reads a closed store."""
         self.current = self._build(read_generation(shared.folder)[0] if shared else 0)
         if shared is not None:
             shared.state = self
@@ -154,6 +167,7 @@ class ServiceState:
             self.current = fresh
             self._lazy = {}
         self.timelines.invalidate()
+        self._warm()
 
     def use_store(self, store: GraphStore, number: int) -> None:
         """Serve from ``store``, reopened at generation ``number`` (``api.serving``)."""
@@ -163,6 +177,7 @@ class ServiceState:
             self.current = fresh
             self._lazy = {}
         self.timelines.invalidate()
+        self._warm()
 
     @contextmanager
     def changing(self) -> Iterator[GraphStore]:
@@ -184,8 +199,36 @@ class ServiceState:
                 self.timelines.resume()
 
     def close(self) -> None:
-        """Write the audit entries still held (the server is shutting down)."""
+        """Write the audit entries still held (the server is shutting down), after the
+        journey index being built ahead is done with the store."""
+        self._warming = False
+        for thread in self._warm_threads:
+            thread.join()
         self.audit.close()
+
+    # -- built ahead of the first query ------------------------------------------------
+    def start_warming(self) -> None:
+        """Build the journey index now and after each batch, in the background (the app's
+        lifespan calls this when ``Settings.warm_journeys``)."""
+        self._warming = True
+        self._warm()
+
+    def _warm(self) -> None:
+        if not self._warming:
+            return
+        self._warm_threads = [t for t in self._warm_threads if t.is_alive()]
+        thread = threading.Thread(target=self._build_ahead, name="lmt-warm", daemon=True)
+        self._warm_threads.append(thread)
+        thread.start()
+
+    def _build_ahead(self) -> None:
+        with self.building_ahead:
+            if self.store is None or not self._warming:  # closed for a batch, or stopping
+                return
+            try:
+                self.journeys()
+            except Exception:  # the first query builds it again and answers the error
+                log.exception("the journey index could not be built ahead of the first query")
 
     # -- timelines ---------------------------------------------------------------------
     def cached_timeline(self, worker_id: str) -> CachedTimeline | None:
@@ -235,6 +278,10 @@ class ServiceState:
                         self._lazy[key] = found
         return found
 
+    def is_built(self, name: str) -> bool:
+        """Whether ``lazily``'s ``name`` is built for the current store state."""
+        return f"{name}@{self.current.number}" in self._lazy
+
     def worker_of_pseudonym(self, pseudonym: str, project: str) -> str | None:
         """The worker whose pseudonym in ``project`` is ``pseudonym`` (None: no such one).
         Each project's map is built on its first use in a generation (a keyed hash per
@@ -264,6 +311,11 @@ class ServiceState:
         """Each organisation's workers (``tracker.access.scope``), built on first use in a
         generation."""
         return self.lazily("scope", lambda: OrganisationScope.build(self.store))
+
+    def journeys(self) -> JourneyIndex:
+        """The researchers' journey index (``analytics.journeys``), built once per
+        generation: ahead of the first query while the server runs (``start_warming``)."""
+        return self.lazily("journeys", lambda: build_index(tables_from_store(self.store)))
 
     def flows(self) -> FlowIndex:
         return self.lazily("flows", lambda: FlowIndex.build(self.store))

@@ -11,11 +11,13 @@ time when others share the machine) and the process's peak resident memory
 
 * ``index``: what building the journey index costs, apart: reading the journey tables
   through the storage port (``tables_from_store``) and ``build_index`` (journeys, circuits,
-  sectors of every person). The API builds it once per store state, on the first journeys
-  query; ``lmt journeys`` once per run;
+  sectors of every person). A running server builds it once per store state, when it
+  starts and after each batch; ``lmt journeys`` once per run;
 * ``api``: the API itself (``api.app.create_app`` over the read-only store, keys in a
   throw-away file, a researcher key), through an in-process HTTP client: the first
-  ``GET /journeys?<cohort>`` (which builds the journey index) and then ``--runs`` repeated
+  ``GET /journeys?<cohort>`` once the running server has built the journey index (it
+  does when it starts: ``Settings.warm_journeys``; the time it takes is reported) and then
+  ``--runs`` repeated
   queries of the same cohort and of other cohorts (the index kept). The answer is the
   route's: the cohort selected, its persons table and summary computed, counts below 5
   suppressed, one page of persons under pseudonyms;
@@ -120,7 +122,11 @@ def measure_api(db: Path, cohort: dict, runs: int) -> dict:
         _, key = app.state.service.keys.create("researcher", "bench")
         out["app"] = clock.read()
         headers = {"X-API-Key": key}
-        with TestClient(app) as client:
+        with TestClient(app) as client:  # the server runs: it builds the journey index ahead
+            clock = Clock()
+            while not app.state.service.is_built("journeys"):
+                time.sleep(0.05)
+            out["ahead"] = clock.read()
 
             def ask(params: dict) -> tuple[dict, dict]:
                 clock = Clock()
@@ -284,8 +290,9 @@ def report(found: dict, label: str | None) -> str:
             "",
             "| query | wall s | CPU s |",
             "| --- | ---: | ---: |",
-            f"| first (builds the journey index) | {x['first']['wall']:.2f} | "
-            f"{x['first']['cpu']:.2f} |",
+            f"| the journey index, built when the server starts (before any query) | "
+            f"{x['ahead']['wall']:.2f} | {x['ahead']['cpu']:.2f} |",
+            f"| first query | {x['first']['wall']:.2f} | {x['first']['cpu']:.2f} |",
         ]
         for i, r in enumerate(repeated, 1):
             lines.append(f"| repeated {i} | {r['wall']:.2f} | {r['cpu']:.2f} |")
@@ -298,10 +305,11 @@ def report(found: dict, label: str | None) -> str:
         lines += [
             "",
             f"Repeated queries: worst {worst:.2f} s wall, {_verdict(worst <= COHORT_TARGET_S)} "
-            f"the 3 s target; the first query, index build included, "
-            f"{x['first']['wall']:.1f} s ({_verdict(x['first']['wall'] <= COHORT_TARGET_S)} "
-            f"it). Peak memory {_gib(x['peak_bytes'])} (the API's worker search index "
-            "and catalogue included).",
+            f"the 3 s target; the first query {x['first']['wall']:.1f} s "
+            f"({_verdict(x['first']['wall'] <= COHORT_TARGET_S)} it): the server built the "
+            "journey index when it started, before the first query (a query that comes during "
+            "that build waits for it). Peak memory "
+            f"{_gib(x['peak_bytes'])} (the API's worker search index and catalogue included).",
         ]
     if "typology" in found:
         x = found["typology"]

@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     timeline_cache_mb: int = Field(256, alias="LMT_TIMELINE_CACHE_MB", ge=0)
     """Memory for timelines kept as JSON by the API (about 35,000 synthetic workers' worth;
     ``lmt serve --timeline-cache-mb`` wins; 0: none)."""
+    warm_journeys: bool = Field(True, alias="LMT_WARM_JOURNEYS")
+    """A running server builds the researchers' journey index when it starts and after each
+    batch, not on the first query (``api.state``; about a minute and 4 GiB at 1M workers);
+    0: on the first query."""
     debug: bool = Field(False, alias="LMT_DEBUG")
     """A failing ``lmt`` command prints its traceback (to report a bug)."""
 

@@ -1,7 +1,7 @@
 """Researchers' journey queries: a cohort's persons, journeys, flows, sequences and types.
 
 Thin: the cohort, its tables, sequences and types are ``analytics.journeys``'s, computed
-over the journey index that is built once per store state (``ServiceState.lazily``). Only
+over the journey index that is built once per store state (``ServiceState.journeys``). Only
 researcher and admin keys may ask. What a researcher gets: pseudonyms in place of person
 and worker ids (``_shown``, the one place where ids are turned into pseudonyms), months not
 days, districts, and every count of persons or journeys below 5 suppressed with the one
@@ -18,7 +18,6 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from analytics.journeys import cohorts, sequences, typology
-from analytics.journeys.index import JourneyIndex
 from api.auth import Caller, State, allow
 from api.disclosed import DisclosedRoute
 from api.models import PageParams, Paging
@@ -75,15 +74,8 @@ class Typology(BaseModel):
     suppressed_cells: int = 0
 
 
-def _index(state: ServiceState) -> JourneyIndex:
-    from analytics.journeys.index import build_index
-    from analytics.journeys.tables import tables_from_store
-
-    return state.lazily("journeys", lambda: build_index(tables_from_store(state.store)))
-
-
 def _cohort(state: ServiceState, chosen: cohorts.CohortFilter):
-    index = _index(state)
+    index = state.journeys()
     return index, cohorts.select_cohort(index, chosen)
 
 

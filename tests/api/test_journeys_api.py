@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pandas as pd
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
 from api.models import MAX_LIMIT
+from tracker.settings import Settings
 
 ROUTES = ("/journeys", "/journeys/trips", "/journeys/transitions", "/journeys/chronogram",
           "/journeys/types", "/journeys/filters")  # fmt: skip
@@ -182,3 +186,30 @@ def _strings(value):
 def test_counts_helper_finds_nested_counts():
     body = json.loads('{"summary": {"persons": 3}, "items": [{"journeys": 7}]}')
     assert sorted(_counts(body)) == [3, 7]
+
+
+def _built_within(service, name: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if service.is_built(name):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_running_server_builds_the_journey_index_before_the_first_query(api_store):
+    """At 1M workers the index takes a minute: built when the server starts and after each
+    batch, the first researcher's query does not wait for it."""
+    app = create_app(api_store, settings=Settings(LMT_WARM_JOURNEYS=True))
+    service = app.state.service
+    assert not service.is_built("journeys")
+    with TestClient(app):  # the lifespan: the server is running
+        assert _built_within(service, "journeys", 60)
+        built = service.journeys()
+        service.refresh()  # what POST /batches does once a batch is written
+        assert _built_within(service, "journeys", 60)
+        assert service.journeys() is not built
+    off = create_app(api_store, settings=Settings(LMT_WARM_JOURNEYS=False))
+    with TestClient(off):
+        time.sleep(0.5)
+        assert not off.state.service.is_built("journeys")
