@@ -80,7 +80,10 @@ def batch_for(workers: int, work: Path) -> Path:
 
 
 def ingest(batch: Path, db: Path) -> dict:
-    done, figures = timed(lmt("ingest", str(batch), "--db", str(db), "--today", TODAY, "--json"))
+    """The import alone (``--no-link``): what this section measured before ``lmt ingest``
+    also linked registrations into persons; ``link`` times that apart."""
+    command = lmt("ingest", str(batch), "--db", str(db), "--today", TODAY, "--no-link", "--json")
+    done, figures = timed(command)
     if done.returncode not in (0, 2):
         raise SystemExit(f"lmt ingest failed ({done.returncode}):\n{done.stderr[-3000:]}")
     report = json.loads(done.stdout)
@@ -97,12 +100,22 @@ def ingest(batch: Path, db: Path) -> dict:
     return figures
 
 
+def link(db: Path, out: Path) -> dict:
+    """The linkage that ``lmt ingest`` runs after its import, timed on its own: ``lmt
+    persons`` links the registrations no linkage has seen (all of them, after a
+    ``--no-link`` import) and writes persons.csv."""
+    done, figures = timed(lmt("persons", "--db", str(db), "--out", str(out)))
+    if done.returncode != 0:
+        raise SystemExit(f"lmt persons failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return figures
+
+
 def measure(workers: int, work: Path, reimport: bool) -> dict:
     batch = batch_for(workers, work)
     db = work / f"store-{workers}"
     shutil.rmtree(db, ignore_errors=True)
     first = ingest(batch, db)
-    result = {"workers": workers, **first}
+    result = {"workers": workers, **first, "linkage": link(db, work / f"persons-{workers}.csv")}
     if reimport:
         again = ingest(batch, db)
         if again["stored"] or again["replaced"]:
@@ -111,11 +124,19 @@ def measure(workers: int, work: Path, reimport: bool) -> dict:
     return result
 
 
+def _linkage(result: dict) -> str:
+    found = result.get("linkage")
+    if found is None:
+        return "-"
+    return f"{found['seconds']:.1f} s / {found['cpu_seconds']:.1f} s / {found['peak_gib']:.2f} GiB"
+
+
 def body(results: list[dict]) -> str:
     lines = [
         "| workers | moves | rows in all files | stored | rejected | wall time | CPU time "
-        "| peak memory | load before | CPU time per 1M rows | re-import (wall / peak) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| peak memory | load before | CPU time per 1M rows | re-import (wall / peak) "
+        "| linkage (wall / CPU / peak) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         again = r.get("again")
@@ -124,7 +145,7 @@ def body(results: list[dict]) -> str:
             f"| {r['workers']:,} | {r['moves']:,} | {r['rows']:,} | {r['stored']:,} "
             f"| {r['rejected']:,} | {r['seconds']:.1f} s | {r['cpu_seconds']:.1f} s "
             f"| {r['peak_gib']:.2f} GiB | {r['load_before']:.1f} "
-            f"| {r['cpu_seconds'] / r['rows'] * 1e6:.1f} s | {reimport} |"
+            f"| {r['cpu_seconds'] / r['rows'] * 1e6:.1f} s | {reimport} | {_linkage(r)} |"
         )
     verdicts = []
     at_target = next((r for r in results if r["workers"] == TARGET_WORKERS), None)
@@ -155,13 +176,16 @@ def body(results: list[dict]) -> str:
     return "\n".join(lines) + (
         "\n\n"
         + " ".join(verdicts)
-        + "\n\nEach row is one run of `lmt ingest BATCH --db FRESH --today 2026-11-23 --json` "
-        "in its own process under `/usr/bin/time -v` (wall clock, user + system CPU time, "
-        "maximum resident set size), on a batch made beforehand by `lmt synth --workers N "
-        "--seed 7`. Rejected rows are the bad rows `lmt synth` plants (exit status 2, as the "
-        "CLI spec says). Re-import: the same batch again into the filled store; it must store "
-        'and replace nothing. "load before" is the 1-minute load average when the run '
-        f"started, on this machine's {os.cpu_count()} cores.\n\n"
+        + "\n\nEach row is one run of `lmt ingest BATCH --db FRESH --today 2026-11-23 "
+        "--no-link --json` in its own process under `/usr/bin/time -v` (wall clock, user + "
+        "system CPU time, maximum resident set size), on a batch made beforehand by `lmt synth "
+        "--workers N --seed 7`: the import alone. `lmt ingest` without `--no-link` then links "
+        "the new registrations into persons; that step is timed apart (last column: `lmt "
+        "persons --db STORE --out FILE` right after the import, which links every registration "
+        "and writes persons.csv). Rejected rows are the bad rows `lmt synth` plants (exit "
+        "status 2, as the CLI spec says). Re-import: the same batch again into the filled "
+        'store; it must store and replace nothing. "load before" is the 1-minute load '
+        f"average when the run started, on this machine's {os.cpu_count()} cores.\n\n"
         "Why memory grows faster than rows: a file's good rows are held in pandas at once "
         "(checked, compared with the store, trip ids marked, written as one table), and "
         "LadybugDB holds a COPY's new edges in its buffer pool until the transaction commits "

@@ -549,3 +549,22 @@ def test_demo_stops_when_its_batch_holds_no_records(tmp_path):
     assert done.returncode == 1
     assert "holds none of the field-record files" in done.stderr
     assert "3/5" not in done.stdout
+
+
+def test_ingest_links_unless_told_not_to_and_persons_links_later(sample_run, tmp_path, sample_dir):
+    """`lmt ingest` links the new registrations (its JSON says how many, and how long);
+    `--no-link` imports only, and `lmt persons` links them afterwards."""
+    linked = json.loads(sample_run.first.stdout)["linkage"]
+    assert linked["new_registrations"] == stats(sample_run.db)["nodes"]["Worker"]
+    assert 0 < linked["persons"] <= linked["new_registrations"] and linked["seconds"] > 0
+    db = tmp_path / "db"
+    done = lmt("ingest", sample_dir, "--db", db, "--rejects", tmp_path / "r", "--no-link", "--json")
+    assert done.returncode == 2, done.stderr
+    assert "linkage" not in json.loads(done.stdout)
+    counts = json.loads(lmt("stats", "--db", db, "--json").stdout)
+    assert counts["edges"]["IS_PERSON"] == 0 < counts["nodes"]["Worker"]
+    done = lmt("persons", "--db", db, "--out", tmp_path / "persons.csv")
+    assert done.returncode == 0, done.stderr
+    counts = json.loads(lmt("stats", "--db", db, "--json").stdout)
+    assert counts["nodes"]["Person"] == linked["persons"]
+    assert counts["edges"]["IS_PERSON"] == counts["nodes"]["Worker"]

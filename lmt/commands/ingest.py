@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 
 
@@ -25,6 +26,12 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         type=dt.date.fromisoformat,
         metavar="YYYY-MM-DD",
         help="judge future dates against this day",
+    )
+    parser.add_argument(
+        "--no-link",
+        action="store_true",
+        help="import only: leave the new registrations for `lmt persons` to link (several "
+        "batches in a row, then one linkage)",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
@@ -62,18 +69,27 @@ def run(args: argparse.Namespace) -> int:
             return 1
         from tracker.identity import link
 
-        linked = link(store)  # new registrations join their persons (tracker.identity)
+        # new registrations join their persons (tracker.identity)
+        linked = None if args.no_link else link(store)
     if args.json:
-        print(report.model_dump_json(indent=2))
+        answer = report.model_dump(mode="json")
+        if linked is not None:
+            answer["linkage"] = {
+                "new_registrations": linked.new_registrations,
+                "persons": linked.persons,
+                "seconds": linked.seconds,
+            }
+        print(json.dumps(answer, indent=2))
     else:
         print(report.table())
         for name in report.ignored_files:
             print(f"ignored {name}: not a file of the format")
         if report.rejected:
             print(f"{report.rejected:,} rows rejected; see {report.rejects_dir}", file=sys.stderr)
-        print(
-            f"linked {linked.new_registrations:,} new registrations into "
-            f"{linked.persons:,} persons in {linked.seconds:.1f} s"
-        )
+        if linked is not None:
+            print(
+                f"linked {linked.new_registrations:,} new registrations into "
+                f"{linked.persons:,} persons in {linked.seconds:.1f} s"
+            )
         print(f"done in {report.seconds:.1f} s")
     return 2 if report.rejected else 0
