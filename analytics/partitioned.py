@@ -59,6 +59,7 @@ from analytics.supply_graph import (
     records_by_person,
 )
 from analytics.supply_graph import MOVE_COLUMNS as SUPPLY_MOVE_COLUMNS
+from tracker.access.disclosure import EXACT, CountWords
 from tracker.parquet import ParquetExport
 
 HOME_COLUMNS = ["worker_id", "home_district_code"]
@@ -276,8 +277,11 @@ def supply_buckets(export: ParquetExport) -> Iterator[dict[str, pd.DataFrame]]:
         }
 
 
-def contractors_from_export(export: ParquetExport) -> ContractorResults:
-    """Contractor risk over a Parquet export, bucket after bucket, on this machine."""
+def contractors_from_export(
+    export: ParquetExport, words: CountWords = EXACT
+) -> ContractorResults:
+    """Contractor risk over a Parquet export, bucket after bucket, on this machine, its
+    text written with ``words`` (``analytics.contractor_risk``)."""
     supply = SupplyTables.of_export(export)
     rates = going_rates(
         add_wage_counts(
@@ -292,7 +296,8 @@ def contractors_from_export(export: ParquetExport) -> ContractorResults:
     evidence = add_evidence(
         [evidence_partition(tables, supply, rates) for tables in supply_buckets(export)]
     )
-    return ContractorResults(risk_of_evidence(supply.contractors, supply.links, evidence), evidence)
+    risk = risk_of_evidence(supply.contractors, supply.links, evidence, words=words)
+    return ContractorResults(risk, evidence)
 
 
 def chains_from_export(

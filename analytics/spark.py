@@ -53,6 +53,7 @@ from analytics.partitioned import (
     wage_partition,
 )
 from analytics.round_trips import MOVE_COLUMNS
+from tracker.access.disclosure import EXACT, CountWords
 from tracker.parquet import BUCKET, WORKER_TABLES, ParquetExport, to_frame
 
 if TYPE_CHECKING:
@@ -165,8 +166,11 @@ def circuits_on_spark(spark: SparkSession, folder: str) -> CircuitResults:
     return combine_circuits([_per_bucket(spark, folder, tables, task, CIRCUIT_PART)])
 
 
-def contractors_on_spark(spark: SparkSession, folder: str) -> ContractorResults:
-    """Contractor risk over a Parquet export, on Spark: wage counts, then evidence."""
+def contractors_on_spark(
+    spark: SparkSession, folder: str, words: CountWords = EXACT
+) -> ContractorResults:
+    """Contractor risk over a Parquet export, on Spark: wage counts, then evidence; the
+    text written with ``words``."""
     supply = SupplyTables.of_export(ParquetExport.open(folder))
     employments = {"employments": SUPPLY_COLUMNS["employments"]}
 
@@ -181,7 +185,8 @@ def contractors_on_spark(spark: SparkSession, folder: str) -> ContractorResults:
 
     supply_tables = _with_persons(folder, SUPPLY_COLUMNS)
     found = evidence_of_long(_per_bucket(spark, folder, supply_tables, evidence, EVIDENCE_PART))
-    return ContractorResults(risk_of_evidence(supply.contractors, supply.links, found), found)
+    risk = risk_of_evidence(supply.contractors, supply.links, found, words=words)
+    return ContractorResults(risk, found)
 
 
 def chains_on_spark(

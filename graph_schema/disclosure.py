@@ -216,6 +216,17 @@ TABLES: dict[str, dict[str, Kind]] = {
         "return_month": V,
     },
     "journeys": _COHORT_COLUMNS,
+    "sequences": {"person_id": P},
+    # the wide monthly sequences: person_id, then one column per month (YYYY-MM) holding a
+    # state, never a count; only the ids are judged (``lmt journeys --sequences``)
+    "persons": {"worker_id": P, "person_id": P, "linked_by": V, "match_probability": V},
+    "candidates": {
+        "worker_id": P,
+        "other_worker_id": P,
+        "pair_id": ID,
+        "match_probability": V,
+        "status": V,
+    },
     "journeys_summary": {
         "persons": N,
         "journeys": N,

@@ -26,7 +26,7 @@ spreadsheet would itself have stored as ``=x``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -68,17 +68,20 @@ def write_sheet(
     table: str,
     role: Role | None = Role.ADMIN,
     columns: Sequence[str] | None = None,
+    pseudonym: Callable[[str], str] | None = None,
 ) -> Path:
     """The one writer of CSV files for people: the ``table`` (a name of
-    ``graph_schema.disclosure.TABLES``) as ``role`` may see it (``disclose_table``), through
-    ``tracker.csvio.write_table`` with every text cell neutralised. The ``lmt`` commands
-    write for the one who runs them, who holds the store: ``Role.ADMIN``."""
+    ``graph_schema.disclosure.TABLES``) as ``role`` may see it (``disclose_table``; a
+    researcher's ids as ``pseudonym`` makes them), through ``tracker.csvio.write_table``
+    with every text cell neutralised. The ``lmt`` commands write for the one who runs them,
+    who holds the store (``Role.ADMIN``), unless told another role (``--for``:
+    ``lmt.commands.audience``)."""
     from tracker.access.disclosure import disclose_table
     from tracker.csvio import write_table
 
     if columns is not None:
         frame = frame.reindex(columns=list(columns))
-    shown, _hidden = disclose_table(frame, table, role)
+    shown, _hidden = disclose_table(frame, table, role, pseudonym)
     return write_table(neutralise_frame(shown), Path(path))
 
 

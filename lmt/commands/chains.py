@@ -17,6 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from lmt.commands.audience import add_audience_options, audience_of, audience_problem
 from lmt.commands.engine import add_engine_options, engine_problem
 
 
@@ -27,6 +28,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     parser.add_argument("--out", required=True, metavar="FILE", help="chains.csv to write")
     parser.add_argument("--errors", metavar="FILE", help="data errors in the links, as CSV")
     add_engine_options(parser)
+    add_audience_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -34,10 +36,9 @@ def run(args: argparse.Namespace) -> int:
     from analytics.chains import chains_with_risk
     from analytics.supply_graph import read_supply_records
     from tracker.progress import progress_for
-    from tracker.spreadsheet import write_sheet
     from tracker.stores import open_store
 
-    problem = engine_problem(args)
+    problem = engine_problem(args) or audience_problem(args)
     if problem:
         print(f"lmt chains: {problem}", file=sys.stderr)
         return 2
@@ -53,9 +54,10 @@ def run(args: argparse.Namespace) -> int:
         progress("finding chains", 1, 2)
         chains, errors = chains_with_risk(records)
         progress("done", 2, 2)
-    written = [write_sheet(chains, Path(args.out), "chains")]
+    audience = audience_of(args)
+    written = [audience.write(chains, Path(args.out), "chains")]
     if args.errors:
-        written.append(write_sheet(errors, Path(args.errors), "chain_errors"))
+        written.append(audience.write(errors, Path(args.errors), "chain_errors"))
 
     print(
         f"{len(chains):,} chains, {int(chains['flagged'].sum()):,} with a flagged contractor",

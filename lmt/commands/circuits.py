@@ -21,6 +21,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from lmt.commands.audience import add_audience_options, audience_of, audience_problem
 from lmt.commands.engine import add_engine_options, engine_problem
 
 PLOT_SUFFIXES = (".png", ".svg")
@@ -48,6 +49,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         help="most districts in a multi-stop route, home included (5)",
     )
     add_engine_options(parser)
+    add_audience_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -58,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     if args.top < 1 or args.length_bound < 3:
         print("lmt circuits: --top must be >= 1 and --length-bound >= 3", file=sys.stderr)
         return 2
-    problem = engine_problem(args)
+    problem = engine_problem(args) or audience_problem(args, "plot", "graphml", "gexf")
     if problem is None and args.input and (args.graphml or args.gexf or args.multistop):
         problem = "--graphml, --gexf and --multistop read the store, not --input"
     if problem:
@@ -69,9 +71,9 @@ def run(args: argparse.Namespace) -> int:
 
     from analytics.circuits import circuits_of_journeys, journeys_from_store
     from tracker.progress import progress_for
-    from tracker.spreadsheet import write_sheet
     from tracker.stores import open_store
 
+    write_sheet = audience_of(args).write
     progress = progress_for()
     steps = 2 + sum(
         bool(x) for x in (args.corridors, args.calendar or args.plot, args.graphml or args.gexf)
@@ -128,8 +130,8 @@ def run(args: argparse.Namespace) -> int:
 def _by_partition(args: argparse.Namespace) -> int:
     """Circuits, corridors and calendar over a Parquet export, bucket by bucket."""
     from lmt.commands.engine import circuits_by_engine
-    from tracker.spreadsheet import write_sheet
 
+    write_sheet = audience_of(args).write
     results = circuits_by_engine(args)
     written = [write_sheet(results.table, Path(args.out), "circuits")]
     if args.corridors:

@@ -22,6 +22,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from lmt.commands.audience import add_audience_options, audience_of, audience_problem
 from lmt.commands.engine import add_engine_options, engine_problem
 
 PLOT_SUFFIXES = (".png", ".svg")
@@ -38,6 +39,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     parser.add_argument("--plot", metavar="FILE", help="network picture coloured by risk")
     parser.add_argument("--roles", metavar="FILE", help="communities and brokers CSV")
     add_engine_options(parser)
+    add_audience_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -45,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     if args.plot and Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
         print("lmt contractors: --plot takes a .png or .svg file", file=sys.stderr)
         return 2
-    problem = engine_problem(args)
+    problem = engine_problem(args) or audience_problem(args, "graphml", "plot")
     if problem is None and args.input and (args.graphml or args.plot or args.roles):
         problem = "--graphml, --plot and --roles read the store, not --input"
     if problem:
@@ -53,18 +55,18 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.input:
         from lmt.commands.engine import contractors_by_engine
-        from tracker.spreadsheet import write_sheet
 
-        risk = contractors_by_engine(args).risk
-        _summary(risk, [write_sheet(risk, Path(args.out), "contractors")])
+        audience = audience_of(args)
+        risk = contractors_by_engine(args, audience.words).risk
+        _summary(risk, [audience.write(risk, Path(args.out), "contractors")])
         return 0
 
     from analytics.contractor_risk import contractor_risk
     from analytics.supply_graph import encode_ids, placements, read_supply_records
     from tracker.progress import progress_for
-    from tracker.spreadsheet import write_sheet
     from tracker.stores import open_store
 
+    audience = audience_of(args)
     network = bool(args.graphml or args.plot or args.roles)
     progress = progress_for()
     steps = 4 if network else 2
@@ -73,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         records = encode_ids(read_supply_records(store))
     progress("scoring contractors", 1, steps)
     placed = placements(records.employments, records.moves)
-    risk = contractor_risk(records, placed)
+    risk = contractor_risk(records, placed, audience.words)
     written: list[Path] = []
     if network:
         from analytics.contractor_network import contractor_network, network_roles
@@ -87,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         risk["community"] = risk["contractor_id"].map(mine["community"]).astype("Int64")
         risk["broker"] = risk["contractor_id"].map(mine["broker"]).fillna(False).astype(bool)
     progress("done", steps, steps)
-    written.insert(0, write_sheet(risk, Path(args.out), "contractors"))
+    written.insert(0, audience.write(risk, Path(args.out), "contractors"))
 
     _summary(risk, written)
     return 0
@@ -108,7 +110,6 @@ def _summary(risk, written: list[Path]) -> None:
 def _network_outputs(args: argparse.Namespace, graph, roles) -> list[Path]:
     from analytics.output.files import write_graph
     from analytics.output.plots import plot_network
-    from tracker.spreadsheet import write_sheet
 
     written = []
     if args.graphml:
@@ -116,5 +117,5 @@ def _network_outputs(args: argparse.Namespace, graph, roles) -> list[Path]:
     if args.plot:
         written.append(plot_network(graph, args.plot))
     if args.roles:
-        written.append(write_sheet(roles, Path(args.roles), "network_roles"))
+        written.append(audience_of(args).write(roles, Path(args.roles), "network_roles"))
     return written

@@ -10,6 +10,10 @@ machine's cores).
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tracker.access.disclosure import CountWords
 
 ENGINES = ("embedded", "spark")
 
@@ -69,15 +73,19 @@ def circuits_by_engine(args: argparse.Namespace):
     return circuits_from_export(_export(args))
 
 
-def contractors_by_engine(args: argparse.Namespace):
-    """Contractor risk over the export of ``--input``, on the engine asked for."""
+def contractors_by_engine(args: argparse.Namespace, words: CountWords | None = None):
+    """Contractor risk over the export of ``--input``, on the engine asked for, its text
+    written with ``words`` (None: exact counts)."""
+    from tracker.access.disclosure import EXACT
+
+    words = words or EXACT
     if args.engine == "spark":
         from analytics.spark import contractors_on_spark
 
-        return contractors_on_spark(spark_from(args), args.input)
+        return contractors_on_spark(spark_from(args), args.input, words)
     from analytics.partitioned import contractors_from_export
 
-    return contractors_from_export(_export(args))
+    return contractors_from_export(_export(args), words)
 
 
 def chains_by_engine(args: argparse.Namespace):

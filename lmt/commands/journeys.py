@@ -14,8 +14,10 @@ Filters (docs/journeys.md): ``--origin-state``, ``--origin-district``, ``--desti
 ``--persons FILE`` takes a persons table (``worker_id``, ``person_id``, as ``persons.csv``)
 so that a person's trips under several worker ids make one sequence; without it the
 store's own linkage (``lmt persons``) decides, and a worker it has not placed yet is its
-own person. This command is for whoever holds the store: it writes ids as
-they are; researchers get pseudonyms and suppressed counts through the API.
+own person. The files are written for the one who holds the store (ids as they are)
+unless ``--for ROLE`` says otherwise (``lmt.commands.audience``): ``--for researcher
+--project P`` writes P's pseudonyms and suppresses counts below 5, and a cohort of fewer
+than 5 persons is written with no persons at all, as the API answers it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import argparse
 import json
 import sys
 from pathlib import Path
+
+from lmt.commands.audience import add_audience_options, audience_of, audience_problem
 
 PLOT_SUFFIXES = (".png", ".svg")
 
@@ -56,6 +60,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     parser.add_argument("--chronogram", metavar="FILE", help="chronogram picture (.png/.svg)")
     parser.add_argument("--index-plot", metavar="FILE", help="index plot picture (.png/.svg)")
     parser.add_argument("--persons", metavar="FILE", help="persons table (worker_id, person_id)")
+    add_audience_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -70,6 +75,10 @@ def run(args: argparse.Namespace) -> int:
             return 2
     if args.types is not None and args.types < 1:
         print("lmt journeys: --types must be at least 1", file=sys.stderr)
+        return 2
+    problem = audience_problem(args, "chronogram", "index_plot")
+    if problem:
+        print(f"lmt journeys: {problem}", file=sys.stderr)
         return 2
     fields = CohortFilter.model_fields
     try:
@@ -89,8 +98,8 @@ def _run(args: argparse.Namespace, chosen) -> int:
     from analytics.journeys import cohorts, sequences, typology
     from analytics.journeys.index import build_index
     from analytics.journeys.tables import tables_from_store
+    from tracker.access.disclosure import disclose_table, suppressed
     from tracker.progress import progress_for
-    from tracker.spreadsheet import write_sheet
     from tracker.stores import open_store
 
     progress = progress_for()
@@ -110,31 +119,40 @@ def _run(args: argparse.Namespace, chosen) -> int:
     index = build_index(tables)
     cohort = cohorts.select_cohort(index, chosen)
     progress("writing", 2, 3)
+    audience = audience_of(args)
+    # a cohort of fewer than 5 persons is shown to such roles with no persons at all
+    hide_all = audience.role.suppressed and suppressed(len(cohort.persons)) is None
+
+    def write(frame: pd.DataFrame, path: str) -> Path:
+        if audience.role.pseudonymised:  # one pseudonym per person, as the API shows them
+            frame = frame.drop(columns=[c for c in ("worker_id",) if c in frame.columns])
+        return audience.write(frame.iloc[0:0] if hide_all else frame, Path(path), "journeys")
+
     written = []
     if args.types is not None:
         result = typology.typology(index, cohort.persons, args.types, args.distance)
-        written.append(write_sheet(typology.types_table(result, index), Path(args.out), "journeys"))
-        for t, (share, words) in enumerate(zip(result.shares, result.descriptions, strict=True)):
-            print(f"type {t + 1} ({share:.0%}): {words}")
+        written.append(write(typology.types_table(result, index), args.out))
+        if not hide_all:
+            for t, (share, words) in enumerate(
+                zip(result.shares, result.descriptions, strict=True)
+            ):
+                print(f"type {t + 1} ({share:.0%}): {words}")
     else:
-        written.append(
-            write_sheet(cohorts.cohort_persons(index, cohort), Path(args.out), "journeys")
-        )
+        written.append(write(cohorts.cohort_persons(index, cohort), args.out))
     if args.journeys:
-        written.append(
-            write_sheet(cohorts.cohort_journeys(index, cohort), Path(args.journeys), "journeys")
-        )
+        written.append(write(cohorts.cohort_journeys(index, cohort), args.journeys))
     if args.transitions:
-        written.append(
-            write_sheet(cohorts.transitions(index, cohort), Path(args.transitions), "journeys")
-        )
+        written.append(write(cohorts.transitions(index, cohort), args.transitions))
     if args.sequences or args.chronogram or args.index_plot:
         seqs = sequences.monthly_sequences(index, cohort.persons, cohort.period)
         if args.sequences:
             from analytics.output.files import write_sequences
 
             wide = seqs.wide(index.person_ids[cohort.persons])
-            written.append(write_sequences(wide, args.sequences))
+            ids, _ = disclose_table(wide[["person_id"]], "sequences", audience.role,
+                                    audience.pseudonym)  # fmt: skip
+            wide = pd.concat([ids, wide.drop(columns="person_id")], axis=1)
+            written.append(write_sequences(wide.iloc[0:0] if hide_all else wide, args.sequences))
         if args.chronogram or args.index_plot:
             from analytics.output import plots
 
@@ -146,7 +164,10 @@ def _run(args: argparse.Namespace, chosen) -> int:
                     plots.plot_index(codes, labels, seqs.period.labels(), args.index_plot)
                 )
     progress("done", 3, 3)
-    print(json.dumps(cohorts.summary(index, cohort)))
+    numbers = cohorts.summary(index, cohort)
+    if audience.role.suppressed:
+        numbers, _ = cohorts.disclose_summary(numbers)
+    print(json.dumps(numbers))
     for path in written:
         print(f"wrote {path}")
     return 0
