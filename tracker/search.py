@@ -26,7 +26,7 @@ after an ingest; 100,000 workers take about a second.
 
 from __future__ import annotations
 
-import difflib
+import bisect
 import re
 import unicodedata
 from collections import defaultdict
@@ -37,6 +37,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel
+from rapidfuzz import fuzz, process
 
 from graph_schema import Worker
 from tracker.store import GraphStore
@@ -92,6 +93,7 @@ _RULES: tuple[tuple[str, str], ...] = (
 _COMPILED = tuple((re.compile(pattern), repl) for pattern, repl in _RULES)
 _WORD = re.compile(r"[a-z]+")
 FUZZY_CUTOFF = 0.8
+FUZZY_KEYS = 25
 MIN_SCORE = 0.5
 
 
@@ -138,7 +140,12 @@ class SearchHit(BaseModel):
 
 @dataclass(eq=False)
 class WorkerIndex:
-    """Workers by id, phone, e-Shram number and phonetic name key, held in memory."""
+    """Workers by id, phone, e-Shram number and phonetic name key, held in memory.
+
+    Name keys are held as arrays, not lists of rows (at 1M workers a common key such as
+    "kumari" names a sixth of them): ``vocabulary`` is the sorted distinct keys, and the
+    rows of key ``k`` are ``key_rows[key_start[k]:key_start[k + 1]]``. A query scores every
+    row at once in numpy, and only the page asked for becomes hits."""
 
     workers: pd.DataFrame
     ids: list[str] = field(default_factory=list)
@@ -146,9 +153,14 @@ class WorkerIndex:
     by_id: dict[str, int] = field(default_factory=dict)
     by_phone: dict[str, list[int]] = field(default_factory=dict)
     by_eshram: dict[str, list[int]] = field(default_factory=dict)
-    by_key: dict[str, list[int]] = field(default_factory=dict)
-    keys: list[list[str]] = field(default_factory=list)
     vocabulary: list[str] = field(default_factory=list)
+    key_of: dict[str, int] = field(default_factory=dict)
+    key_start: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    key_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    key_count: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    """How many name words each row has (fewer other words rank first)."""
+    name_order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    """Each row's place in the order by name, then id: how equal scores are ranked."""
     registered_on: np.ndarray = field(default_factory=lambda: np.array([], "datetime64[D]"))
     """Each row's registration day (``timeline_node``): 8 bytes a worker, not a date object."""
 
@@ -163,7 +175,6 @@ class WorkerIndex:
         index = cls(workers=workers)
         phones: dict[str, list[int]] = defaultdict(list)
         eshram: dict[str, list[int]] = defaultdict(list)
-        by_key: dict[str, list[int]] = defaultdict(list)
         index.ids = [str(w) for w in workers["worker_id"].tolist()]
         index.names = [n if isinstance(n, str) else "" for n in workers["name"].tolist()]
         days = workers["registered_on"] if "registered_on" in workers else pd.Series([None] * n)
@@ -176,14 +187,31 @@ class WorkerIndex:
         for row, uan in enumerate(workers["eshram_uan"].tolist()):
             if isinstance(uan, str) and uan:
                 eshram[uan].append(row)
-        index.keys = [name_key(n) for n in index.names]
-        for row, keys in enumerate(index.keys):
-            for key in dict.fromkeys(keys):
-                by_key[key].append(row)
-        index.by_phone, index.by_eshram, index.by_key = dict(phones), dict(eshram), dict(by_key)
-        index.vocabulary = sorted(index.by_key)
+        index.by_phone, index.by_eshram = dict(phones), dict(eshram)
+        index._index_names()
         index._close.cache_clear()
         return index
+
+    def _index_names(self) -> None:
+        keys = [name_key(n) for n in self.names]
+        self.key_count = np.fromiter((len(k) for k in keys), np.int16, len(keys))
+        flat_keys = [k for row in keys for k in dict.fromkeys(row)]
+        flat_rows = np.repeat(
+            np.arange(len(keys), dtype=np.int32),
+            [len(dict.fromkeys(row)) for row in keys],
+        )
+        codes, vocabulary = pd.factorize(pd.Series(flat_keys, dtype=object), sort=True)
+        self.vocabulary = [str(v) for v in vocabulary]
+        self.key_of = {key: k for k, key in enumerate(self.vocabulary)}
+        order = np.argsort(codes, kind="stable")
+        self.key_rows = flat_rows[order]
+        counts = np.bincount(codes, minlength=len(self.vocabulary))
+        self.key_start = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        by_name = pd.DataFrame({"name": self.names, "id": self.ids}).sort_values(
+            ["name", "id"], kind="stable"
+        )
+        self.name_order = np.empty(len(keys), dtype=np.int32)
+        self.name_order[by_name.index.to_numpy()] = np.arange(len(keys), dtype=np.int32)
 
     def __len__(self) -> int:
         return len(self.workers)
@@ -202,15 +230,16 @@ class WorkerIndex:
         Ids, phones and e-Shram numbers match exactly; names by phonetic key and fuzzy
         ranking. Only the page's hits are built, so a common name stays cheap.
         """
-        found = self.matches(query)
-        page = found[offset : offset + limit]
-        return len(found), [self._hit(row, matched, score) for row, matched, score in page]
+        rows, matched, scores = self.matches(query)
+        page = slice(offset, offset + limit)
+        hits = zip(rows[page].tolist(), matched[page], scores[page].tolist(), strict=True)
+        return len(rows), [self._hit(row, kind, score) for row, kind, score in hits]
 
-    def matches(self, query: str) -> list[tuple[int, str, float]]:
-        """(row, what matched, score) for every worker the query finds, best first."""
+    def matches(self, query: str) -> tuple[np.ndarray, list[str], np.ndarray]:
+        """Every worker the query finds, best first: rows, what matched, scores."""
         query = query.strip()
         if not query:
-            return []
+            return np.zeros(0, np.int64), [], np.zeros(0)
         hits: dict[int, tuple[str, float]] = {}
         exact = self.by_id.get(query)
         if exact is not None:
@@ -222,47 +251,62 @@ class WorkerIndex:
             phone = phone_digits(query)
             for row in self.by_phone.get(phone, []) if phone else []:
                 hits.setdefault(row, ("phone", 1.0))
-        if not hits:
-            for row, score in self._by_name(query).items():
-                hits[row] = ("name", round(score, 3))
-        order = sorted(hits, key=lambda r: (-hits[r][1], self.names[r], self.ids[r]))
-        return [(row, *hits[row]) for row in order]
+        if hits:
+            order = sorted(hits, key=lambda r: (-hits[r][1], self.name_order[r]))
+            return (
+                np.array(order, dtype=np.int64),
+                [hits[r][0] for r in order],
+                np.array([hits[r][1] for r in order]),
+            )
+        rows, scores = self._by_name(query)
+        return rows, ["name"] * len(rows), scores
 
-    def _by_name(self, query: str) -> dict[int, float]:
+    def _by_name(self, query: str) -> tuple[np.ndarray, np.ndarray]:
+        """Rows whose name the query's words match, best first, and their scores: each
+        word takes its best key per row (``_close``), a row's score is the mean over the
+        words, less 0.01 for each word of the name the query does not have."""
         words = [word_key(w) for w in name_words(query)]
         if not words:
-            return {}
-        totals: dict[int, float] = defaultdict(float)
+            return np.zeros(0, np.int64), np.zeros(0)
+        totals = np.zeros(len(self.names), dtype=np.float64)
         for word in words:
-            best: dict[int, float] = {}
+            best = np.zeros(len(self.names), dtype=np.float64)
             for key, score in self._close(word):
-                for row in self.by_key[key]:
-                    if score > best.get(row, 0.0):
-                        best[row] = score
-            for row, score in best.items():
-                totals[row] += score
-        scored = {}
-        for row, total in totals.items():
-            score = total / len(words)
-            # among equal matches, prefer the name with fewer other words
-            score -= 0.01 * max(0, len(self.keys[row]) - len(words))
-            if score >= MIN_SCORE:
-                scored[row] = score
-        return scored
+                rows = self.key_rows[self.key_start[key] : self.key_start[key + 1]]
+                best[rows] = np.maximum(best[rows], score)
+            totals += best
+        found = np.flatnonzero(totals)
+        extra = np.maximum(0, self.key_count[found].astype(np.int64) - len(words))
+        scores = np.round(totals[found] / len(words) - 0.01 * extra, 3)
+        kept = scores >= MIN_SCORE
+        found, scores = found[kept], scores[kept]
+        order = np.lexsort((self.name_order[found], -scores))
+        return found[order], scores[order]
 
     @lru_cache(maxsize=4096)  # noqa: B019 (one index per store state; cleared on rebuild)
-    def _close(self, word: str) -> tuple[tuple[str, float], ...]:
-        """Keys a query word matches, with a score: exact 1, a prefix 0.9, close by edit."""
-        found: dict[str, float] = {}
-        if word in self.by_key:
-            found[word] = 1.0
+    def _close(self, word: str) -> tuple[tuple[int, float], ...]:
+        """Keys (by number) a query word matches, with a score: exact 1, a prefix 0.9,
+        close by edit 0.85 times the similarity (``rapidfuzz``'s normalised Indel
+        similarity, what ``difflib``'s ratio approximates, at least ``FUZZY_CUTOFF``; the
+        25 closest)."""
+        found: dict[int, float] = {}
+        exact = self.key_of.get(word)
+        if exact is not None:
+            found[exact] = 1.0
         if len(word) >= 3:
-            for key in self.vocabulary:
-                if key != word and key.startswith(word):
-                    found.setdefault(key, 0.9)
-        for key in difflib.get_close_matches(word, self.vocabulary, n=25, cutoff=FUZZY_CUTOFF):
-            ratio = difflib.SequenceMatcher(None, word, key).ratio()
-            found.setdefault(key, round(0.85 * ratio, 3))
+            at = bisect.bisect_left(self.vocabulary, word)
+            while at < len(self.vocabulary) and self.vocabulary[at].startswith(word):
+                found.setdefault(at, 0.9)
+                at += 1
+        close = process.extract(
+            word,
+            self.vocabulary,
+            scorer=fuzz.ratio,
+            score_cutoff=FUZZY_CUTOFF * 100,
+            limit=FUZZY_KEYS,
+        )
+        for _key, similarity, at in close:
+            found.setdefault(at, round(0.85 * similarity / 100, 3))
         return tuple(found.items())
 
     def _hit(self, row: int, matched: str, score: float) -> SearchHit:
