@@ -277,9 +277,7 @@ def supply_buckets(export: ParquetExport) -> Iterator[dict[str, pd.DataFrame]]:
         }
 
 
-def contractors_from_export(
-    export: ParquetExport, words: CountWords = EXACT
-) -> ContractorResults:
+def contractors_from_export(export: ParquetExport, words: CountWords = EXACT) -> ContractorResults:
     """Contractor risk over a Parquet export, bucket after bucket, on this machine, its
     text written with ``words`` (``analytics.contractor_risk``)."""
     supply = SupplyTables.of_export(export)
