@@ -68,13 +68,19 @@ def lmt(*args: str) -> list[str]:
     return [sys.executable, "-m", "lmt.cli", *args]
 
 
-def batch_for(workers: int, work: Path) -> Path:
-    """The synthetic batch of ``workers`` workers, made once."""
-    batch = work / f"synth-{workers}"
+def batch_for(workers: int, work: Path, split_share: float | None = None) -> Path:
+    """The synthetic batch of ``workers`` workers, made once. ``split_share``: `lmt synth
+    --split-share` (None: its default; 0: one registration per person, the batch this
+    benchmark measured before synth planted split registrations, byte for byte)."""
+    batch = work / (
+        f"synth-{workers}" if split_share is None else f"synth-{workers}-split{split_share:g}"
+    )
     if not (batch / "answers" / "summary.json").exists():
         shutil.rmtree(batch, ignore_errors=True)
+        options = [] if split_share is None else ["--split-share", str(split_share)]
         subprocess.run(
-            lmt("synth", "--workers", str(workers), "--seed", "7", str(batch)), check=True
+            lmt("synth", "--workers", str(workers), "--seed", "7", *options, str(batch)),
+            check=True,
         )
     return batch
 
@@ -110,8 +116,8 @@ def link(db: Path, out: Path) -> dict:
     return figures
 
 
-def measure(workers: int, work: Path, reimport: bool) -> dict:
-    batch = batch_for(workers, work)
+def measure(workers: int, work: Path, reimport: bool, split_share: float | None = None) -> dict:
+    batch = batch_for(workers, work, split_share)
     db = work / f"store-{workers}"
     shutil.rmtree(db, ignore_errors=True)
     first = ingest(batch, db)
@@ -201,6 +207,12 @@ def main() -> None:
     parser.add_argument("--work", default="/tmp/lmt-bench", help="batches and stores kept here")
     parser.add_argument("--reimport", action="store_true", help="also time a second import")
     parser.add_argument("--no-report", action="store_true", help="print, do not write docs")
+    parser.add_argument(
+        "--split-share",
+        type=float,
+        default=None,
+        help="lmt synth --split-share (0: the batches measured before split registrations)",
+    )
     parser.add_argument("--from-log", help="write the section from a run's printed lines")
     args = parser.parse_args()
     os.environ.setdefault("LMT_DEBUG", "1")  # a failing lmt ingest shows its traceback
@@ -214,12 +226,14 @@ def main() -> None:
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     for workers in [] if args.from_log else args.sizes:
-        result = measure(workers, work, args.reimport)
+        result = measure(workers, work, args.reimport, args.split_share)
         print(json.dumps(result), flush=True)
         results.append(result)
     if not args.no_report:
         sizes = " ".join(str(s) for s in args.sizes)
         flags = " --reimport" if args.reimport or any("again" in r for r in results) else ""
+        if args.split_share is not None:
+            flags += f" --split-share {args.split_share:g}"
         write_section(
             "ingest",
             "Ingestion (lmt ingest, embedded store)",
