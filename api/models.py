@@ -10,7 +10,7 @@ import orjson
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
-from tracker.timeline import Event
+from tracker.timeline import Event, Suggestion
 
 T = TypeVar("T")
 MAX_LIMIT = 1000
@@ -69,7 +69,23 @@ class WorkerHit(BaseModel):
 
 
 class TimelinePage(BaseModel):
+    """The whole person's timeline, whichever of its worker ids was asked for: each event
+    says the worker id it was recorded under."""
+
     worker: str = Field(description="the worker's id (a pseudonym for researcher keys)")
+    person_id: str | None = Field(
+        None,
+        description="the worker's person (the project's pseudonym of the person for "
+        "researcher keys; None: no linkage has placed the worker yet)",
+    )
+    worker_ids: list[str] = Field(
+        description="the person's worker ids, first registered first (pseudonyms for "
+        "researcher keys): every event is under one of them"
+    )
+    suggestions: list[Suggestion] = Field(
+        description="candidate links to other persons' worker ids, for a person to decide "
+        "(review queue; never merged into the events; none for researcher keys)"
+    )
     since: Any = None
     until: Any = None
     events: list[Event]
@@ -78,8 +94,18 @@ class TimelinePage(BaseModel):
     offset: int
 
 
+def person_json(person_id: str | None, worker_ids: list[str], suggestions: list) -> bytes:
+    """The person part of a ``TimelinePage`` (``timeline_page_json``): its fields as JSON
+    members, without the braces."""
+    body = orjson.dumps(
+        {"person_id": person_id, "worker_ids": worker_ids, "suggestions": suggestions}
+    )
+    return body[1:-1]
+
+
 def timeline_page_json(
     worker: str,
+    person: bytes,
     since: dt.date | None,
     until: dt.date | None,
     events: bytes,
@@ -89,10 +115,13 @@ def timeline_page_json(
 ) -> bytes:
     """A ``TimelinePage`` as JSON, around events already in JSON (``events_json``): the
     cached bytes go out as they are, only the page around them (the id or pseudonym the
-    role sees) is made per request. Same fields, same order as the model."""
-    head = orjson.dumps({"worker": worker, "since": since, "until": until})
+    role sees) is made per request; ``person``, the person part (``person_json``), is kept
+    with the events. Same fields, same order as the model."""
+    head = orjson.dumps({"worker": worker})
+    rest = orjson.dumps({"since": since, "until": until})
     tail = f',"total":{total},"limit":{limit},"offset":{offset}}}'
-    return b"".join((head[:-1], b',"events":', events, tail.encode()))
+    parts = (head[:-1], b",", person, b",", rest[1:-1], b',"events":', events, tail.encode())
+    return b"".join(parts)
 
 
 class AnalyticsPage(BaseModel):

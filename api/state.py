@@ -8,11 +8,17 @@ held is rebuilt on first use (the search index and catalog at once). The embedde
 cannot change under the server, because no other process can open it while the server
 runs; with Neo4j, restart the server (or post batches through it) after importing elsewhere.
 
-Timelines are kept as JSON in a bounded LRU (``tracker.cache``, ``timeline_cache_mb``,
-``Settings.timeline_cache_mb``): a whole timeline per worker, the same bytes for every role (the
-events name no worker; the page around them carries the id or pseudonym). The cache is
-suspended while a batch is written (``changing``) and emptied when it is done, so an answer
-never outlives the store state it was read from.
+Timelines are per person (``tracker.timeline.person_events``): who is whom comes from the
+person directory of the generation (``tracker.identity.directory.PersonDirectory``: each
+worker id's person, its worker ids and its suggestions, built with the search index from
+the linkage's edges), so finding a worker's person costs no store lookup. Whole timelines
+are kept as JSON in a bounded LRU (``tracker.cache``, ``timeline_cache_mb``,
+``Settings.timeline_cache_mb``): one entry per person (the person's id, or the worker id of
+a worker no linkage has placed), served for any of its worker ids, the same bytes for field
+and admin keys (the page around them carries the id asked for). The cache is suspended
+while a batch or an identity decision is written (``changing``) and emptied when it is
+done, with a new directory: a link or a split made through the API never leaves a timeline
+of the old persons behind.
 
 Analytics (circuits, the seasonal calendar, contractor risk, chains) are served by name
 (``ANALYTICS``: name -> function of the store). Each is computed once per state, on first
@@ -46,6 +52,7 @@ from analytics.corridors import seasonal_calendar
 from analytics.district_flows import FlowIndex
 from analytics.journeys.index import JourneyIndex, build_index
 from analytics.journeys.tables import tables_from_store
+from api.models import person_json
 from api.serving import read_generation
 from graph_schema.disclosure import TABLES, Kind
 from tracker.access import AccessDB, AuditLog, KeyRing, Pseudonyms
@@ -53,9 +60,10 @@ from tracker.access.disclosure import EXACT, CountWords
 from tracker.access.scope import BreakGlass, OrganisationScope
 from tracker.cache import VersionedLRU
 from tracker.catalog import Catalog
+from tracker.identity.directory import PersonDirectory, PersonOf
 from tracker.search import WorkerIndex
 from tracker.store import GraphStore
-from tracker.timeline import EventRecord, events_json, read_worker, timeline_events
+from tracker.timeline import EventRecord, WorkerRecord, events_json, person_events, read_person
 
 if TYPE_CHECKING:
     from api.serving import SharedStore
@@ -100,6 +108,7 @@ class Generation:
     number: int
     catalog: Catalog
     workers: WorkerIndex
+    persons: PersonDirectory
 
 
 AUDIT_FLUSH_SECONDS = 0.2
@@ -108,10 +117,17 @@ AUDIT_FLUSH_SECONDS = 0.2
 
 @dataclass(frozen=True)
 class CachedTimeline:
-    """A worker's whole timeline, oldest first, as the JSON array of its events."""
+    """A person's whole timeline, oldest first, as the JSON array of its events, and the
+    person part of the page (``api.models.person_json``: id, worker ids, suggestions)."""
 
     events: bytes
     total: int
+    person: bytes
+
+
+def person_key(person: PersonOf) -> tuple[str, str]:
+    """What a person's timeline is cached under: its person id, or the worker id alone."""
+    return ("person", person.person_id) if person.person_id else ("worker", person.worker_ids[0])
 
 
 class ServiceState:
@@ -154,10 +170,12 @@ class ServiceState:
     def _build(self, number: int, store: GraphStore | None = None) -> Generation:
         store = store or self.store
         workers = WorkerIndex.build(store)
+        persons = PersonDirectory.build(store, workers.ids, workers.by_id, workers.registered_on)
         return Generation(
             number=number,
             catalog=Catalog.load(store),
             workers=workers,
+            persons=persons,
         )
 
     def refresh(self) -> None:
@@ -232,33 +250,47 @@ class ServiceState:
 
     # -- timelines ---------------------------------------------------------------------
     def cached_timeline(self, worker_id: str) -> CachedTimeline | None:
-        """The worker's whole timeline if it is cached (never touches the store)."""
-        return self.timelines.get(worker_id)
+        """The whole timeline of the worker's person if it is cached (never touches the
+        store)."""
+        person = self.current.persons.of(worker_id)
+        return self.timelines.get(person_key(person)) if person is not None else None
 
     def whole_timeline(self, worker_id: str) -> CachedTimeline | None:
-        """The worker's whole timeline from the store, kept in the cache; None if the
-        store has no such worker. Blocking: call it from a worker thread."""
+        """The whole timeline of the worker's person from the store, kept in the cache;
+        None if the store has no such worker. Blocking: call it from a worker thread."""
         version = self.timelines.version
-        events = self.timeline_events(worker_id)
-        if events is None:
+        found = self.timeline_events(worker_id)
+        if found is None:
             return None
-        entry = CachedTimeline(events_json(events), len(events))
-        self.timelines.put(worker_id, entry, len(entry.events), version)
+        person, events = found
+        shown = person_json(person.person_id, list(person.worker_ids), list(person.suggestions))
+        entry = CachedTimeline(events_json(events), len(events), shown)
+        self.timelines.put(person_key(person), entry, len(entry.events) + len(shown), version)
         return entry
+
+    def person_records(self, worker_id: str) -> tuple[PersonOf, list[WorkerRecord]] | None:
+        """The worker's person and the records of each of its worker ids, read from the
+        store (one lookup a worker id: the nodes come from the search index); None if
+        unknown."""
+        generation = self.current
+        person = generation.persons.of(worker_id)
+        if person is None:
+            return None
+        ids = person.worker_ids
+        nodes = [generation.workers.timeline_node(w) for w in ids]
+        records = read_person(self.store, ids, nodes)
+        return (person, records) if records else None
 
     def timeline_events(
         self, worker_id: str, since: dt.date | None = None, until: dt.date | None = None
-    ) -> list[EventRecord] | None:
-        """The worker's events (in a date range) read from the store; None if unknown.
-        One store lookup: the worker's node comes from the search index in memory."""
-        generation = self.current
-        node = generation.workers.timeline_node(worker_id)
-        if node is None:
+    ) -> tuple[PersonOf, list[EventRecord]] | None:
+        """The worker's person and its events (in a date range) read from the store; None
+        if unknown."""
+        found = self.person_records(worker_id)
+        if found is None:
             return None
-        record = read_worker(self.store, worker_id, node)
-        if record is None:
-            return None
-        return timeline_events(record, generation.catalog, since, until)
+        person, records = found
+        return person, person_events(records, self.current.catalog, since, until)
 
     # -- built on first use, once per generation --------------------------------------
     def lazily(self, name: str, build: Callable[[], Any]) -> Any:

@@ -16,7 +16,7 @@ import datetime as dt
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import Caller
-from api.models import EVENTS_PER_PAGE, Paging, TimelinePage, timeline_page_json
+from api.models import EVENTS_PER_PAGE, Paging, TimelinePage, person_json, timeline_page_json
 from api.problems import ProblemError
 from api.state import ServiceState
 from tracker.access import Pseudonyms, Role
@@ -65,6 +65,17 @@ def shown_id(worker_id: str, who: Caller, pseudonyms: Pseudonyms) -> str:
     return pseudonyms.of(worker_id, project_of(who)) if who.role.pseudonymised else worker_id
 
 
+def audit_person_read(state: ServiceState, who: Caller, action: str, worker_id: str) -> None:
+    """Audit a read of the worker's whole person: the worker asked for, and each of the
+    person's other worker ids (detail: the id asked for), so a search of the audit by any
+    of them finds the read."""
+    state.audit.record(who.key.key_id, who.role, action, worker_id)
+    person = state.current.persons.of(worker_id)
+    for other in person.worker_ids if person is not None else ():
+        if other != worker_id:
+            state.audit.record(who.key.key_id, who.role, action, other, detail=f"via {worker_id}")
+
+
 def project_of(who: Caller) -> str:
     """The researcher project whose pseudonyms the caller sees."""
     return who.key.project or DEFAULT_PROJECT
@@ -89,15 +100,27 @@ async def timeline_page(
     worker_id = resolve(state, who, given)
     if not passes_as_is(TimelinePage, who.role):  # the disclosure step, for bytes
         raise DisclosureError(f"a timeline cannot be shown to {who.role.value} keys as it is")
-    state.audit.record(who.key.key_id, who.role, "timeline", worker_id)
+    audit_person_read(state, who, "timeline", worker_id)
     shown = shown_id(worker_id, who, state.pseudonyms)
-    if who.role.pseudonymised:  # months and tokens, made per answer: never from the cache
-        events = await run_in_threadpool(state.timeline_events, worker_id, since, until)
-        if events is None:
+    if who.role.pseudonymised:  # months, tokens and pseudonyms, made per answer: never cached
+        found = await run_in_threadpool(state.timeline_events, worker_id, since, until)
+        if found is None:
             raise ProblemError(404, f"no worker {given!r}")
-        seen = researcher_events(events, state.released(worker_id), state.current.catalog)
+        person, events = found
+        project = project_of(who)
+
+        def pseudonym(worker: str) -> str:
+            return state.pseudonyms.of(worker, project)
+
+        released = {w: state.released(w) for w in person.worker_ids}
+        seen = researcher_events(events, released, state.current.catalog, pseudonym)
+        persons = person_json(
+            pseudonym(person.person_id) if person.person_id else None,
+            [pseudonym(w) for w in person.worker_ids],
+            [],  # suggestions are identity review: field and admin keys only
+        )
         return timeline_page_json(
-            shown, since, until, events_json(seen[page.offset : page.offset + page.limit]),
+            shown, persons, since, until, events_json(seen[page.offset : page.offset + page.limit]),
             len(seen), page.limit, page.offset,
         )  # fmt: skip
     if since is None and until is None and page.offset == 0:
@@ -107,11 +130,15 @@ async def timeline_page(
         if whole is None:
             raise ProblemError(404, f"no worker {given!r}")
         if whole.total <= page.limit:
-            return timeline_page_json(shown, None, None, whole.events, whole.total, page.limit, 0)
-    events = await run_in_threadpool(state.timeline_events, worker_id, since, until)
-    if events is None:
+            return timeline_page_json(
+                shown, whole.person, None, None, whole.events, whole.total, page.limit, 0
+            )
+    found = await run_in_threadpool(state.timeline_events, worker_id, since, until)
+    if found is None:
         raise ProblemError(404, f"no worker {given!r}")
+    person, events = found
+    persons = person_json(person.person_id, list(person.worker_ids), list(person.suggestions))
     shown_events = events_json(events[page.offset : page.offset + page.limit])
     return timeline_page_json(
-        shown, since, until, shown_events, len(events), page.limit, page.offset
+        shown, persons, since, until, shown_events, len(events), page.limit, page.offset
     )

@@ -26,16 +26,16 @@ from api.problems import PROBLEM_RESPONSES, ProblemError
 from api.state import ServiceState
 from api.worker_reads import (
     MAX_WORKER_PATH,
+    audit_person_read,
     may_read,
     project_of,
     resolve,
-    shown_id,
     timeline_page,
 )
 from tracker.access import Role, birth_band
 from tracker.access.scope import MIN_REASON, Grant
 from tracker.profile import WorkerProfile, for_researcher, worker_profile
-from tracker.timeline import Journey, journey, read_worker, researcher_journey
+from tracker.timeline import Journey, journey, researcher_journey
 
 router = APIRouter(
     prefix="/workers", tags=["workers"], responses=PROBLEM_RESPONSES, route_class=DisclosedRoute
@@ -181,15 +181,17 @@ def get_journey(
     who: WorkerReader,
     state: State,
 ) -> Journey:
+    """The whole person's: the trips of all its worker ids (``tracker.timeline.journey``)."""
     worker_id = resolve(state, who, worker)
-    state.audit.record(who.key.key_id, who.role, "journey", worker_id)
-    record = read_worker(state.store, worker_id)
-    if record is None:
+    audit_person_read(state, who, "journey", worker_id)
+    person = state.person_records(worker_id)
+    if person is None:
         raise ProblemError(404, f"no worker {worker!r}")
-    found = journey(record, state.current.catalog)
+    found = journey(person[1], state.current.catalog).model_copy(update={"worker": worker_id})
     if who.role.pseudonymised:
-        found = researcher_journey(found)
-    return found.model_copy(update={"worker": shown_id(worker_id, who, state.pseudonyms)})
+        project = project_of(who)
+        return researcher_journey(found, lambda w: state.pseudonyms.of(w, project))
+    return found
 
 
 class BreakGlassRequest(BaseModel):

@@ -1,8 +1,12 @@
 """`lmt timeline WORKER_ID [--json]`: a worker's journey timeline, oldest first.
 
 The same timeline ``GET /workers/{id}/timeline`` serves (``tracker.timeline``), for a field
-officer at a terminal. Reads only; the worker's personal details are shown, as to a
-``field`` key.
+officer at a terminal: the whole person's, whichever of its worker ids is given, each event
+with the worker id it was recorded under and the centre that recorded it, then the
+candidate links still to review (suggestions, not merged). Reads only; the worker's
+personal details are shown, as to a ``field`` key. Who is whom is read from the linkage's
+edges (``tracker.identity.directory``): a read of the whole person table, a second or so
+at a million workers.
 """
 
 from __future__ import annotations
@@ -28,26 +32,36 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     from tracker.catalog import Catalog
+    from tracker.identity.directory import PersonDirectory
     from tracker.stores import open_store
-    from tracker.timeline import journey, read_worker, timeline
+    from tracker.timeline import Journey, Timeline, journey, read_person, read_worker, timeline
 
     with open_store(args.settings) as store:
         record = read_worker(store, args.worker_id)
         if record is None:
             print(f"lmt timeline: no worker {args.worker_id!r} in the store", file=sys.stderr)
             return 1
+        person = PersonDirectory.build(store).of(args.worker_id)
+        others = [w for w in person.worker_ids if w != args.worker_id] if person else []
+        records = [record, *read_person(store, others)]
         catalog = Catalog.load(store)
-    shown = (
-        journey(record, catalog)
-        if args.journey
-        else timeline(record, catalog, args.since, args.until)
-    )
+    if args.journey:
+        shown: Journey | Timeline = journey(records, catalog)
+    else:
+        shown = timeline(records, catalog, args.since, args.until, person, args.worker_id)
     if args.json:
         print(shown.model_dump_json(indent=2))
         return 0
     print(_heading(record.worker))
-    lines = _stay_lines(shown) if args.journey else _event_lines(shown)
+    if person is not None and (person.person_id or len(records) > 1):
+        ids = ", ".join(str(r.worker["worker_id"]) for r in records)
+        print(f"person {person.person_id or '(not linked)'}: worker ids {ids}")
+    lines = _stay_lines(shown) if isinstance(shown, Journey) else _event_lines(shown)
     print("\n".join(lines) if lines else "(nothing recorded)")
+    if isinstance(shown, Timeline) and shown.suggestions:
+        print("suggested links (to review, not merged):")
+        for s in shown.suggestions:
+            print(f"  {s.worker_id} ~ {s.other_worker_id}  p={s.match_probability:.2f}")
     return 0
 
 
@@ -67,6 +81,11 @@ def _place(place) -> str:
 
 def _party(party) -> str:
     return f"{party.name or '?'} [{party.id}]"
+
+
+RECORDED_BY = ("move", "employment", "grievance")
+"""Events whose centre is the one that recorded it (shown after the record ids); a
+registration's and a service's centre is in the text already."""
 
 
 def _event_lines(timeline) -> list[str]:
@@ -97,8 +116,10 @@ def _event_lines(timeline) -> list[str]:
         else:
             text = f"service {e.service.replace('_', ' ')} at {_party(e.centre)}"
             text += f", {e.outcome}" if e.outcome else ""
+        under = ", ".join(getattr(e, "worker_ids", None) or [e.worker_id])
+        centre = f" @ {e.centre.id}" if e.kind in RECORDED_BY and e.centre else ""
         records = f"  [{', '.join(e.record_ids)}]" if e.record_ids else ""
-        lines.append(f"{day}  {text}{records}")
+        lines.append(f"{day}  {under:<12} {text}{records}{centre}")
     return lines
 
 

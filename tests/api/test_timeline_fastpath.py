@@ -43,15 +43,21 @@ def test_same_bytes_as_the_route_and_as_the_model(api, role):
         page = TimelinePage.model_validate_json(fast.content)
         found = timeline(read_worker(state.store, worker), state.current.catalog)
         events = found.events
-        if role == "researcher":  # months and per-answer tokens (tracker.timeline)
-            records = state.timeline_events(worker, None, None)
-            seen = researcher_events(records, state.released(worker), state.current.catalog)
+        if role == "researcher":  # months, per-answer tokens, pseudonyms (tracker.timeline)
+            _, records = state.timeline_events(worker, None, None)
+            seen = researcher_events(
+                records, {worker: state.released(worker)}, state.current.catalog,
+                state.pseudonyms.of,
+            )  # fmt: skip
             events = TimelinePage.model_validate({"worker": named, "events": seen, "total": 0,
+                                                  "worker_ids": [], "suggestions": [],
                                                   "limit": 1, "offset": 0}).events  # fmt: skip
             assert len(events) == len(found.events)
+            assert {e.worker_id for e in events} == {named}
         expected = TimelinePage(
-            worker=named, events=events, total=len(found.events), limit=500, offset=0
-        )
+            worker=named, worker_ids=[named], suggestions=[], events=events,
+            total=len(found.events), limit=500, offset=0,
+        )  # fmt: skip
         assert json.loads(fast.content) == json.loads(expected.model_dump_json())
         assert page.worker == named
 
