@@ -116,8 +116,10 @@ def quasi_identifiers(store: GraphStore, catalog: Catalog) -> pd.DataFrame:
         .drop_duplicates("worker_id")
         .set_index("worker_id")
     )
-    years = pd.to_numeric(table["birth_year"], errors="coerce")
-    codes = pd.to_numeric(table["home_district_code"], errors="coerce")
+    # as floats, a missing value NaN (a nullable integer column would give pd.NA, which
+    # ``y != y`` cannot judge: the identity sample has workers with no birth year)
+    years = pd.to_numeric(table["birth_year"], errors="coerce").astype("float64")
+    codes = pd.to_numeric(table["home_district_code"], errors="coerce").astype("float64")
     registered = pd.to_datetime(table["registered_on"], errors="coerce")
     return pd.DataFrame(
         {

@@ -2,6 +2,10 @@
 // each) and the vertical timeline of every record, oldest first, each kind of event with
 // its own colour and icon. Contractors appear on the trips and jobs they arranged (and on
 // grievances against them) as chips of their own colour that open their network.
+// The timeline is the whole person's, whichever of its worker ids was opened: the person's
+// ids head it (each opens the same person), every event says the worker id it was
+// recorded under and the centre that recorded it, and candidate links not made are listed
+// as suggestions to review, never merged into the events.
 // Researcher keys get the same page under a pseudonym, with nothing that names the person:
 // the API leaves those fields out, and the page shows only what it gets.
 
@@ -41,6 +45,7 @@ export async function workerView(view) {
   const home = profile.household?.home?.district_code ?? null;
   put(view.main, 
     profileCard(profile),
+    personCard(timeline, id),
     journeySection(journey, home),
     timelineSection(timeline, base),
   );
@@ -104,6 +109,47 @@ function profileCard(p) {
     { class: "card profile", "aria-label": t("worker") },
     p.pseudonymised ? h("p", { class: "notice notice-info pseudonym-note" }, t("pseudonymNote")) : null,
     facts2dl(facts, "facts"),
+  );
+}
+
+// -- the person: its worker ids and the links suggested -----------------------------------
+function personCard(timeline, opened) {
+  const ids = timeline.worker_ids || [];
+  const suggestions = timeline.suggestions || [];
+  if (ids.length < 2 && !suggestions.length) return null;
+  const idChip = (worker) =>
+    worker === opened
+      ? h("span", { class: "chip chip-current", dataset: { worker }, "aria-current": "page" }, worker)
+      : h("a", { class: "chip", href: `#/worker/${seg(worker)}`, dataset: { worker } }, worker);
+  return h(
+    "section",
+    { class: "card person", "aria-labelledby": "person-title", dataset: { person: timeline.person_id || "" } },
+    h("h2", { id: "person-title" }, timeline.person_id ? t("personOf", { id: timeline.person_id }) : t("person")),
+    ids.length > 1 ? h("p", { class: "help" }, t("personHelp", { n: formatNumber(ids.length) })) : null,
+    ids.length > 1 ? h("ul", { class: "chips person-ids" }, ids.map((worker) => h("li", {}, idChip(worker)))) : null,
+    suggestions.length
+      ? h(
+          "div",
+          { class: "suggestions" },
+          h("h3", {}, t("suggestions")),
+          h("p", { class: "help" }, t("suggestionsHelp")),
+          h(
+            "ul",
+            {},
+            suggestions.map((s) =>
+              h(
+                "li",
+                { class: "suggestion", dataset: { worker: s.worker_id, other: s.other_worker_id } },
+                h("a", { class: "chip", href: `#/worker/${seg(s.other_worker_id)}` }, s.other_worker_id),
+                " ",
+                h("span", { class: "suggestion-prob" }, t("matchShare", { pct: Math.round(s.match_probability * 100) })),
+                ids.length > 1 ? h("span", { class: "suggestion-mine" }, ` · ${t("withId", { id: s.worker_id })}`) : null,
+              ),
+            ),
+          ),
+          h("a", { class: "btn", href: "#/review" }, t("openReview")),
+        )
+      : null,
   );
 }
 
@@ -234,8 +280,23 @@ function eventItem(event) {
       h("h3", { class: "event-title" }, title),
       contractor ? contractorChip(contractor) : null,
       facts2dl(facts, "event-facts"),
+      recordedUnder(event),
       event.record_ids?.length ? h("p", { class: "records" }, `${t("records")}: ${event.record_ids.join(", ")}`) : null,
     ),
+  );
+}
+
+/** The worker id (ids, for a trip reported under several) and the centre it was recorded
+ * under; a registration's and a service's centre is in its title or facts already. */
+function recordedUnder(e) {
+  const ids = e.worker_ids?.length ? e.worker_ids : [e.worker_id];
+  const centre = e.kind === "registration" || e.kind === "service" ? null : e.centre;
+  return h(
+    "p",
+    { class: "recorded-under", dataset: { worker: ids.join(" ") } },
+    h("span", {}, `${t("recordedUnder")}: `),
+    h("span", { class: "under-ids" }, ids.join(", ")),
+    centre ? h("span", { class: "under-centre" }, ` · ${partyText(centre)}`) : null,
   );
 }
 
