@@ -99,8 +99,8 @@ def first_reads(db: str, reads: int) -> None:
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(
-        f"store: {len(ids):,} worker ids; state built in {built:.1f} s wall, {built_cpu:.1f} s CPU; "
-        f"peak RSS {rss:.2f} GiB\n"
+        f"store: {len(ids):,} worker ids; state built in {built:.1f} s wall, "
+        f"{built_cpu:.1f} s CPU; peak RSS {rss:.2f} GiB\n"
         f"{len(sample):,} first reads ({several:,} of a person with two or more ids, "
         f"{events / len(sample):.1f} events each): {cpu / len(sample) * 1e6:.0f} us CPU, "
         f"{wall / len(sample) * 1e6:.0f} us wall per read"
