@@ -55,10 +55,12 @@ def synthetic(n: int) -> None:
         }
     )
     gc.collect()
-    tracemalloc.start()
     cpu, wall = time.process_time(), time.perf_counter()
-    directory = PersonDirectory.from_tables(ids, by_id, days, links, review)
+    PersonDirectory.from_tables(ids, by_id, days, links, review)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    gc.collect()
+    tracemalloc.start()  # once more for the memory: tracemalloc slows the build
+    directory = PersonDirectory.from_tables(ids, by_id, days, links, review)
     del links, review
     gc.collect()
     held, peak = tracemalloc.get_traced_memory()
@@ -72,7 +74,8 @@ def synthetic(n: int) -> None:
         f"synthetic: {n:,} worker ids, {len(sizes):,} persons, {pairs:,} review pairs\n"
         f"build: {wall:.2f} s wall, {cpu:.2f} s CPU; arrays {directory.nbytes() / 2**20:.1f} MiB; "
         f"held after the build {held / 2**20:.1f} MiB, peak during it {peak / 2**20:.1f} MiB "
-        f"(tracemalloc; the ids and by_id are the search index's, made before)\n"
+        f"(tracemalloc: the peak of what the build made; the ids and by_id are the search "
+        f"index's)\n"
         f"lookup (PersonDirectory.of): {lookup * 1e6:.1f} us CPU"
     )
 
@@ -89,21 +92,26 @@ def first_reads(db: str, reads: int) -> None:
     built_cpu, built = time.process_time() - cpu, time.perf_counter() - wall
     ids = list(state.current.workers.ids)
     sample = random.Random(1).sample(ids, min(reads, len(ids)))
-    persons = getattr(state.current, "persons", None)
-    several = sum(len(persons.of(w).worker_ids) > 1 for w in sample) if persons else 0
+    persons = getattr(state.current, "persons", None)  # None: code from before persons
     events = 0
+    spent: dict[bool, list[float]] = {False: [], True: []}  # by: several ids?
     cpu, wall = time.process_time(), time.perf_counter()
     for worker in sample:
+        one = time.process_time()
         found = state.whole_timeline(worker)
+        several = persons is not None and len(persons.of(worker).worker_ids) > 1
+        spent[several].append(time.process_time() - one)
         events += found.total if found else 0
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    mean = {k: sum(v) / len(v) * 1e6 if v else 0.0 for k, v in spent.items()}
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(
         f"store: {len(ids):,} worker ids; state built in {built:.1f} s wall, "
         f"{built_cpu:.1f} s CPU; peak RSS {rss:.2f} GiB\n"
-        f"{len(sample):,} first reads ({several:,} of a person with two or more ids, "
+        f"{len(sample):,} first reads ({len(spent[True]):,} of a person with two or more ids, "
         f"{events / len(sample):.1f} events each): {cpu / len(sample) * 1e6:.0f} us CPU, "
-        f"{wall / len(sample) * 1e6:.0f} us wall per read"
+        f"{wall / len(sample) * 1e6:.0f} us wall per read; one id {mean[False]:.0f} us CPU, "
+        f"two or more {mean[True]:.0f} us CPU"
     )
     state.close()
     store.close()
