@@ -89,11 +89,14 @@ async def timeline_page(
     until: dt.date | None = None,
     page: Paging = WHOLE_TIMELINE,
 ) -> bytes:
-    """The ``TimelinePage`` JSON of the worker ``given`` names, as ``who`` may see it.
+    """The ``TimelinePage`` JSON of the worker ``given`` names, as ``who`` may see it: the
+    whole person's timeline, with the person's worker ids and suggestions.
 
-    The read is audited here, once, before anything is sent. A whole timeline (no date
-    range, from the first event) comes from the cache, or is read from the store in a
-    worker thread and cached; a range or a later page is read and cut for this request.
+    The read is audited here, once (``audit_person_read``), before anything is sent. A
+    whole timeline (no date range, from the first event) comes from the cache (one entry
+    per person), or is read from the store in a worker thread and cached; a range or a
+    later page is read and cut for this request. Researchers get pseudonyms for the
+    person and its worker ids, and no suggestions.
     Errors are problems: 404 for an unknown worker, 422 for a range that ends first."""
     if since is not None and until is not None and since > until:
         raise ProblemError(422, "since is after until")
