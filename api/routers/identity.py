@@ -14,8 +14,8 @@ from typing import Annotated, Any, Literal, cast
 import pandas as pd
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
-from starlette.convertors import Convertor, register_url_convertor
 
+import api.paths  # noqa: F401  (the "text" path convertor)
 from api.auth import Caller, State, allow
 from api.disclosed import DisclosedRoute
 from api.problems import PROBLEM_RESPONSES, ProblemError
@@ -27,22 +27,6 @@ from tracker.identity.linkage import stored_model
 from tracker.identity.views import person_of
 from tracker.store import GraphStore
 from tracker.timeline import centre_party, place
-
-
-class _AnyText(Convertor[str]):
-    """A path parameter that is any text, line ends included (``path`` stops at one, and the
-    router would answer 404 before the key is checked)."""
-
-    regex = r"[\s\S]+"
-
-    def convert(self, value: str) -> str:
-        return value
-
-    def to_string(self, value: str) -> str:
-        return value
-
-
-register_url_convertor("text", _AnyText())
 
 router = APIRouter(tags=["persons"], responses=PROBLEM_RESPONSES, route_class=DisclosedRoute)
 IdentityReader = Annotated[Caller, Depends(allow(Role.FIELD, Role.ADMIN))]

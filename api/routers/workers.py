@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+import api.paths  # noqa: F401  (the "text" path convertor: ids with a "/")
 from api.auth import Caller, State, WorkerReader
 from api.disclosed import DisclosedRoute
 from api.models import (
@@ -135,27 +136,8 @@ def search(state: ServiceState, who: Caller, q: str, page: Paging) -> Page[Worke
     return Page(items=items, total=total, **page.model_dump())
 
 
-@router.get("/{worker}", response_model=WorkerProfile, summary="A worker's profile")
-def get_worker(
-    worker: WorkerPath,
-    who: WorkerReader,
-    state: State,
-) -> WorkerProfile:
-    worker_id = resolve(state, who, worker)
-    state.audit.record(who.key.key_id, who.role, "profile", worker_id)
-    profile = worker_profile(state.store, state.current.catalog, worker_id)
-    if profile is None:
-        raise ProblemError(404, f"no worker {worker!r}")
-    if who.role.pseudonymised:
-        released = state.released(worker_id)
-        return for_researcher(
-            profile, state.pseudonyms, project_of(who), released, state.current.catalog
-        )
-    return profile
-
-
 @router.get(
-    "/{worker}/timeline",
+    "/{worker:text}/timeline",
     summary="A worker's timeline",
     response_class=JSONBytes,
     responses={200: {"model": TimelinePage, "description": "the worker's events, oldest first"}},
@@ -175,7 +157,7 @@ async def get_timeline(
     return JSONBytes(await timeline_page(state, who, worker, since, until, page))
 
 
-@router.get("/{worker}/journey", response_model=Journey, summary="Places and days in each")
+@router.get("/{worker:text}/journey", response_model=Journey, summary="Places and days in each")
 def get_journey(
     worker: WorkerPath,
     who: WorkerReader,
@@ -200,7 +182,7 @@ class BreakGlassRequest(BaseModel):
 
 
 @router.post(
-    "/{worker}/break-glass",
+    "/{worker:text}/break-glass",
     response_model=Grant,
     summary="Read a worker outside your organisation, with a reason (audited)",
 )
@@ -220,3 +202,23 @@ def break_glass(
         raise ProblemError(422, str(error)) from error
     state.audit.record(who.key.key_id, who.role, "break_glass", worker, detail=grant.reason)
     return grant
+
+
+# after the routes with a tail: ``/{worker:text}`` would take "W1/timeline" too
+@router.get("/{worker:text}", response_model=WorkerProfile, summary="A worker's profile")
+def get_worker(
+    worker: WorkerPath,
+    who: WorkerReader,
+    state: State,
+) -> WorkerProfile:
+    worker_id = resolve(state, who, worker)
+    state.audit.record(who.key.key_id, who.role, "profile", worker_id)
+    profile = worker_profile(state.store, state.current.catalog, worker_id)
+    if profile is None:
+        raise ProblemError(404, f"no worker {worker!r}")
+    if who.role.pseudonymised:
+        released = state.released(worker_id)
+        return for_researcher(
+            profile, state.pseudonyms, project_of(who), released, state.current.catalog
+        )
+    return profile

@@ -69,6 +69,24 @@ def test_any_id_gives_the_person_by_both_routes(served):
     assert any(e["action"] == "timeline" and e["detail"] == f"via {b}" for e in audit["items"])
 
 
+def test_an_id_with_a_slash_is_routed(served):
+    """A destination centre's worker id (``DST-357/000075``) on every worker route, by the
+    plain and the FastAPI timeline route alike."""
+    client, keys, store, _ = served
+    a, b = next(ids for ids in linked_pairs(store) if any("/" in w for w in ids))
+    slashed = a if "/" in a else b
+    path = f"/workers/{slashed.replace('/', '%2F')}"
+    body = get(client, f"{path}/timeline", keys["field"]).json()
+    assert body["worker"] == slashed and sorted(body["worker_ids"]) == [a, b]
+    assert get(client, f"{path}/timeline", keys["field"], fast=False).json() == body
+    assert get(client, path, keys["field"]).json()["worker"] == slashed
+    assert get(client, f"{path}/journey", keys["field"]).json()["worker"] == slashed
+    assert (
+        client.get("/workers/NO%2FSUCH/timeline", headers={"X-API-Key": keys["field"]}).status_code
+        == 404
+    )
+
+
 def test_researchers_see_one_pseudonym_per_person_and_no_raw_id(served):
     client, keys, store, app = served
     a, b = linked_pairs(store)[1]
