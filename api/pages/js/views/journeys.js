@@ -97,7 +97,7 @@ function summaryCard(sum) {
     [t("personsWithCircuit"), count(sum.persons_with_circuit)],
   ];
   return h("section", { class: "card", "aria-labelledby": "j-summary" }, h("h2", { id: "j-summary" }, t("inNumbers")),
-    h("dl", { class: "facts" }, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])));
+    h("dl", { class: "pairs" }, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])));
 }
 
 function stateColour(state, i) {
