@@ -111,10 +111,6 @@ class Generation:
     persons: PersonDirectory
 
 
-AUDIT_FLUSH_SECONDS = 0.2
-"""How long a read's audit entry may wait in memory before it is written (``AuditLog``)."""
-
-
 @dataclass(frozen=True)
 class CachedTimeline:
     """A person's whole timeline, oldest first, as the JSON array of its events, and the
@@ -150,7 +146,7 @@ class ServiceState:
         self.access = access
         self.today = today
         self.keys = KeyRing(access)
-        self.audit = AuditLog(access, flush_every=AUDIT_FLUSH_SECONDS)
+        self.audit = AuditLog(access, group_commit=True)
         self.timelines: VersionedLRU[CachedTimeline] = VersionedLRU(timeline_cache_mb * 2**20)
         self.pseudonyms = Pseudonyms.from_file(access.path.parent, pseudonym_secret)
         self.glass = BreakGlass(access, break_glass_hours)

@@ -20,6 +20,7 @@ from api.models import EVENTS_PER_PAGE, Paging, TimelinePage, person_json, timel
 from api.problems import ProblemError
 from api.state import ServiceState
 from tracker.access import Pseudonyms, Role
+from tracker.access.audit import Row
 from tracker.access.disclosure import DisclosureError, passes_as_is
 from tracker.access.pseudonyms import DEFAULT_PROJECT
 from tracker.timeline import events_json, researcher_events
@@ -65,15 +66,22 @@ def shown_id(worker_id: str, who: Caller, pseudonyms: Pseudonyms) -> str:
     return pseudonyms.of(worker_id, project_of(who)) if who.role.pseudonymised else worker_id
 
 
-def audit_person_read(state: ServiceState, who: Caller, action: str, worker_id: str) -> None:
-    """Audit a read of the worker's whole person: the worker asked for, and each of the
-    person's other worker ids (detail: the id asked for), so a search of the audit by any
-    of them finds the read."""
-    state.audit.record(who.key.key_id, who.role, action, worker_id)
+def person_read(state: ServiceState, who: Caller, action: str, worker_id: str) -> list[Row]:
+    """The audit entries of a read of the worker's whole person: the worker asked for, and
+    each of the person's other worker ids (detail: the id asked for), so a search of the
+    audit by any of them finds the read."""
+    key, role = who.key.key_id, who.role
+    rows = state.audit.rows(key, role, action, [worker_id])
     person = state.current.persons.of(worker_id)
-    for other in person.worker_ids if person is not None else ():
-        if other != worker_id:
-            state.audit.record(who.key.key_id, who.role, action, other, detail=f"via {worker_id}")
+    others = [w for w in person.worker_ids if w != worker_id] if person is not None else []
+    if others:
+        rows += state.audit.rows(key, role, action, others, detail=f"via {worker_id}")
+    return rows
+
+
+def audit_person_read(state: ServiceState, who: Caller, action: str, worker_id: str) -> None:
+    """``person_read``'s entries, committed when this returns (for a worker thread)."""
+    state.audit.record_rows(person_read(state, who, action, worker_id))
 
 
 def project_of(who: Caller) -> str:
@@ -92,18 +100,35 @@ async def timeline_page(
     """The ``TimelinePage`` JSON of the worker ``given`` names, as ``who`` may see it: the
     whole person's timeline, with the person's worker ids and suggestions.
 
-    The read is audited here, once (``audit_person_read``), before anything is sent. A
-    whole timeline (no date range, from the first event) comes from the cache (one entry
-    per person), or is read from the store in a worker thread and cached; a range or a
-    later page is read and cut for this request. Researchers get pseudonyms for the
-    person and its worker ids, and no suggestions.
+    The read is audited here, once (``person_read``: the worker and the person's other
+    worker ids): the entries go to the audit's writer, the answer is made meanwhile and
+    returned once they are committed. A whole timeline (no date range, from the first
+    event) comes from the cache (one entry per person), or is read from the store in a
+    worker thread and cached; a range or a later page is read and cut for this request.
+    Researchers get pseudonyms for the person and its worker ids, and no suggestions.
     Errors are problems: 404 for an unknown worker, 422 for a range that ends first."""
     if since is not None and until is not None and since > until:
         raise ProblemError(422, "since is after until")
     worker_id = resolve(state, who, given)
     if not passes_as_is(TimelinePage, who.role):  # the disclosure step, for bytes
         raise DisclosureError(f"a timeline cannot be shown to {who.role.value} keys as it is")
-    audit_person_read(state, who, "timeline", worker_id)
+    logged = state.audit.logging_rows(person_read(state, who, "timeline", worker_id))
+    try:
+        body = await _timeline_json(state, who, given, worker_id, since, until, page)
+    finally:
+        await logged  # nothing leaves before its entry is committed
+    return body
+
+
+async def _timeline_json(
+    state: ServiceState,
+    who: Caller,
+    given: str,
+    worker_id: str,
+    since: dt.date | None,
+    until: dt.date | None,
+    page: Paging,
+) -> bytes:
     shown = shown_id(worker_id, who, state.pseudonyms)
     if who.role.pseudonymised:  # months, tokens and pseudonyms, made per answer: never cached
         found = await run_in_threadpool(state.timeline_events, worker_id, since, until)

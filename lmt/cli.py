@@ -28,6 +28,7 @@ COMMANDS = (
     "journeys",
     "persons",
     "keys",
+    "audit",
     "serve",
     "synth",
     "demo",

@@ -1,4 +1,4 @@
-"""Admin only: importing a batch (``POST /batches``) and reading the audit log.
+"""Admin only: importing a batch (``POST /batches``), reading the audit log and the grants.
 
 ``POST /batches`` reads its own body: a route with ``UploadFile`` parameters has the whole
 multipart body parsed, and spooled to temporary files on disk, before any dependency runs,
@@ -11,6 +11,7 @@ and nothing past it is read or written.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 import zipfile
@@ -266,10 +267,34 @@ def audit_log(
     page: PageParams,
     who: Admin,
     state: State,
-    worker: Annotated[str | None, Query(max_length=200, description="only this worker")] = None,
+    worker: Annotated[
+        str | None, Query(max_length=200, description="only the reads that showed this worker")
+    ] = None,
     key_id: Annotated[str | None, Query(max_length=64, description="only this key")] = None,
+    action: Annotated[
+        str | None, Query(max_length=64, description="only this action (timeline, search, ...)")
+    ] = None,
+    since: Annotated[dt.date | None, Query(description="from this day (YYYY-MM-DD)")] = None,
+    until: Annotated[dt.date | None, Query(description="to this day, included")] = None,
 ) -> Page[AuditEntry]:
-    total, entries = state.audit.entries(worker, key_id, page.limit, page.offset)
+    """Every read of personal data, newest first. ``worker`` finds the reads that showed
+    the worker: its own entries (a search that returned it has one) and the reads of every
+    worker (``lmt export``: worker ``*``). Reading the log is logged too, after the page is
+    read (so the page does not show it), as ``audit_read`` with the filters."""
+    if since is not None and until is not None and since > until:
+        raise ProblemError(422, "since is after until")
+    total, entries = state.audit.entries(
+        worker,
+        key_id,
+        page.limit,
+        page.offset,
+        action=action,
+        since=since.isoformat() if since else None,
+        until=until.isoformat() if until else None,
+    )
+    asked = {"worker": worker, "key_id": key_id, "action": action, "since": since, "until": until}
+    filters = " ".join(f"{k}={v}" for k, v in asked.items() if v is not None) or "all"
+    state.audit.record(who.key.key_id, who.role, "audit_read", None, f"{filters} ({total})")
     return Page(items=entries, total=total, **page.model_dump())
 
 
@@ -279,6 +304,7 @@ def audit_log(
     summary="Every broken glass, newest first, with the reads made under it",
 )
 def broken_glass(page: PageParams, who: Admin, state: State) -> Page[Grant]:
-    state.audit.flush()
     total, grants = state.glass.list(page.limit, page.offset)
+    shown = [grant.worker_id for grant in grants]
+    state.audit.record_many(who.key.key_id, who.role, "break_glass_list", shown)
     return Page(items=grants, total=total, **page.model_dump())

@@ -7,6 +7,8 @@ worker records). What each column is, is declared (``graph_schema.disclosure.TAB
 the page goes through the one disclosure step on its way out (``api.disclosed``): counts of
 people below 5 suppressed for researcher and advocacy keys, ids made pseudonyms; the free
 text of contractor risk is written for the role (``CountWords``: "fewer than 5 workers").
+A page that lists workers (circuits) is in the audit log, one entry per worker on the page,
+before it is sent.
 """
 
 from __future__ import annotations
@@ -69,10 +71,15 @@ def _page(name: str, page: Paging, who: Caller, state: ServiceState) -> Analytic
         table = state.analytics(name, words)
     except NotComputed as error:
         raise ProblemError(503, str(error), {"Retry-After": "60"}) from error
+    rows = table.iloc[page.offset : page.offset + page.limit]
+    if "worker_id" in rows.columns:
+        shown = [str(w) for w in rows["worker_id"].dropna()]
+        detail = f"rows {page.offset}-{page.offset + len(rows)} of {len(table)}"
+        state.audit.record_many(who.key.key_id, who.role, name, shown, detail=detail)
     return AnalyticsPage(
         name=name,
         columns=[str(c) for c in table.columns],
-        items=plain_records(table.iloc[page.offset : page.offset + page.limit]),
+        items=plain_records(rows),
         total=len(table),
         limit=page.limit,
         offset=page.offset,

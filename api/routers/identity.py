@@ -1,7 +1,8 @@
 """Persons and identity decisions: who is whom, why, and what a person decided.
 
 Personal data (which registrations are one person, and why): field and admin keys only, and
-every read and decision is appended to the audit log. Routers stay thin: ``tracker.identity``
+every read and decision is in the audit log before the answer is sent, one entry per worker
+the answer names. Routers stay thin: ``tracker.identity``
 does the work.
 """
 
@@ -87,6 +88,12 @@ def _explained(store: GraphStore, row: dict[str, Any], catalog: Catalog) -> dict
     return {**row, "explanation": why}
 
 
+def _pair_workers(pairs: pd.DataFrame) -> list[str]:
+    """The worker ids of scored pairs, each pair's two in turn (for the audit)."""
+    ids = zip(pairs["worker_id"], pairs["other_worker_id"], strict=True)
+    return [w for pair in ids for w in pair]
+
+
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
@@ -97,10 +104,11 @@ def get_person(worker: WorkerId, who: IdentityReader, state: State) -> PersonVie
     of this worker with its explanation (the waterfall)."""
     if state.store.node_record(Worker, worker) is None:
         raise ProblemError(404, f"no worker {worker!r}")
-    state.audit.record(who.key.key_id, who.role, "person", worker)
     members = person_of(state.store, worker)
     pairs = candidates(state.store)
     mine = pairs[(pairs["worker_id"] == worker) | (pairs["other_worker_id"] == worker)]
+    shown = [worker, *members["worker_id"], *_pair_workers(mine)]
+    state.audit.record_many(who.key.key_id, who.role, "person", map(str, shown))
     explained = [_explained(state.store, row, state.current.catalog) for row in _records(mine)]
     return PersonView(
         worker_id=worker,
@@ -122,9 +130,10 @@ def get_candidates(
 ) -> CandidatePage:
     """Scored pairs, strongest first: ``review`` (between the thresholds, not decided yet:
     for a person to decide) or ``linked``; each with its explanation."""
-    state.audit.record(who.key.key_id, who.role, "identity_candidates", detail=status)
     pairs = candidates(state.store, status=status, undecided=status == "review")
     page = pairs.iloc[offset : offset + limit]
+    shown = map(str, _pair_workers(page))
+    state.audit.record_many(who.key.key_id, who.role, "identity_candidates", shown, status)
     items = [_explained(state.store, row, state.current.catalog) for row in _records(page)]
     return CandidatePage(items=items, total=len(pairs), limit=limit, offset=offset)
 

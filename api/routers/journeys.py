@@ -87,13 +87,15 @@ def _shown(frame, who: Caller, state: ServiceState):
     return frame.drop(columns=[c for c in ("worker_id",) if c in frame.columns])
 
 
-def _page(frame, page: Paging, who: Caller, state: ServiceState, small: bool) -> dict:
+def _page(frame, page: Paging, who: Caller, state: ServiceState, small: bool, what: str) -> dict:
     hidden = 0
     if who.role.suppressed:
         frame, hidden = cohorts.disclose(frame)
         if small:
             frame = frame.iloc[0:0]
-    shown = _shown(frame.iloc[page.offset : page.offset + page.limit], who, state)
+    rows = frame.iloc[page.offset : page.offset + page.limit]
+    _audit(rows, who, state, what)
+    shown = _shown(rows, who, state)
     return {
         "columns": [str(c) for c in shown.columns],
         "items": plain_records(shown),
@@ -102,6 +104,30 @@ def _page(frame, page: Paging, who: Caller, state: ServiceState, small: bool) ->
         "offset": page.offset,
         "suppressed_cells": hidden,
     }
+
+
+def _audit(rows, who: Caller, state: ServiceState, what: str) -> None:
+    """A page of persons is in the audit log before it is sent: one entry per person, by
+    the person's first worker id (``GET /audit?worker=W`` finds it). Aggregate tables
+    (transitions) name no one and are not logged."""
+    if "worker_id" in rows.columns:
+        workers = [str(w) for w in rows["worker_id"]]
+    elif "person_id" in rows.columns:
+        first = _first_workers(state)
+        workers = [str(first.get(str(p), p)) for p in rows["person_id"]]
+    else:
+        return
+    state.audit.record_many(who.key.key_id, who.role, "journeys", workers, detail=what)
+
+
+def _first_workers(state: ServiceState) -> dict[str, str]:
+    """person id -> the person's first worker id (once per store state)."""
+
+    def build() -> dict[str, str]:
+        index = state.journeys()
+        return dict(zip(index.person_ids.astype(str), map(str, index.first_worker), strict=True))
+
+    return state.lazily("journeys:first_workers", build)
 
 
 def _summary(index, cohort, who: Caller) -> tuple[dict, int]:
@@ -120,7 +146,7 @@ def _cohort_page(table_of, chosen, page: Paging, who: Caller, state: ServiceStat
     the cohort's summary: the persons, trips and transition routes differ only in the table."""
     index, cohort = _cohort(state, chosen)
     numbers, hidden = _summary(index, cohort, who)
-    body = _page(table_of(index, cohort), page, who, state, _small(cohort))
+    body = _page(table_of(index, cohort), page, who, state, _small(cohort), table_of.__name__)
     body["suppressed_cells"] += hidden
     return CohortPage(summary=numbers, **body)
 
@@ -199,7 +225,7 @@ def types(
             )
         )
     table = typology.types_table(result, index).drop(columns=["description"])
-    body = _page(table, page, who, state, small)
+    body = _page(table, page, who, state, small, "types")
     body["suppressed_cells"] += hidden
     return Typology(k=len(found), distance=distance, types=found, **body)
 

@@ -1,6 +1,6 @@
-"""Workers: search, profile, timeline, journey. Every read is appended to the audit log
-before the record is sent (buffered, see ``tracker.access.audit``); researcher keys see
-pseudonyms (``tracker.profile``)."""
+"""Workers: search, profile, timeline, journey. Every read is in the audit log before the
+answer is sent (``tracker.access.audit``): a search has one entry per worker it returned,
+with what was searched for; researcher keys see pseudonyms (``tracker.profile``)."""
 
 from __future__ import annotations
 
@@ -93,8 +93,17 @@ def search_workers(
 
 
 def search(state: ServiceState, who: Caller, q: str, page: Paging) -> Page[WorkerHit]:
-    """The one worker search, for ``GET /workers`` and ``POST /workers/search``."""
-    state.audit.record(who.key.key_id, who.role, "search", detail=q)
+    """The one worker search, for ``GET /workers`` and ``POST /workers/search``: audited
+    with the workers of the page it answers (one entry per worker; none found: one entry)."""
+    found, page_of = _search(state, who, q, page)
+    state.audit.record_many(who.key.key_id, who.role, "search", found, detail=q)
+    return page_of
+
+
+def _search(
+    state: ServiceState, who: Caller, q: str, page: Paging
+) -> tuple[list[str], Page[WorkerHit]]:
+    """(the worker ids the page shows, the page)."""
     workers = state.current.workers
     if who.role.pseudonymised:
         worker_id = state.worker_of_pseudonym(q.strip(), project_of(who))
@@ -111,7 +120,8 @@ def search(state: ServiceState, who: Caller, q: str, page: Paging) -> Page[Worke
                     score=1.0,
                 )
             )
-        return Page(items=items, total=int(row is not None), **page.model_dump())
+        shown_ids = [worker_id] if items and worker_id else []
+        return shown_ids, Page(items=items, total=int(row is not None), **page.model_dump())
     if who.key.organisation is not None and who.role is Role.FIELD:
         # an organisation's field key finds its own workers (and those it broke the glass for)
         _, found = workers.search(q, limit=MAX_LIMIT, offset=0)
@@ -133,7 +143,7 @@ def search(state: ServiceState, who: Caller, q: str, page: Paging) -> Page[Worke
         )
         for h in hits
     ]
-    return Page(items=items, total=total, **page.model_dump())
+    return [h.worker_id for h in hits], Page(items=items, total=total, **page.model_dump())
 
 
 @router.get(

@@ -2,7 +2,8 @@
 
 ``--format parquet`` writes instead the tables the analytics read as partitioned Parquet
 (``tracker.parquet``; docs/spec/parquet-export.md), for ``lmt circuits --input DIR`` and
-the other analytics by partition, on this machine or on Spark.
+the other analytics by partition, on this machine or on Spark. Either is a read of every
+worker: it is in the audit log (worker ``*``, ``lmt.audited``) before a file is written.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from lmt.audited import log_read
     from tracker.stores import open_store
 
     if args.format == "parquet":
@@ -43,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
         if not 1 <= buckets <= 4096:
             print("lmt export: --buckets must be between 1 and 4096", file=sys.stderr)
             return 2
+        log_read(args.settings, "export", detail=f"lmt export --format parquet {args.folder}")
         with open_store(args.settings) as store:
             written = export_parquet(store, args.folder, buckets=buckets)
     else:
@@ -51,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
         from tracker.export import export_folder
 
+        log_read(args.settings, "export", detail=f"lmt export {args.folder}")
         with open_store(args.settings) as store:
             written = export_folder(store, args.folder)
     for name, rows in written.items():

@@ -31,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from lmt.audited import log_read
     from tracker.access.disclosure import disclose_table
     from tracker.access.roles import Role
     from tracker.csvio import write_table
@@ -39,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
     given = {"link_at": args.link_at, "review_at": args.review_at}
     thresholds = Thresholds(**{k: v for k, v in given.items() if v is not None})
+    log_read(args.settings, "persons", detail=f"lmt persons --out {args.out}")
     with open_store(args.settings) as store:
         report = link(store, full=args.relink, thresholds=thresholds)
         table = persons(store)

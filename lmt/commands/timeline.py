@@ -4,7 +4,8 @@ The same timeline ``GET /workers/{id}/timeline`` serves (``tracker.timeline``), 
 officer at a terminal: the whole person's, whichever of its worker ids is given, each event
 with the worker id it was recorded under and the centre that recorded it, then the
 candidate links still to review (suggestions, not merged). Reads only; the worker's
-personal details are shown, as to a ``field`` key. Who is whom is read from the linkage's
+personal details are shown, as to a ``field`` key, once the read is in the audit log
+(``lmt.audited``: one entry per worker id of the person). Who is whom is read from the linkage's
 edges (``tracker.identity.directory``): a read of the whole person table, a second or so
 at a million workers.
 """
@@ -31,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from lmt.audited import log_read
     from tracker.catalog import Catalog
     from tracker.identity.directory import PersonDirectory
     from tracker.stores import open_store
@@ -45,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
         others = [w for w in person.worker_ids if w != args.worker_id] if person else []
         records = [record, *read_person(store, others)]
         catalog = Catalog.load(store)
+    action = "journey" if args.journey else "timeline"
+    log_read(args.settings, action, [args.worker_id, *others], f"lmt timeline{_range(args)}")
     if args.journey:
         shown: Journey | Timeline = journey(records, catalog)
     else:
@@ -63,6 +67,10 @@ def run(args: argparse.Namespace) -> int:
         for s in shown.suggestions:
             print(f"  {s.worker_id} ~ {s.other_worker_id}  p={s.match_probability:.2f}")
     return 0
+
+
+def _range(args: argparse.Namespace) -> str:
+    return "".join(f" --{k} {v}" for k in ("since", "until") if (v := getattr(args, k)))
 
 
 def _heading(worker: dict) -> str:

@@ -1,10 +1,12 @@
-"""The timeline cache (``tracker.cache``) and the buffered audit log: bounds, versions,
-durability within the flush interval, nothing served while the log cannot be written."""
+"""The timeline cache (``tracker.cache``) and the audit log's group commit: bounds,
+versions, an entry committed before ``record`` returns (or the await ends), commits shared
+by concurrent reads, nothing served while the log cannot be written."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
-import time
+import threading
 
 import pytest
 
@@ -52,42 +54,76 @@ def other_reader(path) -> int:
         return conn.execute("SELECT count(*) FROM audit").fetchone()[0]
 
 
-def test_buffered_entries_reach_the_file_within_the_interval(tmp_path):
+def test_an_entry_is_in_the_file_when_record_returns(tmp_path):
     db = AccessDB(tmp_path / "access.sqlite3")
-    audit = AuditLog(db, flush_every=0.1)
+    audit = AuditLog(db, group_commit=True)
     audit.record("k1", "field", "timeline", "W1")
-    deadline = time.monotonic() + 5
-    while other_reader(db.path) < 1:
-        assert time.monotonic() < deadline, "the entry never reached the file"
-        time.sleep(0.02)
+    assert other_reader(db.path) == 1  # committed, not held
+    audit.record_many("k1", "field", "search", ["W2", "W3", "W2"], detail="q")
+    assert other_reader(db.path) == 3  # one entry per worker, each once
     audit.close()
 
 
-def test_close_and_reading_write_what_is_held(tmp_path):
+def test_an_awaited_entry_is_committed_and_the_loop_runs_meanwhile(tmp_path):
     db = AccessDB(tmp_path / "access.sqlite3")
-    audit = AuditLog(db, flush_every=3600)  # the background writer never gets to it
-    audit.record("k1", "field", "timeline", "W1")
-    assert other_reader(db.path) == 0
-    total, entries = audit.entries()  # an admin's read sees every read so far
-    assert total == 1 and entries[0].worker_id == "W1" and entries[0].role == "field"
-    audit.record("k2", "researcher", "journey", "W2")
+    audit = AuditLog(db, group_commit=True)
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    async def reads() -> None:
+        ticker = asyncio.create_task(tick())
+        await asyncio.gather(
+            *(audit.logging("k", "field", "timeline", f"W{n}") for n in range(200))
+        )
+        assert other_reader(db.path) == 200
+        ticker.cancel()
+
+    asyncio.run(reads())
+    assert ticks > 0  # the loop was not blocked while the entries were written
+    assert audit.commits < 200  # the writer committed them in groups
     audit.close()
-    assert other_reader(db.path) == 2
+
+
+def test_concurrent_reads_are_committed_in_groups(tmp_path):
+    db = AccessDB(tmp_path / "access.sqlite3")
+    audit = AuditLog(db, group_commit=True)
+
+    def read(n: int) -> None:
+        for i in range(50):
+            audit.record("k", "field", "timeline", f"W{n}-{i}")
+
+    threads = [threading.Thread(target=read, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert other_reader(db.path) == 1000
+    assert audit.commits < 1000
+    audit.close()
 
 
 def test_reads_stop_while_the_log_cannot_be_written(tmp_path):
     db = AccessDB(tmp_path / "access.sqlite3")
-    audit = AuditLog(db, flush_every=3600)
+    audit = AuditLog(db, group_commit=True)
     blocker = sqlite3.connect(db.path, isolation_level=None)
     blocker.execute(
         "CREATE TRIGGER refuse BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'disk'); END"
     )
-    audit.record("k1", "field", "timeline", "W1")
+    with pytest.raises(AuditUnavailable):  # the read is refused, not served unlogged
+        audit.record("k1", "field", "timeline", "W1")
+
+    async def awaited() -> None:
+        await audit.logging("k1", "field", "timeline", "W2")
+
     with pytest.raises(AuditUnavailable):
-        audit.flush()
-    with pytest.raises(AuditUnavailable):  # the next read is refused, not served unlogged
-        audit.record("k1", "field", "timeline", "W2")
+        asyncio.run(awaited())
     blocker.execute("DROP TRIGGER refuse")
-    audit.record("k1", "field", "timeline", "W3")  # writes the held entry, then takes this
+    audit.record("k1", "field", "timeline", "W3")
     audit.close()
-    assert [e.worker_id for e in audit.entries()[1]] == ["W3", "W1"]
+    audit.record("k1", "field", "timeline", "W4")  # closed: committed by the caller itself
+    assert [e.worker_id for e in audit.entries()[1]] == ["W4", "W3"]

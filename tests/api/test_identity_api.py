@@ -150,3 +150,22 @@ def test_circuits_and_calendar_are_per_person(served):
     ]
     calendar = client.get("/analytics/calendar", headers={"X-API-Key": keys["field"]})
     assert calendar.status_code == 200 and calendar.json()["corridors"]
+
+
+def test_persons_and_candidates_log_every_worker_they_name(served):
+    """The audit has an entry for each worker the answer names, before it is sent."""
+    client, keys, store, app = served
+    field = {"X-API-Key": keys["field"]}
+    pairs = client.get("/identity/candidates", headers=field, params={"limit": 2}).json()
+    named = {w for p in pairs["items"] for w in (p["worker_id"], p["other_worker_id"])}
+    assert named
+    audit = app.state.service.audit
+    _, entries = audit.entries(action="identity_candidates", limit=len(named))
+    assert {e.worker_id for e in entries} == named
+    pair = candidates(store, status="linked").iloc[0]
+    person = client.get(f"/persons/{pair['worker_id']}", headers=field).json()
+    shown = {r["worker_id"] for r in person["registrations"]} | {pair["worker_id"]}
+    shown |= {w for c in person["candidates"] for w in (c["worker_id"], c["other_worker_id"])}
+    assert len(shown) > 1
+    _, entries = audit.entries(action="person", limit=len(shown))
+    assert {e.worker_id for e in entries} == shown

@@ -1,38 +1,61 @@
-"""The audit trail: every read of a worker's record, appended as it happens.
+"""The audit trail: every read of personal data, written before the answer leaves.
 
 An entry says which key (and its role) read which worker, when, and how (``action``: the
-profile, timeline or journey; a search, with what was searched for, in ``detail``). It is
-taken before the record is sent, so no read goes unlogged; the table refuses updates and
-deletes (``tracker.access.db``). Only admin keys may read it.
+profile, timeline or journey; a search, with what was searched for, in ``detail``). A read
+that returns several workers (a search, a page of circuits) is one entry per worker
+returned, so ``GET /audit?worker=W`` finds every read that showed W; a read of the whole
+store (``lmt export``) is one entry for the worker ``*`` (``EVERY_WORKER``), which that
+filter finds too. Only admin keys may read the log.
 
-Buffered appends (``AuditLog(db, flush_every=0.2)``, what the API uses): a read takes its
-entry, time included, into memory in about a microsecond, and a background thread writes
-what has gathered in one SQLite transaction every ``flush_every`` seconds. A synchronous
-insert per read cost more CPU than serving a cached timeline, and one transaction per read
-is also a WAL append per read. What this changes, and only this: an entry reaches the file
-at most ``flush_every`` seconds (plus one transaction) after the read, so a process killed
-outright (SIGKILL, a crash) loses at most the entries of that last interval; ``close``
-(called when the server shuts down, and at interpreter exit) writes everything still held,
-and ``entries`` writes everything held before it reads, so an admin of the same process
-always sees every read so far. If a write fails, the entries stay held and every later
-``record`` tries to write them first and raises while it cannot: reads stop being served
-rather than going unlogged. Without ``flush_every`` (the commands), each entry is its own
-transaction, written before ``record`` returns.
+Durable before the answer: ``record`` returns (``arecord``'s await ends) only once the
+entry's transaction is committed. The API's log has one writer thread that group-commits:
+it takes every entry waiting, writes them in one SQLite transaction, then wakes their
+requests (a request in the event loop awaits a future, set once per group through
+``call_soon_threadsafe``; a request in a worker thread waits on an event). Under load a
+group holds the entries of every request that arrived during the last commit, so the cost
+of a commit is shared, and one request waits about one commit. Without the thread
+(``AuditLog(db)``, the commands), each ``record`` is its own transaction.
+
+``synchronous=NORMAL`` in WAL mode (``tracker.access.db``), not FULL: a committed entry
+survives the process being killed (SIGKILL, a crash: the kill test in
+``tests/api/test_audit_durable.py``), and only a power cut or a kernel crash may lose the
+last groups. FULL (an fsync per commit) would survive that too; measured on this machine
+(``python -m bench.bench_audit``, docs/benchmarks.md) it cut group commits from thousands to
+a few hundred a second and warm timelines by more than half. ``LMT_AUDIT_SYNC=full`` is
+there for an operator whose disk is fast enough (``Settings.audit_sync``).
+
+Hash chain (``tracker.access.chain``): each entry is chained to the one before inside the
+writing transaction (the previous hash read under SQLite's write lock, so the processes of
+``lmt serve --workers N`` make one chain), and after each commit the head file beside the
+database is moved to the last entry, so that ``lmt audit verify`` sees entries removed from
+the end. If a write fails, the requests of that group are refused (``AuditUnavailable``):
+no read is served unlogged.
 """
 
 from __future__ import annotations
 
+import asyncio
 import atexit
+import contextlib
 import datetime as dt
+import fcntl
 import logging
+import os
 import threading
+import weakref
+from collections import defaultdict
+from collections.abc import Awaitable, Iterable
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from tracker.access.db import AccessDB
+from tracker.access.chain import GENESIS, HEAD_BYTES, Head, chained, head_bytes, head_path
+from tracker.access.db import INSERT, AccessDB
 
 log = logging.getLogger("lmt.audit")
-INSERT = "INSERT INTO audit (at, key_id, role, worker_id, action, detail) VALUES (?, ?, ?, ?, ?, ?)"
+EVERY_WORKER = "*"
+"""The worker of an entry for a read of every worker in the store (``lmt export``)."""
+Row = tuple[str, str, str, str | None, str, str | None]
 
 
 class AuditUnavailable(RuntimeError):
@@ -49,26 +72,53 @@ class AuditEntry(BaseModel):
     detail: str | None = None
 
 
+@dataclass
+class _Waiting:
+    """The entries of one read, waiting for their commit."""
+
+    rows: list[Row]
+    done: threading.Event | None = None
+    future: asyncio.Future | None = None
+    error: Exception | None = field(default=None)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
 class AuditLog:
-    def __init__(self, db: AccessDB, flush_every: float | None = None) -> None:
-        """``flush_every``: seconds between background writes of the entries taken (see
-        the module docstring); None writes each entry before ``record`` returns."""
+    def __init__(self, db: AccessDB, group_commit: bool = False) -> None:
+        """``group_commit``: one writer thread commits the entries of many reads at once
+        (the API); False: each ``record`` commits its own (the commands)."""
         self.db = db
-        self.flush_every = flush_every
-        self._pending: list[tuple] = []
-        self._pending_lock = threading.Lock()
-        self._write_lock = threading.Lock()
-        self._failed: Exception | None = None
-        self._stop = threading.Event()
+        self.head_file = head_path(db.path)
+        self._head_fd = os.open(self.head_file, os.O_RDWR | os.O_CREAT, 0o600)
+        self._head_lock = threading.Lock()  # flock keeps other processes out, not threads
+        weakref.finalize(self, os.close, self._head_fd)
+        self._queue: list[_Waiting] = []
+        self._wake = threading.Condition()
+        self._stopping = False
+        self.commits = 0
+        """Transactions committed by this log (a group each, with the writer thread)."""
         self._thread: threading.Thread | None = None
-        if flush_every is not None:
-            if flush_every <= 0:
-                raise ValueError("flush_every must be positive seconds (or None)")
-            self._thread = threading.Thread(
-                target=self._flush_loop, name="lmt-audit-flush", daemon=True
-            )
+        if group_commit:
+            self._thread = threading.Thread(target=self._writer, name="lmt-audit", daemon=True)
             self._thread.start()
             atexit.register(self.close)
+
+    # -- taking entries ------------------------------------------------------------------
+    @staticmethod
+    def rows(
+        key_id: str,
+        role: str,
+        action: str,
+        workers: Iterable[str | None] = (None,),
+        detail: str | None = None,
+    ) -> list[Row]:
+        """One entry per worker (in order, each once); no worker: one entry without."""
+        at = _now()
+        listed = list(dict.fromkeys(workers)) or [None]
+        return [(at, key_id, str(role), w, action, detail) for w in listed]
 
     def record(
         self,
@@ -78,75 +128,173 @@ class AuditLog:
         worker_id: str | None = None,
         detail: str | None = None,
     ) -> None:
-        row = (
-            dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
-            key_id,
-            str(role),
-            worker_id,
-            action,
-            detail,
-        )
-        if self._thread is None:
-            self.db.connection().execute(INSERT, row)
+        """One entry, committed when this returns (a worker thread may wait here)."""
+        self.record_many(key_id, role, action, [worker_id], detail)
+
+    def record_many(
+        self,
+        key_id: str,
+        role: str,
+        action: str,
+        workers: Iterable[str | None],
+        detail: str | None = None,
+    ) -> None:
+        """One entry per worker in ``workers``, committed when this returns."""
+        self.record_rows(self.rows(key_id, role, action, workers, detail))
+
+    def record_rows(self, rows: list[Row]) -> None:
+        """Entries made by ``rows``, committed when this returns."""
+        waiting = _Waiting(rows, done=threading.Event())
+        if not self._submit(waiting):
+            self._commit(rows)
             return
-        if self._failed is not None:
-            self.flush()  # raises AuditUnavailable while the log cannot be written
-        with self._pending_lock:
-            self._pending.append(row)
+        waiting.done.wait()  # type: ignore[union-attr]
+        if waiting.error is not None:
+            raise waiting.error
 
-    def flush(self) -> None:
-        """Write every entry taken so far (one transaction); raise ``AuditUnavailable``,
-        keeping them, if that fails."""
-        with self._write_lock:
-            with self._pending_lock:
-                rows, self._pending = self._pending, []
-            if not rows:
-                self._failed = None
+    def logging(
+        self,
+        key_id: str,
+        role: str,
+        action: str,
+        worker_id: str | None = None,
+        detail: str | None = None,
+    ) -> Awaitable[None]:
+        """``record`` for the event loop: the entry is handed to the writer at once, and
+        the awaitable returned ends when it is committed, without blocking the loop (so a
+        request can make its answer meanwhile, and send it after the await)."""
+        return self.logging_rows(self.rows(key_id, role, action, [worker_id], detail))
+
+    def logging_rows(self, rows: list[Row]) -> Awaitable[None]:
+        """``logging`` for entries made by ``rows``."""
+        future = asyncio.get_running_loop().create_future()
+        if not self._submit(_Waiting(rows, future=future)):
+            self._commit(rows)
+            future.set_result(None)
+        return future
+
+    def _submit(self, waiting: _Waiting) -> bool:
+        """Hand ``waiting`` to the writer thread; False if there is none (the commands,
+        or the log was closed: the caller commits the entries itself)."""
+        if self._thread is None:
+            return False
+        with self._wake:
+            if self._stopping:
+                return False
+            self._queue.append(waiting)
+            if len(self._queue) == 1:
+                self._wake.notify()
+        return True
+
+    # -- writing -------------------------------------------------------------------------
+    def _writer(self) -> None:
+        while True:
+            with self._wake:
+                while not self._queue and not self._stopping:
+                    self._wake.wait()
+                group, self._queue = self._queue, []
+            if not group:
                 return
-            conn = self.db.connection()
+            error: Exception | None = None
             try:
-                conn.execute("BEGIN IMMEDIATE")
-                conn.executemany(INSERT, rows)
-                conn.execute("COMMIT")
-            except Exception as error:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                with self._pending_lock:
-                    self._pending[:0] = rows
-                self._failed = error
-                raise AuditUnavailable(f"the audit log cannot be written: {error}") from error
-            self._failed = None
+                self._commit([row for waiting in group for row in waiting.rows])
+            except Exception as failure:  # every read of the group is refused
+                log.exception("the audit log cannot be written")
+                error = (
+                    failure
+                    if isinstance(failure, AuditUnavailable)
+                    else AuditUnavailable(f"the audit log cannot be written: {failure}")
+                )
+            self._wake_up(group, error)
 
-    def _flush_loop(self) -> None:
-        while not self._stop.wait(self.flush_every):
+    @staticmethod
+    def _wake_up(group: list[_Waiting], error: Exception | None) -> None:
+        by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future]] = defaultdict(list)
+        for waiting in group:
+            waiting.error = error
+            if waiting.future is not None:
+                by_loop[waiting.future.get_loop()].append(waiting.future)
+            elif waiting.done is not None:
+                waiting.done.set()
+        for loop, futures in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
+                loop.call_soon_threadsafe(_settle, futures, error)
+
+    def _commit(self, rows: list[Row]) -> None:
+        """Chain ``rows`` after the last entry and commit them in one transaction, then
+        move the head file (raises ``AuditUnavailable`` when they cannot be written)."""
+        conn = self.db.connection()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            last = conn.execute("SELECT hash FROM audit ORDER BY entry DESC LIMIT 1").fetchone()
+            sealed = chained(rows, last[0] if last and last[0] else GENESIS)
+            conn.executemany(INSERT, sealed)
+            entry = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+            conn.execute("COMMIT")
+            self.commits += 1
+        except Exception as error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise AuditUnavailable(f"the audit log cannot be written: {error}") from error
+        self._advance_head(Head(int(entry), sealed[-1][-1]))
+
+    def _advance_head(self, head: Head) -> None:
+        """The head file names ``head`` unless it names a later entry (another process
+        committed after this one)."""
+        with self._head_lock:
+            self._move_head(head)
+
+    def _move_head(self, head: Head) -> None:
+        fcntl.flock(self._head_fd, fcntl.LOCK_EX)
+        try:
             try:
-                self.flush()
-            except AuditUnavailable:
-                log.exception("audit entries are held in memory until they can be written")
+                known: Head | None = Head.parse(os.pread(self._head_fd, HEAD_BYTES, 0).decode())
+            except ValueError:  # a new file
+                known = None
+            if known is None or known.entry < head.entry:
+                os.pwrite(self._head_fd, head_bytes(head), 0)
+        finally:
+            fcntl.flock(self._head_fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
-        """Stop the background writer and write what is still held."""
-        self._stop.set()
+        """Write what is waiting and stop the writer thread (entries taken after this are
+        committed by the reader's own thread: a test's app may be started again)."""
+        with self._wake:
+            self._stopping = True
+            self._wake.notify()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=10)
-        self.flush()
 
+    # -- reading -------------------------------------------------------------------------
     def entries(
         self,
         worker_id: str | None = None,
         key_id: str | None = None,
         limit: int = 100,
         offset: int = 0,
+        *,
+        action: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
     ) -> tuple[int, list[AuditEntry]]:
-        """Entries, newest first, optionally for one worker or one key: (total, page)."""
-        self.flush()
-        where, params = [], []
+        """Entries, newest first, filtered: (total, page). ``worker_id``: the reads that
+        showed the worker (its own entries and the reads of every worker); ``since`` and
+        ``until``: ISO days, both included."""
+        where: list[str] = []
+        params: list[str | int] = []
         if worker_id is not None:
-            where.append("worker_id = ?")
-            params.append(worker_id)
-        if key_id is not None:
-            where.append("key_id = ?")
-            params.append(key_id)
+            where.append("worker_id IN (?, ?)")
+            params += [worker_id, EVERY_WORKER]
+        for column, value in (("key_id", key_id), ("action", action)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if since is not None:
+            where.append("at >= ?")
+            params.append(since)
+        if until is not None:
+            where.append("at < ?")
+            params.append(f"{until}T99")  # every time of that day sorts before
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         conn = self.db.connection()
         total = conn.execute(f"SELECT count(*) FROM audit{clause}", params).fetchone()[0]
@@ -157,3 +305,13 @@ class AuditLog:
         )
         fields = ("entry", "at", "key_id", "role", "worker_id", "action", "detail")
         return int(total), [AuditEntry(**dict(zip(fields, r, strict=True))) for r in rows]
+
+
+def _settle(futures: list[asyncio.Future], error: Exception | None) -> None:
+    for future in futures:
+        if future.done():  # the request was cancelled (the client went away)
+            continue
+        if error is None:
+            future.set_result(None)
+        else:
+            future.set_exception(error)

@@ -2,11 +2,17 @@
 
 Why SQLite: keys and the audit trail must survive restarts, be written by ``lmt keys`` while
 ``lmt serve`` runs (a second process cannot open the LadybugDB folder the server holds),
-and take one small append per worker read without slowing it. SQLite in WAL mode does all
-of that: readers never block the writer, an append is one short transaction (tens of
-microseconds with ``synchronous=NORMAL``, which in WAL mode loses no committed entry when
-the process dies, only possibly the last ones on a power cut), and each thread has its own
-connection, so API threads never share one.
+and take the appends of every read without slowing it. SQLite in WAL mode does all of
+that: readers never block the writer, a group of appends is one short transaction, and
+each thread has its own connection, so API threads never share one. ``synchronous=NORMAL``:
+in WAL mode a committed transaction survives the process being killed (it is in the
+operating system's hands), only a power cut or a kernel crash may lose the last ones; why
+not FULL is measured in ``tracker.access.audit``.
+
+An access database from before the audit's hash chain (``tracker.access.chain``) gets the
+two chain columns on opening, and its entries are chained as they are found, in one
+transaction, followed by an entry ``audit_chain_started`` that says how many: from then on
+any change to them is seen, what was done to them before cannot be.
 
 Where: in the embedded store's folder (``access.sqlite3`` beside the graph), or with Neo4j
 in ``Settings.state`` (``$LMT_STATE``, default ``./lmt-state``).
@@ -14,14 +20,21 @@ in ``Settings.state`` (``$LMT_STATE``, default ``./lmt-state``).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 import threading
 from pathlib import Path
 
+from tracker.access.chain import CONTENT, GENESIS, TRIGGERS, chained
 from tracker.settings import Settings
 
 FILE_NAME = "access.sqlite3"
+SYNCHRONOUS = ("NORMAL", "FULL")
+INSERT = (
+    f"INSERT INTO audit ({', '.join(CONTENT)}, prev_hash, hash) "
+    f"VALUES ({', '.join('?' * (len(CONTENT) + 2))})"
+)
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS api_keys (
@@ -41,7 +54,9 @@ SCHEMA = (
         role TEXT NOT NULL,
         worker_id TEXT,
         action TEXT NOT NULL,
-        detail TEXT
+        detail TEXT,
+        prev_hash TEXT,
+        hash TEXT
     )""",
     """CREATE TABLE IF NOT EXISTS glass_grants (
         grant_id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -55,12 +70,15 @@ SCHEMA = (
     "CREATE INDEX IF NOT EXISTS glass_key_worker ON glass_grants(key_id, worker_id)",
     "CREATE INDEX IF NOT EXISTS audit_worker ON audit(worker_id)",
     "CREATE INDEX IF NOT EXISTS audit_key ON audit(key_id)",
-    # the audit log is append-only: no entry can be changed or removed through SQL
-    """CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
-       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
-    """CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
-       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
 )
+APPEND_ONLY = {
+    name: f"""CREATE TRIGGER {name} BEFORE {what} ON audit
+       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"""
+    for name, what in zip(TRIGGERS, ("UPDATE", "DELETE"), strict=True)
+}
+"""The audit log is append-only: no entry can be changed or removed through SQL. Made with
+the table; found missing later (someone dropped them), they are made again and an entry
+``audit_triggers_restored`` says so, in the chain."""
 
 
 def access_db_path(settings: Settings) -> Path:
@@ -69,22 +87,78 @@ def access_db_path(settings: Settings) -> Path:
     return Path(folder) / FILE_NAME
 
 
-ADDED_COLUMNS = {"api_keys": {"project": "TEXT", "organisation": "TEXT"}}
+ADDED_COLUMNS = {
+    "api_keys": {"project": "TEXT", "organisation": "TEXT"},
+    "audit": {"prev_hash": "TEXT", "hash": "TEXT"},
+}
 """Columns added since the first release: an older file gets them on opening."""
 
 
-def _add_missing_columns(conn: sqlite3.Connection) -> None:
-    for table, columns in ADDED_COLUMNS.items():
-        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-        for name, kind in columns.items():
-            if name not in present:
-                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+def _upgrade(conn: sqlite3.Connection, fresh: bool) -> None:
+    """Columns added since, the old entries chained, the triggers there (one transaction:
+    two processes opening one old file, one upgrades it)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for table, columns in ADDED_COLUMNS.items():
+            present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            for name, kind in columns.items():
+                if name not in present:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+        _chain_old_entries(conn)
+        _restore_triggers(conn, fresh)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _chain_old_entries(conn: sqlite3.Connection) -> None:
+    """Chain the entries an older LMT wrote (no hash yet), as found (module docstring)."""
+    rows = conn.execute(
+        f"SELECT entry, {', '.join(CONTENT)} FROM audit WHERE hash IS NULL ORDER BY entry"
+    ).fetchall()
+    if not rows:
+        return
+    if conn.execute("SELECT count(*) FROM audit WHERE hash IS NOT NULL").fetchone()[0]:
+        return  # entries without a hash among chained ones: for lmt audit verify to report
+    conn.execute("DROP TRIGGER IF EXISTS audit_no_update")
+    sealed = chained([row[1:] for row in rows], GENESIS)
+    conn.executemany(
+        "UPDATE audit SET prev_hash = ?, hash = ? WHERE entry = ?",
+        [(link, digest, row[0]) for row, (*_, link, digest) in zip(rows, sealed, strict=True)],
+    )
+    conn.execute(APPEND_ONLY["audit_no_update"])
+    note = f"entries {rows[0][0]}-{rows[-1][0]} were written before the chain; sealed as found"
+    _note(conn, "audit_chain_started", note, sealed[-1][-1])
+
+
+def _restore_triggers(conn: sqlite3.Connection, fresh: bool) -> None:
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+    missing = [name for name in TRIGGERS if name not in present]
+    for name in missing:
+        conn.execute(APPEND_ONLY[name])
+    if missing and not fresh:
+        last = conn.execute("SELECT hash FROM audit ORDER BY entry DESC LIMIT 1").fetchone()
+        note = f"the append-only triggers {', '.join(missing)} were missing; made again"
+        _note(conn, "audit_triggers_restored", note, last[0] if last and last[0] else GENESIS)
+
+
+def _note(conn: sqlite3.Connection, action: str, detail: str, prev_hash: str) -> None:
+    """An entry of LMT's own about the log (key ``lmt``), chained after ``prev_hash``."""
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+    content = (at, "lmt", "admin", None, action, detail)
+    conn.execute(INSERT, chained([content], prev_hash)[0])
 
 
 class AccessDB:
     """One SQLite file, one connection per thread (see module docstring)."""
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, synchronous: str = "NORMAL") -> None:
+        """``synchronous``: SQLite's setting for every connection, NORMAL or FULL (the
+        module docstring; ``bench.bench_audit`` measures both)."""
+        if synchronous not in SYNCHRONOUS:
+            raise ValueError(f"synchronous is one of {', '.join(SYNCHRONOUS)}")
+        self.synchronous = synchronous
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._local = threading.local()
@@ -93,9 +167,10 @@ class AccessDB:
         conn = self.connection()
         self.path.chmod(0o600)  # worker ids in the audit log: for the service's user only
         conn.execute("PRAGMA journal_mode=WAL")
+        fresh = not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit'").fetchone()
         for statement in SCHEMA:
             conn.execute(statement)
-        _add_missing_columns(conn)
+        _upgrade(conn, fresh)
 
     def connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -103,7 +178,7 @@ class AccessDB:
             # autocommit: each statement is its own short transaction
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA busy_timeout=5000")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(f"PRAGMA synchronous={self.synchronous}")
             self._local.conn = conn
             with self._lock:
                 self._connections.append(conn)

@@ -6,6 +6,7 @@ import { ApiError, session } from "./api.js";
 import { clear, h } from "./dom.js";
 import { icon } from "./icons.js";
 import { getLang, setLang, t } from "./i18n.js";
+import { auditView } from "./views/audit.js";
 import { calendarView } from "./views/calendar.js";
 import { contractorsView } from "./views/contractors.js";
 import { journeysView } from "./views/journeys.js";
@@ -25,6 +26,7 @@ const ROUTES = [
   { name: "calendar", path: /^calendar$/, render: calendarView },
   { name: "journeys", path: /^journeys$/, render: journeysView },
   { name: "review", path: /^review$/, render: reviewView },
+  { name: "audit", path: /^audit$/, render: auditView },
 ];
 
 const main = document.getElementById("main");
@@ -126,6 +128,7 @@ function chrome(active) {
     ["calendar", "#/calendar", "calendar", t("navCalendar")],
     ["researcher", "admin"].includes(me.role) && ["journeys", "#/journeys", "calendar", t("navJourneys")],
     me.sees_identities && ["review", "#/review", "review", t("navReview")],
+    me.administers && ["audit", "#/audit", "review", t("navAudit")],
   ].filter(Boolean);
   nav.append(
     h(
