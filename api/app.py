@@ -76,7 +76,7 @@ def create_app(
             if folder is None:
                 raise ValueError("say where keys and the audit log live (access=...)")
             access = Path(folder) / "access.sqlite3"
-        access = AccessDB(access)
+        access = AccessDB(access, settings.audit_sync.upper())
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -36,7 +36,7 @@ def log_read(
     detail: str | None = None,
 ) -> None:
     """One entry per worker read (default: every worker, ``*``), committed on return."""
-    db = AccessDB(access_db_path(settings))
+    db = AccessDB(access_db_path(settings), settings.audit_sync.upper())
     try:
         AuditLog(db).record_many(command_key(), ROLE, action, workers, detail)
     finally:

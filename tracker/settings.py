@@ -15,6 +15,7 @@ An empty variable counts as unset (``LMT_DB= lmt stats`` uses ``./lmt-data``), a
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_core import ErrorDetails
@@ -51,6 +52,9 @@ class Settings(BaseSettings):
     (``tracker.access.pseudonyms``)."""
     break_glass_hours: float = Field(3.0, alias="LMT_BREAK_GLASS_HOURS", gt=0, le=72)
     """How long breaking the glass opens a worker to a field key (``tracker.access.scope``)."""
+    audit_sync: Literal["normal", "full"] = Field("normal", alias="LMT_AUDIT_SYNC")
+    """SQLite's ``synchronous`` for the audit log's commits: normal survives a killed
+    process, full a power cut too, at a cost (``tracker.access.audit``)."""
     today: dt.date | None = Field(None, alias="LMT_TODAY")
     """The day future dates are judged against (``lmt ingest --today`` wins); unset: the clock."""
     timeline_cache_mb: int = Field(256, alias="LMT_TIMELINE_CACHE_MB", ge=0)

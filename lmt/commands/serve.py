@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
 
     store = open_store(settings)
     try:
-        access = AccessDB(access_db_path(settings))
+        access = AccessDB(access_db_path(settings), settings.audit_sync.upper())
         app = create_app(
             store,
             access,
@@ -136,7 +136,7 @@ def worker_app() -> FastAPI:
     )
     return create_app(
         shared.open_store(),
-        AccessDB(access_db_path(settings)),
+        AccessDB(access_db_path(settings), settings.audit_sync.upper()),
         threads=config["threads"],
         timeline_cache_mb=config["cache_mb"],
         settings=settings,

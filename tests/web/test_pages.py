@@ -404,7 +404,7 @@ def test_keyboard_users_skip_to_content_and_see_where_focus_is(tab):
 
 # -- weight ---------------------------------------------------------------------------------
 def test_the_pages_are_small_on_the_wire_and_load_without_a_waterfall(browser, site):
-    """Poor connections: the first visit's page files, as sent (gzipped), stay under 42.5 kB,
+    """Poor connections: the first visit's page files, as sent (gzipped), stay under 45 kB,
     and index.html names every module for preloading, so they come in one round trip."""
     page = browser.new_page()
     sent: dict[str, tuple[int, str | None]] = {}
@@ -428,8 +428,9 @@ def test_the_pages_are_small_on_the_wire_and_load_without_a_waterfall(browser, s
     total = sum(size for size, _ in sent.values())
     print(f"pages on the wire: {total} bytes in {len(sent)} files")
     # 40,000 until the review page, 41,000 until the person card (issue 12, item 6: the
-    # person's ids, suggestions and the worker id on each event, +1.3 kB gzipped)
-    assert total < 42_500, f"{total} bytes on the wire"
+    # person's ids, suggestions and the worker id on each event, +1.3 kB gzipped), 42,500
+    # until the audit page (issue 13: the page and its strings in both languages, +2.4 kB)
+    assert total < 45_000, f"{total} bytes on the wire"
     assert all(enc == "gzip" for size, enc in sent.values() if size > 1000), sent
     index = (PAGES / "index.html").read_text(encoding="utf-8")
     for module in (p for p in files if p.endswith(".js")):

@@ -2,8 +2,9 @@
 
 * ``roles``: the four roles and what each may see;
 * ``keys``: API keys, stored hashed (``lmt keys create --role ROLE``);
-* ``audit``: an append-only log of every read of a worker's record, for admins (the API
-  buffers appends for a fraction of a second: see ``tracker.access.audit``);
+* ``audit``: an append-only, hash-chained log of every read of a worker's record, for
+  admins, each entry committed before the answer leaves (``tracker.access.audit``,
+  ``tracker.access.chain``);
 * ``pseudonyms``: stable keyed-hash pseudonyms, one space per researcher project, keyed by a
   secret file outside the graph store;
 * ``disclosure``: birth bands, suppression of counts below 5, and the k-anonymous release

@@ -7,22 +7,28 @@ returned, so ``GET /audit?worker=W`` finds every read that showed W; a read of t
 store (``lmt export``) is one entry for the worker ``*`` (``EVERY_WORKER``), which that
 filter finds too. Only admin keys may read the log.
 
-Durable before the answer: ``record`` returns (``arecord``'s await ends) only once the
+Durable before the answer: ``record`` returns (the await of ``logging`` ends) only once the
 entry's transaction is committed. The API's log has one writer thread that group-commits:
 it takes every entry waiting, writes them in one SQLite transaction, then wakes their
-requests (a request in the event loop awaits a future, set once per group through
-``call_soon_threadsafe``; a request in a worker thread waits on an event). Under load a
-group holds the entries of every request that arrived during the last commit, so the cost
-of a commit is shared, and one request waits about one commit. Without the thread
-(``AuditLog(db)``, the commands), each ``record`` is its own transaction.
+requests (a request in the event loop awaits a future, settled once per group through
+``call_soon_threadsafe``, and makes its answer meanwhile; a request in a worker thread
+waits on an event). Entries reach the writer through a ``queue.SimpleQueue`` (C code, no
+Python lock handed between threads). When the last group held more than one read, the
+writer waits ``LINGER_SECONDS`` before it takes the next: every hand-over of Python's GIL
+between the writer and the event loop costs the loop, and fewer, larger groups make fewer
+of them (measured, docs/benchmarks.md: warm timelines under wrk went from 38% of before's
+throughput to 91%). Without the thread (``AuditLog(db)``, the
+commands), each ``record`` is its own transaction.
 
-``synchronous=NORMAL`` in WAL mode (``tracker.access.db``), not FULL: a committed entry
-survives the process being killed (SIGKILL, a crash: the kill test in
-``tests/api/test_audit_durable.py``), and only a power cut or a kernel crash may lose the
-last groups. FULL (an fsync per commit) would survive that too; measured on this machine
-(``python -m bench.bench_audit``, docs/benchmarks.md) it cut group commits from thousands to
-a few hundred a second and warm timelines by more than half. ``LMT_AUDIT_SYNC=full`` is
-there for an operator whose disk is fast enough (``Settings.audit_sync``).
+``synchronous=NORMAL`` in WAL mode (``tracker.access.db``), the default, not FULL: a
+committed entry survives the process being killed (SIGKILL, a crash: the kill test in
+``tests/api/test_audit_reads.py``); only a power cut or a kernel crash may lose the last
+groups. FULL adds an fsync per group; measured on this machine (``python -m
+bench.bench_audit``, docs/benchmarks.md) that is about 0.2 ms a commit on this disk: a
+lone reader gets a third of the commits (1,583 against 4,860 a second), 20 concurrent ones
+14% fewer entries a second. The failure the log must survive, a killed server, NORMAL
+survives; the fsync buys the power cut only. An operator who needs the
+log to survive a power cut sets ``LMT_AUDIT_SYNC=full`` (``Settings.audit_sync``).
 
 Hash chain (``tracker.access.chain``): each entry is chained to the one before inside the
 writing transaction (the previous hash read under SQLite's write lock, so the processes of
@@ -41,7 +47,9 @@ import datetime as dt
 import fcntl
 import logging
 import os
+import queue
 import threading
+import time
 import weakref
 from collections import defaultdict
 from collections.abc import Awaitable, Iterable
@@ -50,12 +58,18 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from tracker.access.chain import GENESIS, HEAD_BYTES, Head, chained, head_bytes, head_path
-from tracker.access.db import INSERT, AccessDB
+from tracker.access.db import INSERT_INTO, VALUES, AccessDB
 
 log = logging.getLogger("lmt.audit")
 EVERY_WORKER = "*"
 """The worker of an entry for a read of every worker in the store (``lmt export``)."""
 Row = tuple[str, str, str, str | None, str, str | None]
+LINGER_SECONDS = 0.002
+"""How long the writer waits, when the last group held more than one read, before it takes
+the next group: fewer, larger commits under load (each a hand-over of Python's lock
+between the writer and the threads that serve), a millisecond more for a read."""
+ROWS_PER_INSERT = 500
+"""Entries per INSERT statement (8 values each, under SQLite's 32,766)."""
 
 
 class AuditUnavailable(RuntimeError):
@@ -93,11 +107,12 @@ class AuditLog:
         self.db = db
         self.head_file = head_path(db.path)
         self._head_fd = os.open(self.head_file, os.O_RDWR | os.O_CREAT, 0o600)
-        self._head_lock = threading.Lock()  # flock keeps other processes out, not threads
+        self._head_lock = threading.Lock()
         weakref.finalize(self, os.close, self._head_fd)
-        self._queue: list[_Waiting] = []
-        self._wake = threading.Condition()
+        self._queue: queue.SimpleQueue[_Waiting | None] = queue.SimpleQueue()
+        self._closing = threading.Lock()  # held while taking an entry, and to close
         self._stopping = False
+        self.linger = LINGER_SECONDS
         self.commits = 0
         """Transactions committed by this log (a group each, with the writer thread)."""
         self._thread: threading.Thread | None = None
@@ -178,34 +193,39 @@ class AuditLog:
         or the log was closed: the caller commits the entries itself)."""
         if self._thread is None:
             return False
-        with self._wake:
+        with self._closing:
             if self._stopping:
                 return False
-            self._queue.append(waiting)
-            if len(self._queue) == 1:
-                self._wake.notify()
+            self._queue.put(waiting)  # C: no Python-level lock handed between threads
         return True
 
     # -- writing -------------------------------------------------------------------------
     def _writer(self) -> None:
+        busy = False
         while True:
-            with self._wake:
-                while not self._queue and not self._stopping:
-                    self._wake.wait()
-                group, self._queue = self._queue, []
-            if not group:
+            first = self._queue.get()
+            if busy and self.linger:
+                time.sleep(self.linger)  # let the requests in flight join this group
+            group = [first]
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    group.append(self._queue.get_nowait())
+            waiting = [w for w in group if w is not None]
+            busy = len(waiting) > 1
+            if waiting:
+                error: Exception | None = None
+                try:
+                    self._commit([row for w in waiting for row in w.rows])
+                except Exception as failure:  # every read of the group is refused
+                    log.exception("the audit log cannot be written")
+                    error = (
+                        failure
+                        if isinstance(failure, AuditUnavailable)
+                        else AuditUnavailable(f"the audit log cannot be written: {failure}")
+                    )
+                self._wake_up(waiting, error)
+            if len(waiting) < len(group):  # close() asked to stop
                 return
-            error: Exception | None = None
-            try:
-                self._commit([row for waiting in group for row in waiting.rows])
-            except Exception as failure:  # every read of the group is refused
-                log.exception("the audit log cannot be written")
-                error = (
-                    failure
-                    if isinstance(failure, AuditUnavailable)
-                    else AuditUnavailable(f"the audit log cannot be written: {failure}")
-                )
-            self._wake_up(group, error)
 
     @staticmethod
     def _wake_up(group: list[_Waiting], error: Exception | None) -> None:
@@ -222,46 +242,58 @@ class AuditLog:
 
     def _commit(self, rows: list[Row]) -> None:
         """Chain ``rows`` after the last entry and commit them in one transaction, then
-        move the head file (raises ``AuditUnavailable`` when they cannot be written)."""
-        conn = self.db.connection()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            last = conn.execute("SELECT hash FROM audit ORDER BY entry DESC LIMIT 1").fetchone()
-            sealed = chained(rows, last[0] if last and last[0] else GENESIS)
-            conn.executemany(INSERT, sealed)
-            entry = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
-            conn.execute("COMMIT")
-            self.commits += 1
-        except Exception as error:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise AuditUnavailable(f"the audit log cannot be written: {error}") from error
-        self._advance_head(Head(int(entry), sealed[-1][-1]))
+        move the head file (raises ``AuditUnavailable`` when they cannot be written).
 
-    def _advance_head(self, head: Head) -> None:
-        """The head file names ``head`` unless it names a later entry (another process
-        committed after this one)."""
-        with self._head_lock:
-            self._move_head(head)
+        The writers of every process take turns by ``flock`` on the head file around the
+        transaction: the kernel hands the lock over the moment it is let go, where two
+        processes meeting in SQLite's own lock wait in its busy handler, which sleeps 1 ms
+        and more before trying again (measured: it halved the warm timelines of ``lmt
+        serve --workers 2``)."""
+        conn = self.db.connection()
+        with self._head_lock:  # flock keeps other processes out, not this one's threads
+            fcntl.flock(self._head_fd, fcntl.LOCK_EX)
+            try:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    found = conn.execute("SELECT hash FROM audit ORDER BY entry DESC LIMIT 1")
+                    last = found.fetchone()
+                    sealed = chained(rows, last[0] if last and last[0] else GENESIS)
+                    for start in range(0, len(sealed), ROWS_PER_INSERT):
+                        chunk = sealed[start : start + ROWS_PER_INSERT]
+                        values = ", ".join([VALUES] * len(chunk))
+                        cursor = conn.execute(
+                            f"{INSERT_INTO} {values}", [v for row in chunk for v in row]
+                        )
+                    entry = int(cursor.lastrowid or 0)
+                    conn.execute("COMMIT")
+                    self.commits += 1
+                except Exception as error:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise AuditUnavailable(f"the audit log cannot be written: {error}") from error
+                self._move_head(Head(int(entry), sealed[-1][-1]))
+            finally:
+                fcntl.flock(self._head_fd, fcntl.LOCK_UN)
 
     def _move_head(self, head: Head) -> None:
-        fcntl.flock(self._head_fd, fcntl.LOCK_EX)
+        """The head file names ``head`` unless it names a later entry (written by a
+        writer that took no turn: none of LMT's)."""
         try:
-            try:
-                known: Head | None = Head.parse(os.pread(self._head_fd, HEAD_BYTES, 0).decode())
-            except ValueError:  # a new file
-                known = None
-            if known is None or known.entry < head.entry:
-                os.pwrite(self._head_fd, head_bytes(head), 0)
-        finally:
-            fcntl.flock(self._head_fd, fcntl.LOCK_UN)
+            known: Head | None = Head.parse(os.pread(self._head_fd, HEAD_BYTES, 0).decode())
+        except ValueError:  # a new file
+            known = None
+        if known is None or known.entry < head.entry:
+            os.pwrite(self._head_fd, head_bytes(head), 0)
 
     def close(self) -> None:
         """Write what is waiting and stop the writer thread (entries taken after this are
         committed by the reader's own thread: a test's app may be started again)."""
-        with self._wake:
+        with self._closing:
+            if self._stopping:
+                return
             self._stopping = True
-            self._wake.notify()
+            if self._thread is not None:
+                self._queue.put(None)
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=10)
 

@@ -31,10 +31,9 @@ from tracker.settings import Settings
 
 FILE_NAME = "access.sqlite3"
 SYNCHRONOUS = ("NORMAL", "FULL")
-INSERT = (
-    f"INSERT INTO audit ({', '.join(CONTENT)}, prev_hash, hash) "
-    f"VALUES ({', '.join('?' * (len(CONTENT) + 2))})"
-)
+INSERT_INTO = f"INSERT INTO audit ({', '.join(CONTENT)}, prev_hash, hash) VALUES"
+VALUES = f"({', '.join('?' * (len(CONTENT) + 2))})"
+INSERT = f"{INSERT_INTO} {VALUES}"
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS api_keys (
