@@ -1,7 +1,9 @@
 """The command line's reads of personal data in the audit log (``tracker.access.audit``).
 
 ``lmt timeline``, ``lmt export`` and ``lmt persons`` read workers' records without an API
-key, so their entries name the command line: key id ``cli:<the OS user>``, role admin (who
+key, and so do ``lmt circuits`` and ``lmt journeys`` when their files name workers (for
+admin, field or a researcher project: ``lmt.commands.audience``), so their entries name the
+command line: key id ``cli:<the OS user>``, role admin (who
 can run them can read the whole store). Each entry is committed before anything is shown
 or written: a command that cannot write the log reads nothing.
 """

@@ -40,6 +40,20 @@ class Audience:
 
         return count_words(self.role)
 
+    @property
+    def names_workers(self) -> bool:
+        """Whether files for this audience hold worker or person ids (or their
+        pseudonyms): their writing is a read of every worker, audited (``audit``)."""
+        return self.role.sees_identities or self.role.pseudonymised
+
+    def audit(self, args: argparse.Namespace, action: str) -> None:
+        """The command's read of every worker in the audit log (``lmt.audited``), committed
+        before any file is written, when its files name workers for this audience."""
+        if self.names_workers:
+            from lmt.audited import log_read
+
+            log_read(args.settings, action, detail=f"lmt {args.command} --for {self.role.value}")
+
     def write(self, frame: pd.DataFrame, path: Path, table: str) -> Path:
         """``tracker.spreadsheet.write_sheet`` for this audience."""
         from tracker.spreadsheet import write_sheet

@@ -73,7 +73,9 @@ def run(args: argparse.Namespace) -> int:
     from tracker.progress import progress_for
     from tracker.stores import open_store
 
-    write_sheet = audience_of(args).write
+    audience = audience_of(args)
+    audience.audit(args, "circuits")
+    write_sheet = audience.write
     progress = progress_for()
     steps = 2 + sum(
         bool(x) for x in (args.corridors, args.calendar or args.plot, args.graphml or args.gexf)
@@ -131,7 +133,9 @@ def _by_partition(args: argparse.Namespace) -> int:
     """Circuits, corridors and calendar over a Parquet export, bucket by bucket."""
     from lmt.commands.engine import circuits_by_engine
 
-    write_sheet = audience_of(args).write
+    audience = audience_of(args)
+    audience.audit(args, "circuits")
+    write_sheet = audience.write
     results = circuits_by_engine(args)
     written = [write_sheet(results.table, Path(args.out), "circuits")]
     if args.corridors:

@@ -120,6 +120,7 @@ def _run(args: argparse.Namespace, chosen) -> int:
     cohort = cohorts.select_cohort(index, chosen)
     progress("writing", 2, 3)
     audience = audience_of(args)
+    audience.audit(args, "journeys")
     # a cohort of fewer than 5 persons is shown to such roles with no persons at all
     hide_all = audience.role.suppressed and suppressed(len(cohort.persons)) is None
 

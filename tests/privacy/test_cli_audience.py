@@ -122,3 +122,28 @@ def test_what_cannot_be_written_for_a_role_is_refused(db, tmp_path, args):
     assert done.returncode == 2
     assert "--for" in done.stderr or "--project" in done.stderr
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_files_that_name_workers_are_audited_as_reads_of_every_worker(db, tmp_path):
+    """Writing circuits.csv or a cohort's persons is a read of every worker (committed before
+    the file is written); advocacy files name no worker, so they are not."""
+    from tracker.access import AccessDB, AuditLog
+
+    def logged() -> list[tuple[str, str | None, str | None]]:
+        access = AccessDB(db / "access.sqlite3")
+        try:
+            _, entries = AuditLog(access).entries(limit=1000)
+        finally:
+            access.close()
+        return [(e.action, e.worker_id, e.detail) for e in entries]
+
+    before = len(logged())
+    for command, role in (("circuits", "admin"), ("journeys", "researcher"),
+                          ("circuits", "advocacy")):  # fmt: skip
+        done = lmt(command, "--db", db, "--out", tmp_path / f"{command}-{role}.csv", "--for", role)
+        assert done.returncode == 0, done.stderr
+    new = logged()[: len(logged()) - before]
+    assert sorted(new) == [
+        ("circuits", "*", "lmt circuits --for admin"),
+        ("journeys", "*", "lmt journeys --for researcher"),
+    ]
