@@ -68,11 +68,14 @@ def wait_up(base: str, server: subprocess.Popen) -> None:
 @contextmanager
 def served(db: str, *extra: str) -> Iterator[tuple[str, subprocess.Popen]]:
     """``lmt serve --db DB EXTRA...`` on a free port until the block ends: (base URL, the
-    server's process), once it answers ``/health``."""
+    server's process), once it answers ``/health``. The journey index is not built ahead
+    (``LMT_WARM_JOURNEYS=0``): these benchmarks time timelines and searches, and a minute of
+    index building in each server process would share their CPU (``bench_journeys``
+    measures that build)."""
     port = free_port()
     server = subprocess.Popen(
         [*LMT, "serve", "--db", db, "--port", str(port), *extra],
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "LMT_WARM_JOURNEYS": "0"},
     )
     base = f"http://127.0.0.1:{port}"
     try:
