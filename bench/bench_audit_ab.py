@@ -59,7 +59,9 @@ def main() -> int:
     parser.add_argument("--warm-set", type=int, default=5_000)
     args = parser.parse_args()
     trees = dict(t.split("=", 1) for t in args.tree)
-    ids = [w[0] for w in store_workers(args.db)]
+    # ids with a "/" (a destination centre's DST-357/000075) are left out: code before
+    # a8f9018 answered them 404 without reading, which would flatter it
+    ids = [w[0] for w in store_workers(args.db) if "/" not in w[0]]
     ids = random.Random(1).sample(ids, min(args.warm_set, len(ids)))
     copies = {}
     for name in trees:
