@@ -133,6 +133,34 @@ class GraphStore(ABC):
         found = plain_records(self.node_table(node, [key]))
         return found[0] if found else None
 
+    def write_stamp(self, table: type[Node] | RelType) -> str | None:
+        """A value that changes whenever ``table`` (a node label or an edge type) is written
+        through this store, or None when the store keeps none.
+
+        For caches of what is derived from the store (``tracker.identity.cache``): a table
+        whose stamp is the one the cache was made at needs no look. This default keeps none,
+        so such a cache looks at every table's ``change_marks``."""
+        return None
+
+    def change_marks(self, table: type[Node] | RelType) -> pd.DataFrame:
+        """``key, mark`` (int64): one row per node of a label, or per source node holding
+        edges of a type; a node's mark changes when its properties do, a source's when any
+        of its edges of the type is created, replaced or deleted.
+
+        What a cache of derived data compares to learn which sources it must read again.
+        This default hashes the whole table as read (any store, every column); adapters
+        may mark more cheaply."""
+        if isinstance(table, RelType):
+            frame = self.edge_table(table)
+            key = table.source_column
+        else:
+            frame = self.node_table(table)
+            key = table.key
+        hashes = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy()
+        marks = pd.DataFrame({"key": frame[key].to_numpy(), "mark": hashes.view("int64")})
+        marks = marks.groupby("key", sort=False)["mark"].sum().reset_index()
+        return marks.astype({"mark": "int64"})
+
     @abstractmethod
     def counts(self) -> dict[str, dict[str, int]]:
         """``{"nodes": {label: n}, "edges": {type: n}}`` for every declared label and type."""

@@ -13,7 +13,9 @@ skeleton or an identifier:
   signal that a later registration is made where the person was on that day;
 * all name tokens and the gender.
 
-Keys are integer codes and pairs are made with numpy, so memory is a few bytes a pair. A
+Keys are 64-bit hashes of what they hold (``key_rows``: the same text gives the same key in
+every run, so the keys of a store can be kept and a batch keyed alone,
+``tracker.identity.cache``) and pairs are made with numpy, so memory is a few bytes a pair. A
 key group of up to ``ALL_PAIRS_UP_TO`` registrations gives all its pairs; a larger one (a
 common name, a shared phone of a labour camp) is sorted by the whole name and birth year
 and each registration is paired with its ``WINDOW`` neighbours there (the sorted
@@ -23,10 +25,11 @@ with the square of the commonest names, and common names still meet their own va
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from tracker.identity.comparisons import codes
 from tracker.identity.names import skeleton
 from tracker.identity.records import DAY_BITS, Registrations
 
@@ -48,6 +51,30 @@ RULES = (
     "name_gender",
     "seen_there",
 )
+SEEN = RULES.index("seen_there")
+PLACE_BITS = 24
+"""A place is a district and a year, 12 bits each (``_place``)."""
+KEYS_VERSION = 1
+"""Raised whenever a key is made differently: kept keys of another version are not used."""
+
+
+@dataclass
+class BlockingKeys:
+    """Every registration's blocking keys, by position (``key_rows``).
+
+    ``rows``: rule, key, position of every rule but seen_there, sorted by rule and key (a
+    batch's groups are found by binary search); ``away``: position, place, key of each name
+    token of a registration made away from home (seen_there's registered side); ``visits``:
+    ``position << PLACE_BITS | place`` of every district and year a registration's moves put
+    it in; ``tokens``: position, token (hash of a full name token's skeleton); ``order``:
+    each position's rank by whole name and birth year (the order a large group is windowed
+    in)."""
+
+    rows: pd.DataFrame
+    away: pd.DataFrame
+    visits: np.ndarray
+    tokens: pd.DataFrame
+    order: np.ndarray
 
 
 def candidate_pairs(regs: Registrations, new: np.ndarray | None = None) -> pd.DataFrame:
@@ -57,54 +84,39 @@ def candidate_pairs(regs: Registrations, new: np.ndarray | None = None) -> pd.Da
     registration are returned (incremental linkage compares a batch with the store, not the
     store with itself).
     """
-    t = regs.table
-    n = len(t)
+    return pairs_from_keys(key_rows(regs), len(regs), new)
+
+
+def pairs_from_keys(keys: BlockingKeys, n: int, new: np.ndarray | None = None) -> pd.DataFrame:
+    """``candidate_pairs`` from kept keys: with ``new``, only the key groups that hold a new
+    registration are looked at (every member of such a group is in ``keys``, so the pairs
+    are those the whole store's blocking would give)."""
     is_new = None
     if new is not None:
         is_new = np.zeros(n, dtype=bool)
         is_new[new] = True
-    whole_name = t["skeletons"].map(lambda s: " ".join(sorted(s)))
-    order = _name_order(whole_name, t["birth_year"])
-    tok = _token_rows(t)
     found: list[tuple[np.ndarray, np.ndarray, int]] = []
-
-    def rule(
-        name: str, position: np.ndarray, key: np.ndarray, marked: np.ndarray | None = None
-    ) -> None:
-        keep = key >= 0
-        a, b = _pairs_in_groups(
-            key[keep], position[keep], order, None if marked is None else marked[keep], is_new
-        )
-        found.append((a, b, RULES.index(name)))
-
-    ids = np.arange(n)
-    rule("phone", ids, codes(t["phone"]))
-    rule("eshram_uan", ids, codes(t["eshram_uan"]))
-    tp = tok["position"].to_numpy()
-    token = tok["code"].to_numpy()
-    sex = t["gender"].map({"female": 0, "male": 1}).to_numpy(dtype="float64")[tp]
-    year = t["birth_year"].to_numpy(dtype="float64")[tp] - YEAR_ORIGIN
-    # a year and the next in one key space: two birth years a year apart share a key; a
-    # registration without a gender is keyed under both
-    positions, keys = [], []
-    for shift in (0, 1):
-        for gender in (0, 1):
-            mine = ~np.isnan(year) & ((sex == gender) | np.isnan(sex))
-            positions.append(tp[mine])
-            keys.append(_key(token[mine], np.full(mine.sum(), gender), year[mine] + shift))
-    rule("name_birth_year", np.concatenate(positions), np.concatenate(keys))
-    homes = t["home_district_code"].to_numpy(dtype="float64")[tp]
-    rule("name_home", tp, _key(token, homes))
-    initial = _initial_keys(t, tok)
-    rule("initial_name", initial["position"].to_numpy(), initial["key"].to_numpy())
-    rule("name_gender", ids, codes(whole_name + "|" + t["gender"].astype(str)))
-    seen = _seen_there_keys(regs, tok)
-    rule(
-        "seen_there",
-        seen["position"].to_numpy(),
+    rule_of = keys.rows["rule"].to_numpy()
+    key = keys.rows["key"].to_numpy()
+    position = keys.rows["position"].to_numpy()
+    bounds = np.searchsorted(rule_of, np.arange(len(RULES) + 1))
+    for index in range(SEEN):
+        lo, hi = bounds[index], bounds[index + 1]
+        k, p = key[lo:hi], position[lo:hi]
+        if is_new is not None:
+            held = _holding(k, np.unique(k[is_new[p]]))
+            k, p = k[held], p[held]
+        a, b = _pairs_in_groups(k, p, keys.order, None, is_new)
+        found.append((a, b, index))
+    seen = _seen_rows(keys, is_new)
+    a, b = _pairs_in_groups(
         seen["key"].to_numpy(),
+        seen["position"].to_numpy(),
+        keys.order,
         seen["registered"].to_numpy(),
+        is_new,
     )
+    found.append((a, b, SEEN))
 
     a = np.concatenate([f[0] for f in found])
     b = np.concatenate([f[1] for f in found])
@@ -117,33 +129,128 @@ def candidate_pairs(regs: Registrations, new: np.ndarray | None = None) -> pd.Da
     )
 
 
+def _holding(sorted_keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Indices of ``sorted_keys`` equal to one of ``wanted`` (binary search per key)."""
+    lo = np.searchsorted(sorted_keys, wanted, side="left")
+    hi = np.searchsorted(sorted_keys, wanted, side="right")
+    sizes = hi - lo
+    starts = np.repeat(lo - (np.cumsum(sizes) - sizes), sizes)
+    return starts + np.arange(sizes.sum())
+
+
 YEAR_ORIGIN = 1800
-"""Years are keyed as years since this one (birth years and moves fit in 12 bits)."""
+"""Birth years are keyed as years since this one (they fit in 12 bits)."""
 
 
-def _key(first: np.ndarray, *parts: np.ndarray) -> np.ndarray:
-    """One int64 key per row from integer codes: ``first`` (a token's code) and parts of 12
-    bits each (district codes, years since ``YEAR_ORIGIN``, a letter, a gender); -1 where
-    any part is missing."""
-    head = np.asarray(first, dtype="float64")
-    missing = np.isnan(head) | (head < 0)
-    key = np.where(missing, 0, head).astype(np.int64)
+def hashed(values: pd.Series | np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each value's text (pandas' fixed-key hash, the same in every run):
+    equal values give equal keys wherever and whenever they are keyed."""
+    found, uniques = pd.factorize(pd.Series(values, dtype=object).astype(str))
+    return pd.util.hash_array(np.asarray(uniques, dtype=object)).view(np.int64)[found]
+
+
+def _mix(first: np.ndarray, part: np.ndarray) -> np.ndarray:
+    """One 64-bit key from a hash and a small integer (splitmix64's finaliser)."""
+    x = first.astype(np.int64).view(np.uint64) ^ (
+        part.astype(np.int64).view(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    )
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x.view(np.int64)
+
+
+def _small(*parts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Parts of 12 bits each (district codes, years, a letter, a gender) as one integer,
+    and where all of them are present and fit."""
+    value = np.zeros(len(parts[0]), dtype=np.int64)
+    ok = np.ones(len(parts[0]), dtype=bool)
     for part in parts:
         part = np.asarray(part, dtype="float64")
         bad = np.isnan(part) | (part < 0) | (part >= 4096)
-        missing |= bad
-        key = (key << 12) + np.where(bad, 0, part).astype(np.int64)
-    return np.where(missing, -1, key)
+        ok &= ~bad
+        value = (value << 12) + np.where(bad, 0, part).astype(np.int64)
+    return value, ok
+
+
+def key_rows(regs: Registrations) -> BlockingKeys:
+    """Every registration's keys (see the module docstring for the rules)."""
+    t = regs.table
+    n = len(t)
+    whole_name = whole_names(t["skeletons"])
+    order = _name_order(whole_name, t["birth_year"])
+    tok = _token_rows(t)
+    rows: list[tuple[int, np.ndarray, np.ndarray]] = []
+
+    def rule(name: str, position: np.ndarray, key: np.ndarray, ok: np.ndarray) -> None:
+        rows.append((RULES.index(name), position[ok], key[ok]))
+
+    ids = np.arange(n)
+    for column in ("phone", "eshram_uan"):
+        rule(column, ids, hashed(t[column]), t[column].notna().to_numpy())
+    tp = tok["position"].to_numpy()
+    token = tok["code"].to_numpy()
+    sex = t["gender"].map({"female": 0, "male": 1}).to_numpy(dtype="float64")[tp]
+    year = t["birth_year"].to_numpy(dtype="float64")[tp] - YEAR_ORIGIN
+    # a year and the next in one key space: two birth years a year apart share a key; a
+    # registration without a gender is keyed under both
+    positions, keys, oks = [], [], []
+    for shift in (0, 1):
+        for gender in (0, 1):
+            mine = ~np.isnan(year) & ((sex == gender) | np.isnan(sex))
+            part, ok = _small(np.full(mine.sum(), gender), year[mine] + shift)
+            positions.append(tp[mine])
+            keys.append(_mix(token[mine], part))
+            oks.append(ok)
+    rule("name_birth_year", np.concatenate(positions), np.concatenate(keys), np.concatenate(oks))
+    part, ok = _small(t["home_district_code"].to_numpy(dtype="float64")[tp])
+    rule("name_home", tp, _mix(token, part), ok)
+    initial = _initial_keys(t, tok)
+    rule(
+        "initial_name",
+        initial["position"].to_numpy(),
+        initial["key"].to_numpy(),
+        initial["ok"].to_numpy(),
+    )
+    name_gender = whole_name + "|" + t["gender"].astype(str)
+    rule("name_gender", ids, hashed(name_gender), name_gender.notna().to_numpy())
+    frame = pd.DataFrame(
+        {
+            "rule": np.concatenate([np.full(len(p), r, dtype=np.int8) for r, p, _ in rows]),
+            "key": np.concatenate([k for _, _, k in rows]),
+            "position": np.concatenate([p for _, p, _ in rows]).astype(np.int64),
+        }
+    )
+    frame = frame.sort_values(["rule", "key"], kind="stable", ignore_index=True)
+    return BlockingKeys(
+        rows=frame,
+        away=_away_rows(t, tok),
+        visits=_visits(regs),
+        tokens=tok[["position", "code"]].rename(columns={"code": "token"}),
+        order=order,
+    )
 
 
 def _token_rows(t: pd.DataFrame) -> pd.DataFrame:
-    """(position, skeleton, its code) of every full name token (initials left out)."""
+    """(position, skeleton, its hash) of every full name token (initials left out)."""
     rows = t["skeletons"].explode().dropna()
     rows = rows[rows.str.len() > 1]
     tok = pd.DataFrame({"position": rows.index.to_numpy(), "token": rows.to_numpy()})
     tok = tok.drop_duplicates(ignore_index=True)
-    tok["code"] = codes(tok["token"])
+    tok["code"] = hashed(tok["token"])
     return tok
+
+
+def whole_names(skeletons: pd.Series) -> pd.Series:
+    """Each registration's name as its skeletons in alphabetical order."""
+    return skeletons.map(lambda s: " ".join(sorted(s)))
+
+
+def name_order(skeletons: pd.Series, birth_year: pd.Series) -> np.ndarray:
+    """``_name_order`` from the name tokens' skeletons."""
+    return _name_order(whole_names(skeletons), birth_year)
 
 
 def _name_order(whole_name: pd.Series, birth_year: pd.Series) -> np.ndarray:
@@ -157,7 +264,7 @@ def _name_order(whole_name: pd.Series, birth_year: pd.Series) -> np.ndarray:
 
 
 def _initial_keys(t: pd.DataFrame, tok: pd.DataFrame) -> pd.DataFrame:
-    """Per registration: each full name token (its skeleton's code) with the initial of
+    """Per registration: each full name token (its skeleton's hash) with the initial of
     another of its tokens and the gender (K. Roy / Kiran Roy)."""
     tokens = t["tokens"].explode().dropna()
     slots = pd.DataFrame(
@@ -168,17 +275,19 @@ def _initial_keys(t: pd.DataFrame, tok: pd.DataFrame) -> pd.DataFrame:
             "token": tokens.map(lambda x: skeleton(x) if len(x) > 1 else None).to_numpy(),
         }
     )
-    codes = tok.drop_duplicates("token").set_index("token")["code"]
+    known = tok.drop_duplicates("token")
     full = slots.dropna(subset=["token"])
-    full = full.assign(code=codes.reindex(full["token"].to_numpy()).to_numpy())
+    at = pd.Index(known["token"]).get_indexer(full["token"].to_numpy())
+    full = full[at >= 0].assign(code=known["code"].to_numpy()[at[at >= 0]])
     both = full[["position", "slot", "code"]].merge(
         slots[["position", "slot", "letter"]], on="position", suffixes=("", "_other")
     )
     both = both[both["slot"] != both["slot_other"]]
     sex = t["gender"].map({"female": 0, "male": 1}).fillna(2).to_numpy(dtype="float64")
     position = both["position"].to_numpy()
-    key = _key(both["code"].to_numpy(), both["letter"].to_numpy(), sex[position])
-    return pd.DataFrame({"position": position, "key": key})
+    part, ok = _small(both["letter"].to_numpy(), sex[position])
+    key = _mix(both["code"].to_numpy(dtype=np.int64), part)
+    return pd.DataFrame({"position": position, "key": key, "ok": ok})
 
 
 def _pairs_in_groups(
@@ -188,7 +297,7 @@ def _pairs_in_groups(
     marked: np.ndarray | None,
     is_new: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of positions under one key code: all pairs of a small group, the sorted
+    """Pairs of positions under one key: all pairs of a small group, the sorted
     neighbourhood of a large one. ``marked``: per key row, a pair needs a marked row on one
     side; ``is_new``: per position, a pair needs a new registration on one side."""
     frame = pd.DataFrame({"code": codes, "position": position})
@@ -230,36 +339,74 @@ def _pairs_in_groups(
     return np.minimum(a, b), np.maximum(a, b)
 
 
-def _seen_there_keys(regs: Registrations, tok: pd.DataFrame) -> pd.DataFrame:
+def _place(district: np.ndarray, day: np.ndarray, later: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A district and the year of a day (years since 1970 moved up by 200, so that every
+    year is a non-negative 12-bit part), ``later`` years on, as one integer, and where both
+    are known."""
+    return _small(district, day // 365.25 + 200 + later)
+
+
+def _away_rows(t: pd.DataFrame, tok: pd.DataFrame) -> pd.DataFrame:
+    """seen_there's registered side: each name token of a registration made at a centre away
+    from home, with the centre's district and the year (position, place, key)."""
+    away = t["centre_kind"].isin(AWAY_KINDS).to_numpy() & t["registered_day"].notna().to_numpy()
+    reg = tok[away[tok["position"].to_numpy()]]
+    position = reg["position"].to_numpy()
+    place, ok = _place(
+        t["centre_district"].to_numpy(dtype="float64")[position],
+        t["registered_day"].to_numpy()[position],
+    )
+    key = _mix(reg["code"].to_numpy(dtype=np.int64), place)
+    return pd.DataFrame({"position": position[ok], "place": place[ok], "key": key[ok]})
+
+
+def _visits(regs: Registrations) -> np.ndarray:
+    """Where and when each registration's moves put it (``position << PLACE_BITS | place``,
+    distinct): a worker who arrived late in one year is often still there early the next."""
+    mover = (regs.move_key >> DAY_BITS).astype(np.int64)
+    places, oks = [], []
+    for later in (0, 1):
+        place, ok = _place(regs.move_to, regs.move_arrived, later)
+        places.append(place)
+        oks.append(ok)
+    place, ok = np.concatenate(places), np.concatenate(oks)
+    return np.unique((np.concatenate([mover, mover])[ok] << PLACE_BITS) | place[ok])
+
+
+def _seen_rows(keys: BlockingKeys, is_new: np.ndarray | None) -> pd.DataFrame:
     """Key rows (position, key, registered) for pairs sharing a name token where one was
     registered away from home in a district and year the other's moves went to;
-    ``registered`` marks the registration's row (a pair needs one)."""
-    t = regs.table
-    away = t["centre_kind"].isin(AWAY_KINDS).to_numpy() & t["registered_day"].notna().to_numpy()
-    # years since 1970 moved up by 200, so that every year is a non-negative 12-bit part
-    year = (t["registered_day"].to_numpy() // 365.25) + 200
-    place = _key(t["centre_district"].to_numpy(dtype="float64"), year)
-    reg = tok[away[tok["position"].to_numpy()]]
-    reg_position = reg["position"].to_numpy()
-    district = t["centre_district"].to_numpy(dtype="float64")[reg_position]
-    reg_key = _key(reg["code"].to_numpy(), district, year[reg_position])
-    # where and when each registration's moves put it: a worker who arrived late in one
-    # year is often still there early the next
-    mover = regs.move_key >> DAY_BITS
-    arrived = regs.move_arrived // 365.25 + 200
-    visit_place = np.concatenate([_key(regs.move_to, arrived), _key(regs.move_to, arrived + 1)])
-    visit_position = np.concatenate([mover, mover]).astype(np.int64)
-    wanted = np.isin(visit_place, place[away & (place >= 0)])
-    # one row per registration and (district, year) it was in, as one int64 to dedupe fast
-    seen = np.unique((visit_position[wanted] << 24) | visit_place[wanted])
-    visits = pd.DataFrame({"position": seen >> 24, "place": seen & ((1 << 24) - 1)})
-    visits = visits.merge(tok[["position", "code"]], on="position")
-    # the same key as _key(code, district, year): the place is district and year, 12 bits each
-    visit_key = (visits["code"].to_numpy(dtype=np.int64) << 24) | visits["place"].to_numpy()
+    ``registered`` marks the registration's row (a pair needs one). With ``is_new``, only
+    the keys a new registration holds (as the registration or as the visitor)."""
+    away = keys.away
+    places = np.unique(away["place"].to_numpy())
+    visit_position = keys.visits >> PLACE_BITS
+    visit_place = keys.visits & ((1 << PLACE_BITS) - 1)
+    if is_new is not None:
+        theirs = is_new[visit_position] & np.isin(visit_place, places)
+        held = np.union1d(
+            away["key"].to_numpy()[is_new[away["position"].to_numpy()]],
+            _visit_keys(visit_position[theirs], visit_place[theirs], keys.tokens)["key"],
+        )
+        # a group without a registered row gives no pairs: only registered keys matter
+        away = away[np.isin(away["key"].to_numpy(), held)]
+        places = np.unique(away["place"].to_numpy())
+    wanted = np.isin(visit_place, places)
+    visits = _visit_keys(visit_position[wanted], visit_place[wanted], keys.tokens)
+    if is_new is not None:
+        visits = visits[np.isin(visits["key"].to_numpy(), away["key"].to_numpy())]
     return pd.DataFrame(
         {
-            "position": np.concatenate([reg_position, visits["position"].to_numpy()]),
-            "key": np.concatenate([reg_key, visit_key]),
-            "registered": np.r_[np.ones(len(reg_key), bool), np.zeros(len(visit_key), bool)],
+            "position": np.concatenate([away["position"].to_numpy(), visits["position"]]),
+            "key": np.concatenate([away["key"].to_numpy(), visits["key"]]),
+            "registered": np.r_[np.ones(len(away), bool), np.zeros(len(visits), bool)],
         }
     )
+
+
+def _visit_keys(position: np.ndarray, place: np.ndarray, tokens: pd.DataFrame) -> pd.DataFrame:
+    """seen_there's visiting side: each (position, place) with each of the position's name
+    tokens, keyed as the registered side is (``_mix(token, place)``)."""
+    visits = pd.DataFrame({"position": position, "place": place}).merge(tokens, on="position")
+    key = _mix(visits["token"].to_numpy(dtype=np.int64), visits["place"].to_numpy())
+    return pd.DataFrame({"position": visits["position"].to_numpy(), "key": key})

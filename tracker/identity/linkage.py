@@ -19,6 +19,7 @@ import io
 import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,7 +27,8 @@ import pandas as pd
 from pydantic import BaseModel
 
 from graph_schema import IDENTITY_DECIDED, IS_PERSON, MATCHES, Person
-from tracker.identity.blocking import candidate_pairs
+from tracker.identity import cache
+from tracker.identity.blocking import key_rows, pairs_from_keys
 from tracker.identity.clusters import assign_ids, cluster, person_number
 from tracker.identity.comparisons import compare
 from tracker.identity.model import (
@@ -37,7 +39,7 @@ from tracker.identity.model import (
     token_shares,
     train,
 )
-from tracker.identity.records import Registrations, read_registrations
+from tracker.identity.records import read_registrations
 from tracker.store import GraphStore
 
 MODEL_SETTING = "identity_model"
@@ -84,95 +86,187 @@ def link(
     def lap(name: str) -> None:
         timings[name] = round(time.monotonic() - started - sum(timings.values()), 3)
 
+    params = _stored_model(store)
+    if full or params is None:
+        report = _link_all(store, thresholds, today, lap)
+    else:
+        report = _link_batch(store, params, thresholds, today, lap)
+    report.seconds = round(time.monotonic() - started, 3)
+    report.timings = timings
+    return report
+
+
+def _link_all(
+    store: GraphStore,
+    thresholds: Thresholds,
+    today: dt.date | None,
+    lap: Callable[[str], None],
+) -> LinkReport:
+    """Train the model on the whole store and cluster it again (ids kept where they can)."""
+    stamps, marks = cache.stamps(store), cache.all_marks(store)
     regs = read_registrations(store)
     n = len(regs)
-    current = store.edge_table(IS_PERSON)
-    previous = pd.Series(
-        regs.positions(current["worker_id"]), dtype="int64"
-    )  # positions of linked workers
-    person_of = pd.Series([None] * n, dtype=object)
-    known = previous.to_numpy() >= 0
-    person_of.iloc[previous.to_numpy()[known]] = current["person_id"].to_numpy()[known]
-    decisions = read_decisions(store, regs)
+    index = pd.Index(regs.table["worker_id"])
+    person_of, current = _persons_by_position(store, index)
+    decisions = read_decisions(store, index)
+    _decided_positions(store, index)  # every decision is applied: none is left to do
     lap("read")
-
-    params = _stored_model(store)
-    new = np.flatnonzero(person_of.isna().to_numpy())
-    decided = _decided_positions(store, regs)
-    trained = False
-    if full or params is None:
-        pairs = candidate_pairs(regs)
-        lap("block")
-        levels = compare(regs, pairs["a"].to_numpy(), pairs["b"].to_numpy())
-        lap("compare")
-        params = train(regs, pairs, levels)
-        store.put_setting(MODEL_SETTING, params.model_dump_json())
-        trained = True
-        lap("train")
-    else:
-        if len(new) == 0 and not len(decided):
-            return LinkReport(n, 0, 0, 0, 0, current["person_id"].nunique(), False, 0.0)
-        pairs = candidate_pairs(regs, new) if len(new) else _no_pairs()
-        lap("block")
-        levels = compare(regs, pairs["a"].to_numpy(), pairs["b"].to_numpy())
-        lap("compare")
-
-    store.put_setting(TOKENS_SETTING, token_shares(regs).to_json())
-    tf = pair_frequencies(regs, pairs["a"].to_numpy(), pairs["b"].to_numpy())
+    keys = key_rows(regs)
+    pairs = pairs_from_keys(keys, n)
+    lap("block")
+    levels = compare(regs, pairs["a"].to_numpy(), pairs["b"].to_numpy())
+    lap("compare")
+    params = train(regs, pairs, levels)
+    store.put_setting(MODEL_SETTING, params.model_dump_json())
+    lap("train")
+    shares = token_shares(regs)
+    store.put_setting(TOKENS_SETTING, shares.to_json())
+    tf = pair_frequencies(regs, pairs["a"].to_numpy(), pairs["b"].to_numpy(), shares)
     pairs["match_probability"] = probabilities(params, levels, tf)
     pairs["names_differ"] = capped(levels)
-    scope = np.arange(n) if trained else np.union1d(new, decided)
-    if not trained and len(decided):
-        # re-cluster the decided persons whole: every pair among their registrations
-        members = _members(person_of, decided)
-        scope = np.union1d(scope, members)
-        inner = _all_pairs(members)
-        inner_levels = compare(regs, inner["a"].to_numpy(), inner["b"].to_numpy())
-        inner["names_differ"] = capped(inner_levels)
-        inner["match_probability"] = probabilities(
-            params,
-            inner_levels,
-            pair_frequencies(regs, inner["a"].to_numpy(), inner["b"].to_numpy()),
-        )
-        pairs = pd.concat([pairs, inner], ignore_index=True).drop_duplicates(["a", "b"])
     same, not_same = decisions
-    held_together = None
-    if not trained:
-        held_together = _existing_persons(person_of, exclude=scope)
     roots, links = cluster(
-        n,
-        pairs,
-        thresholds.link_at,
-        thresholds.apart_below,
-        same=pd.concat([same, held_together]) if held_together is not None else same,
-        not_same=not_same,
+        n, pairs, thresholds.link_at, thresholds.apart_below, same=same, not_same=not_same
     )
     lap("cluster")
-
     next_number = int(store.get_setting(NEXT_PERSON_SETTING) or 0) or _next_free(person_of)
     ids, next_number = assign_ids(
         roots, person_of, regs.table["registered_day"].to_numpy(), next_number
     )
     store.put_setting(NEXT_PERSON_SETTING, str(next_number))
-    _write(store, regs, person_of, ids, links, pairs, thresholds, held_together, today)
+    worker = regs.table["worker_id"].to_numpy()
+    _write(store, worker, current, ids, links, pairs, thresholds, None, today)
     lap("write")
-    linked = int((pairs["match_probability"] >= thresholds.link_at).sum())
-    review = int(
-        (
-            (pairs["match_probability"] >= thresholds.review_at)
-            & (pairs["match_probability"] < thresholds.link_at)
-        ).sum()
+    folder = cache.cache_folder(store)
+    if folder is not None:
+        cache.save(folder, cache.from_registrations(regs, keys), stamps, marks)
+    lap("keep")
+    return _report(n, n, pairs, thresholds, int(ids.nunique()), trained=True)
+
+
+def _link_batch(
+    store: GraphStore,
+    params: ModelParameters,
+    thresholds: Thresholds,
+    today: dt.date | None,
+    lap: Callable[[str], None],
+) -> LinkReport:
+    """Place the registrations without a person, and re-cluster the persons that new
+    decisions name; every other person stays as it is.
+
+    Works on the registrations the batch can touch alone (``scope``: the new and decided
+    ones, every candidate they meet and every registration of the persons those hold),
+    numbered in worker-id order, so the persons are those clustering the whole store with
+    the others held together would give."""
+    matcher, _how = cache.matcher(store)
+    n = len(matcher)
+    index = matcher.worker_ids
+    person_of, current = _persons_by_position(store, index)
+    same, not_same = read_decisions(store, index)
+    lap("read")
+    new = np.flatnonzero(person_of.isna().to_numpy())
+    decided = _decided_positions(store, index)
+    if len(new) == 0 and not len(decided):
+        return _report(n, 0, _no_pairs(), thresholds, int(person_of.nunique()), trained=False)
+    pairs = pairs_from_keys(matcher.keys, n, new) if len(new) else _no_pairs()
+    if len(decided):
+        # re-cluster the decided persons whole: every pair among their registrations
+        inner = _all_pairs(_members(person_of, decided))
+        pairs = pd.concat([pairs, inner], ignore_index=True).drop_duplicates(["a", "b"])
+        pairs = pairs.sort_values(["a", "b"], ignore_index=True)
+    lap("block")
+    compared = np.union1d(pairs["a"].to_numpy(), pairs["b"].to_numpy())
+    regs = matcher.registrations(compared)
+    a = np.searchsorted(compared, pairs["a"].to_numpy())
+    b = np.searchsorted(compared, pairs["b"].to_numpy())
+    levels = compare(regs, a, b)
+    shares = matcher.token_shares()
+    store.put_setting(TOKENS_SETTING, shares.to_json())
+    pairs["match_probability"] = probabilities(params, levels, pair_frequencies(regs, a, b, shares))
+    pairs["names_differ"] = capped(levels)
+    lap("compare")
+
+    rescored = np.union1d(new, decided)
+    if len(decided):
+        rescored = np.union1d(rescored, _members(person_of, decided))
+    decided_ends = np.concatenate([same.to_numpy().ravel(), not_same.to_numpy().ravel()])
+    scope = np.union1d(np.union1d(compared, rescored), decided_ends.astype(np.int64))
+    scope = _members(person_of, scope)
+    local = _Local(scope)
+    previous = person_of.iloc[scope].reset_index(drop=True)
+    held_together = _existing_persons(previous, exclude=local(rescored))
+    roots, links = cluster(
+        len(scope),
+        local.frame(pairs),
+        thresholds.link_at,
+        thresholds.apart_below,
+        same=pd.concat([local.frame(same), held_together]),
+        not_same=local.frame(not_same),
     )
+    lap("cluster")
+    next_number = int(store.get_setting(NEXT_PERSON_SETTING) or 0) or _next_free(person_of)
+    day = matcher.column("registered_day")[scope]
+    ids, next_number = assign_ids(roots, previous, day, next_number)
+    store.put_setting(NEXT_PERSON_SETTING, str(next_number))
+    worker = index.to_numpy()[scope]
+    old = current[current.index.isin(worker)]
+    scored = local.frame(pairs)
+    _write(store, worker, old, ids, links, scored, thresholds, held_together, today)
+    lap("write")
+    outside = np.ones(n, dtype=bool)
+    outside[scope] = False
+    persons = int(person_of[outside].nunique()) + int(ids.nunique())
+    return _report(n, len(new), pairs, thresholds, persons, trained=False)
+
+
+class _Local:
+    """Positions of the whole store as positions in ``scope`` (ascending), in order."""
+
+    def __init__(self, scope: np.ndarray) -> None:
+        self.scope = scope
+
+    def __call__(self, positions: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.scope, positions)
+
+    def frame(self, pairs: pd.DataFrame) -> pd.DataFrame:
+        return pairs.assign(
+            a=self(pairs["a"].to_numpy(dtype=np.int64)),
+            b=self(pairs["b"].to_numpy(dtype=np.int64)),
+        )
+
+
+def _persons_by_position(store: GraphStore, index: pd.Index) -> tuple[pd.Series, pd.DataFrame]:
+    """Each position's person id as stored (None for a registration without one), and
+    the stored ``IS_PERSON`` rows by worker id."""
+    current = store.edge_table(IS_PERSON)
+    at = index.get_indexer(pd.Index(current["worker_id"]))
+    person_of = pd.Series([None] * len(index), dtype=object)
+    known = at >= 0
+    person_of.iloc[at[known]] = current["person_id"].to_numpy()[known]
+    return person_of, current.set_index("worker_id")
+
+
+def _report(
+    n: int,
+    new: int,
+    pairs: pd.DataFrame,
+    thresholds: Thresholds,
+    persons: int,
+    *,
+    trained: bool,
+) -> LinkReport:
+    p = pairs.get("match_probability", pd.Series([], dtype=float))
+    linked = int((p >= thresholds.link_at).sum())
+    review = int(((p >= thresholds.review_at) & (p < thresholds.link_at)).sum())
     return LinkReport(
         registrations=n,
-        new_registrations=len(new) if not trained else n,
+        new_registrations=new,
         candidate_pairs=len(pairs),
         linked_pairs=linked,
         review_pairs=review,
-        persons=int(ids.nunique()),
+        persons=persons,
         trained=trained,
-        seconds=round(time.monotonic() - started, 3),
-        timings=timings,
+        seconds=0.0,
     )
 
 
@@ -196,12 +290,13 @@ def stored_token_shares(store: GraphStore) -> pd.Series | None:
     return pd.read_json(io.StringIO(raw), typ="series") if raw else None
 
 
-def read_decisions(store: GraphStore, regs: Registrations) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(same_person pairs, not_same_person pairs) as positions; the latest row of a
-    ``decision_id`` is the one stored (a record sent again replaces its edge)."""
+def read_decisions(store: GraphStore, index: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(same_person pairs, not_same_person pairs) as positions in ``index`` (the worker
+    ids in order); the latest row of a ``decision_id`` is the one stored (a record sent
+    again replaces its edge)."""
     table = store.edge_table(IDENTITY_DECIDED)
-    a = regs.positions(table["worker_id"])
-    b = regs.positions(table["other_worker_id"])
+    a = index.get_indexer(pd.Index(table["worker_id"]))
+    b = index.get_indexer(pd.Index(table["other_worker_id"]))
     frame = pd.DataFrame({"a": a, "b": b, "decision": table["decision"].to_numpy()})
     frame = frame[(frame["a"] >= 0) & (frame["b"] >= 0)]
     same = frame[frame["decision"] == "same_person"][["a", "b"]]
@@ -212,7 +307,7 @@ def read_decisions(store: GraphStore, regs: Registrations) -> tuple[pd.DataFrame
 DECISIONS_SEEN_SETTING = "identity_decisions_seen"
 
 
-def _decided_positions(store: GraphStore, regs: Registrations) -> np.ndarray:
+def _decided_positions(store: GraphStore, index: pd.Index) -> np.ndarray:
     """Registrations named by decisions not yet applied (those since the last linkage)."""
     table = store.edge_table(IDENTITY_DECIDED)
     seen = set(json.loads(store.get_setting(DECISIONS_SEEN_SETTING) or "[]"))
@@ -228,7 +323,7 @@ def _decided_positions(store: GraphStore, regs: Registrations) -> np.ndarray:
     fresh = ~fingerprint.isin(seen)
     store.put_setting(DECISIONS_SEEN_SETTING, json.dumps(sorted(fingerprint)))
     ids = pd.concat([table["worker_id"][fresh], table["other_worker_id"][fresh]])
-    positions = regs.positions(ids.drop_duplicates())
+    positions = index.get_indexer(pd.Index(ids.drop_duplicates()))
     return positions[positions >= 0]
 
 
@@ -264,8 +359,8 @@ def _next_free(person_of: pd.Series) -> int:
 
 def _write(
     store: GraphStore,
-    regs: Registrations,
-    person_of: pd.Series,
+    worker: np.ndarray,
+    old: pd.DataFrame,
     ids: pd.Series,
     links: pd.DataFrame,
     pairs: pd.DataFrame,
@@ -273,7 +368,9 @@ def _write(
     held_together: pd.DataFrame | None,
     today: dt.date | None,
 ) -> None:
-    worker = regs.table["worker_id"].to_numpy()
+    """Write the persons of the registrations ``worker`` (by position) whose person or
+    link changed, and the scored pairs; ``old``: their stored ``IS_PERSON`` rows, by
+    worker id."""
     # how each registration is held in its person: the weakest link touching it
     new_links = links
     if held_together is not None and len(held_together):
@@ -290,7 +387,6 @@ def _write(
     held = ends.groupby("pos").agg(
         match_probability=("match_probability", "min"), by_decision=("by_decision", "any")
     )
-    old = store.edge_table(IS_PERSON).set_index("worker_id")
     frame = pd.DataFrame({"worker_id": worker, "person_id": ids.to_numpy()})
     size = frame.groupby("person_id")["worker_id"].transform("size")
     frame["linked_by"] = np.where(size > 1, "model", "alone")
@@ -322,7 +418,10 @@ def _write(
             store.write_nodes(
                 Person, pd.DataFrame({"person_id": sorted(made), "created_on": today})
             )
-        store.write_edges(IS_PERSON, write, remove=write[["worker_id"]])
+        # only edges there are go (a first linkage removes none): the first transaction
+        # holds every edge that replaces a removed one, and 1,000,000 filled the read pool
+        remove = write[["worker_id"]][write["worker_id"].isin(old.index).to_numpy()]
+        store.write_edges(IS_PERSON, write, remove=remove)
     scored = pairs[pairs["match_probability"] >= thresholds.review_at]
     if len(scored):
         a = worker[scored["a"].to_numpy()]
@@ -340,4 +439,6 @@ def _write(
                 ),
             }
         )
-        store.write_edges(MATCHES, edges, remove=edges[["worker_id", "pair_id"]])
+        held = store.edge_table(MATCHES, columns=["pair_id"])["pair_id"]
+        remove = edges[["worker_id", "pair_id"]][edges["pair_id"].isin(held).to_numpy()]
+        store.write_edges(MATCHES, edges, remove=remove)

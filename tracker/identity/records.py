@@ -59,6 +59,30 @@ class Registrations:
         index = pd.Index(self.table["worker_id"])
         return index.get_indexer(pd.Index(worker_ids))
 
+    def subset(self, positions: np.ndarray, table: pd.DataFrame | None = None) -> Registrations:
+        """The registrations at ``positions`` (ascending) alone, renumbered 0, 1, ... in that
+        order: what comparing a batch's pairs needs, without the rest of the store.
+        ``table``: their rows, when had elsewhere (``tracker.identity.cache``)."""
+        positions = np.asarray(positions, dtype=np.int64)
+        if table is None:
+            table = self.table.iloc[positions].reset_index(drop=True)
+        owner = self.move_key >> DAY_BITS
+        lo = np.searchsorted(owner, positions, side="left")
+        hi = np.searchsorted(owner, positions, side="right")
+        sizes = hi - lo
+        rows = np.repeat(lo - (np.cumsum(sizes) - sizes), sizes) + np.arange(sizes.sum())
+        local = np.repeat(np.arange(len(positions), dtype=np.int64), sizes)
+        day = self.move_key[rows] & ((1 << DAY_BITS) - 1)
+        at = pd.Index(positions).get_indexer(self.links["position"].to_numpy())
+        links = self.links[at >= 0].assign(position=at[at >= 0]).reset_index(drop=True)
+        return Registrations(
+            table=table,
+            move_key=(local << DAY_BITS) | day,
+            move_to=self.move_to[rows],
+            move_arrived=self.move_arrived[rows],
+            links=links,
+        )
+
 
 def read_registrations(store: GraphStore, worker_ids: list[str] | None = None) -> Registrations:
     """Every registration in the store (or only ``worker_ids``, by index lookups: what
@@ -147,7 +171,10 @@ def build_registrations(
     arrived = _days(mv["arrived_on"]).to_numpy()
     arrived = np.where(np.isnan(arrived), departed, arrived)
     key = (pos.astype(np.int64) << DAY_BITS) | departed.astype(np.int64)
-    order = np.argsort(key, kind="stable")
+    move_to = mv["to_district_code"].astype("float64").to_numpy()
+    # moves of one day in the order of their values, not of the store's reading, so that a
+    # registration read alone (``tracker.identity.cache``) has the moves in the same order
+    order = np.lexsort((arrived, move_to, key))
     t["home_district_code"] = _home_districts(t, mv, pos)
 
     links = pd.concat(
@@ -162,7 +189,7 @@ def build_registrations(
     return Registrations(
         table=t,
         move_key=key[order],
-        move_to=mv["to_district_code"].astype("float64").to_numpy()[order],
+        move_to=move_to[order],
         move_arrived=arrived[order],
         links=links,
     )

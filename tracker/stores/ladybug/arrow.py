@@ -8,6 +8,7 @@ collide with a Cypher keyword (and results come back as ``c0, c1, ...`` too, see
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -42,3 +43,15 @@ def arrow_frame(table: pa.Table, columns: dict[str, PropertyType]) -> pd.DataFra
     return pd.DataFrame(
         {name: from_arrow(table.column(i), kind) for i, (name, kind) in enumerate(columns.items())}
     )
+
+
+def marks_frame(result: pa.Table) -> pd.DataFrame:
+    """``key, mark`` from a marks query (``queries.node_marks`` / ``edge_marks``): the
+    key and one int64 made of the other columns (a count and a sum come back as integers
+    of any width)."""
+    key = result.column(0).to_pandas().astype(object)
+    mark = np.zeros(result.num_rows, dtype=np.uint64)
+    for i in range(1, result.num_columns):
+        part = pc.cast(result.column(i), pa.int64()).to_numpy(zero_copy_only=False)
+        mark = mark * np.uint64(1_000_003) + part.astype(np.int64).view(np.uint64)
+    return pd.DataFrame({"key": key.to_numpy(), "mark": mark.view(np.int64)})

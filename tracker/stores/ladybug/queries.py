@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from graph_schema import Node, RelType
-from graph_schema.ddl import quoted
+from graph_schema.ddl import META_LABEL, quoted
 from graph_schema.properties import PropertyType
 from tracker.tables import edge_columns, node_columns
 
@@ -82,6 +82,35 @@ def count_nodes(node: type[Node]) -> str:
 def source_offsets(rel: RelType) -> str:
     """The highest offset of ``rel``'s source label (``c0``) and its node count (``c1``)."""
     return f"MATCH (a:{rel.source.label}) RETURN max(offset(id(a))) AS c0, count(a) AS c1"
+
+
+MARK_MODULUS = 2**56
+"""Hashes are summed below this, so that a sum of many stays inside INT64."""
+
+
+def node_marks(node: type[Node]) -> str:
+    """Each node's key (``c0``) and a hash of all its properties (``c1``, INT64)."""
+    fields = ", ".join(f"{quoted(c)}: n.{quoted(c)}" for c in node_columns(node))
+    mark = f"CAST(hash({{{fields}}}) % {MARK_MODULUS} AS INT64)"
+    return f"MATCH (n:{node.label}) RETURN n.{quoted(node.key)} AS c0, {mark} AS c1"
+
+
+def edge_marks(rel: RelType) -> str:
+    """Each source's key (``c0``), its count of ``rel`` edges (``c1``) and the sum of
+    their offsets (``c2``): new edges take offsets above every earlier one, so replacing
+    edges by as many new ones raises the sum. An edge type with several target labels
+    keeps a table per label, whose offsets overlap: there the ids are hashed (slower)."""
+    ident = "offset(id(r))"
+    if len(rel.targets) > 1:
+        ident = f"CAST(hash(id(r)) % {MARK_MODULUS} AS INT64)"
+    return (
+        f"MATCH (a:{rel.source.label})-[r:{rel.name}]->(b) "
+        f"RETURN a.{quoted(rel.source.key)} AS c0, count(*) AS c1, sum({ident}) AS c2"
+    )
+
+
+def put_setting() -> str:
+    return f"MERGE (m:{META_LABEL} {{key: $key}}) SET m.value = $value"
 
 
 # -- edges -----------------------------------------------------------------------------
