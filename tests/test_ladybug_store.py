@@ -176,3 +176,31 @@ def test_both_ways_of_looking_up_nodes_give_the_same_nodes(tmp_path, lookup_chun
         assert found["worker_id"].tolist() == ["W000003", "W000500", "W001999"]
         assert found["birth_year"].tolist() == [1990, 1990, 1990]
         assert store.node_table(Worker, []).empty
+
+
+def test_stamps_and_marks_change_with_what_is_written(tmp_path) -> None:
+    """What ``tracker.identity.cache`` trusts: a table's write stamp changes with every write
+    to it and no other; a source's mark changes when one of its edges is replaced by one
+    just like it (a new edge takes an offset no deleted edge had, even after the store is
+    closed and opened), and a node's when its properties change."""
+    folder = tmp_path / "db"
+    with LadybugStore(folder, buffer_pool_mb=64) as store:
+        _write_workers(store)
+        moves = _moves(10)
+        store.write_edges(MOVED, moves, moves.iloc[:0])
+        stamp, worker_stamp = store.write_stamp(MOVED), store.write_stamp(Worker)
+        marks = store.change_marks(MOVED).set_index("key")["mark"]
+        people = store.change_marks(Worker).set_index("key")["mark"]
+        assert len(marks) == 10 and marks.is_unique
+        assert store.change_marks(MOVED).set_index("key")["mark"].equals(marks)
+    with LadybugStore(folder, buffer_pool_mb=64) as store:
+        same = moves.iloc[[3]]
+        store.write_edges(MOVED, same, same[["worker_id", "record_id"]])
+        assert store.write_stamp(MOVED) != stamp
+        assert store.write_stamp(Worker) == worker_stamp
+        after = store.change_marks(MOVED).set_index("key")["mark"]
+        assert (after != marks).tolist() == [key == "W000003" for key in marks.index]
+        renamed = typed(_workers().iloc[[5]].assign(name="Ram"), node_columns(Worker))
+        store.write_nodes(Worker, renamed)
+        now = store.change_marks(Worker).set_index("key")["mark"]
+        assert (now != people.reindex(now.index)).sum() == 1 and now["W000005"] != people["W000005"]

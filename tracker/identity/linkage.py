@@ -69,6 +69,9 @@ class LinkReport:
     trained: bool
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
+    matcher: str = "read"
+    """How the registrations were had: ``read`` from the store, the cache ``kept`` as it
+    was or ``patched`` with what changed (``cache.matcher``)."""
 
 
 def link(
@@ -158,7 +161,7 @@ def _link_batch(
     ones, every candidate they meet and every registration of the persons those hold),
     numbered in worker-id order, so the persons are those clustering the whole store with
     the others held together would give."""
-    matcher, _how = cache.matcher(store)
+    matcher, how = cache.matcher(store)
     n = len(matcher)
     index = matcher.worker_ids
     person_of, current = _persons_by_position(store, index)
@@ -167,7 +170,9 @@ def _link_batch(
     new = np.flatnonzero(person_of.isna().to_numpy())
     decided = _decided_positions(store, index)
     if len(new) == 0 and not len(decided):
-        return _report(n, 0, _no_pairs(), thresholds, int(person_of.nunique()), trained=False)
+        report = _report(n, 0, _no_pairs(), thresholds, int(person_of.nunique()), trained=False)
+        report.matcher = how
+        return report
     pairs = pairs_from_keys(matcher.keys, n, new) if len(new) else _no_pairs()
     if len(decided):
         # re-cluster the decided persons whole: every pair among their registrations
@@ -216,7 +221,9 @@ def _link_batch(
     outside = np.ones(n, dtype=bool)
     outside[scope] = False
     persons = int(person_of[outside].nunique()) + int(ids.nunique())
-    return _report(n, len(new), pairs, thresholds, persons, trained=False)
+    report = _report(n, len(new), pairs, thresholds, persons, trained=False)
+    report.matcher = how
+    return report
 
 
 class _Local:
