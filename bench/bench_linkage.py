@@ -83,8 +83,14 @@ def _run(db: Path, pool_mb: int) -> tuple[dict, dict]:
     return json.loads(done.stdout.strip().splitlines()[-1]), figures
 
 
+def _stages(report: dict) -> str:
+    return ", ".join(f"{k} {v:.1f} s" for k, v in report["timings"].items())
+
+
 def _row(step: str, report: dict, figures: dict) -> str:
-    stages = ", ".join(f"{k} {v:.0f} s" for k, v in report["timings"].items())
+    stages = _stages(report)
+    if not report["trained"]:
+        stages += f"; matcher {report['matcher']}"
     return (
         f"| {step} | {report['registrations']:,} | {report['new_registrations']:,} | "
         f"{report['candidate_pairs']:,} | {report['persons']:,} | {figures['seconds']:.0f} s | "
@@ -137,7 +143,7 @@ def main() -> None:
         checked = (
             f"The same batch linked without the cache (the store read and keyed whole): "
             f"{alone_figures['seconds']:.0f} s wall, {alone_figures['cpu_seconds']:.0f} s CPU, "
-            f"{alone_figures['peak_gib']:.2f} GiB; persons "
+            f"{alone_figures['peak_gib']:.2f} GiB ({_stages(alone)}); persons "
             f"{'the same' if same else 'DIFFERENT'} for all {len(after):,} registrations."
         )
     kept = before[~before["worker_id"].isin(forgotten)].merge(
