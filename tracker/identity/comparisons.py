@@ -175,9 +175,10 @@ def _village(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     differ = np.flatnonzero(both & (ca != cb))
     combined = ca[differ] * len(names) + cb[differ]
     distinct, back = np.unique(combined, return_inverse=True)
+    names, k = list(names), len(names)  # a list: indexing a pandas Index costs microseconds
     similar = np.fromiter(
         (
-            JaroWinkler.normalized_similarity(names[x // len(names)], names[x % len(names)]) > 0.9
+            JaroWinkler.normalized_similarity(names[x // k], names[x % k]) > 0.9
             for x in distinct.tolist()
         ),
         dtype=bool,
@@ -194,8 +195,9 @@ def _names(tokens: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ca, cb = codes[a].astype(np.int64), codes[b].astype(np.int64)
     combined = np.minimum(ca, cb) * len(names) + np.maximum(ca, cb)
     distinct, back = np.unique(combined, return_inverse=True)
+    names, k = list(names), len(names)  # a list: indexing a pandas Index costs microseconds
     levels = np.fromiter(
-        (name_level(names[x // len(names)], names[x % len(names)]) for x in distinct.tolist()),
+        (name_level(names[x // k], names[x % k]) for x in distinct.tolist()),
         dtype=np.int8,
         count=len(distinct),
     )
@@ -290,11 +292,14 @@ def _seen_there(regs: Registrations, a: np.ndarray, b: np.ndarray) -> np.ndarray
     day = t["registered_day"].to_numpy()
     kind = t["centre_kind"].to_numpy(dtype=object)
     district = t["centre_district"].to_numpy(dtype="float64")
+    # per registration, then per pair: comparing text per pair cost seconds
+    is_away = np.isin(kind, ("destination_centre", "transit_point")) & ~np.isnan(day)
+    is_station = kind == "transit_point"
     levels = []
     for this, other in ((a, b), (b, a)):
         where, since, gap = located(regs, other, day[this])
-        away = np.isin(kind[this], ("destination_centre", "transit_point")) & ~np.isnan(day[this])
-        station = kind[this] == "transit_point"
+        away = is_away[this]
+        station = is_station[this]
         known = ~np.isnan(where) & (since <= RECENT_DAYS)
         there = known & (where == district[this])
         passing = station & (gap <= PASSING_DAYS)
@@ -314,7 +319,10 @@ def _registered_by(t: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _employers(regs: Registrations, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    links = regs.links
+    # ids as integer codes: joining millions of pairs on text took seconds
+    links = pd.DataFrame(
+        {"position": regs.links["position"].to_numpy(), "other": codes(regs.links["other"])}
+    )
     has = np.zeros(len(regs), dtype=bool)
     has[links["position"].to_numpy()] = True
     pairs = pd.DataFrame({"a": a, "b": b, "row": np.arange(len(a))})

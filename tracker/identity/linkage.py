@@ -214,7 +214,7 @@ def _link_batch(
     ids, next_number = assign_ids(roots, previous, day, next_number)
     store.put_setting(NEXT_PERSON_SETTING, str(next_number))
     worker = index.to_numpy()[scope]
-    old = current[current.index.isin(worker)]
+    old = current[_among(current.index, worker)]
     scored = local.frame(pairs)
     _write(store, worker, old, ids, links, scored, thresholds, held_together, today)
     lap("write")
@@ -251,6 +251,13 @@ def _persons_by_position(store: GraphStore, index: pd.Index) -> tuple[pd.Series,
     known = at >= 0
     person_of.iloc[at[known]] = current["person_id"].to_numpy()[known]
     return person_of, current.set_index("worker_id")
+
+
+def _among(values: pd.Index | pd.Series | np.ndarray, pool: pd.Index | pd.Series) -> np.ndarray:
+    """Which ``values`` are in ``pool``, by hashing (``isin`` on Arrow-backed strings
+    loops in Python: seconds for a million ids)."""
+    known = pd.Index(np.asarray(pool, dtype=object)).unique()
+    return known.get_indexer(np.asarray(values, dtype=object)) >= 0
 
 
 def _report(
@@ -427,7 +434,7 @@ def _write(
             )
         # only edges there are go (a first linkage removes none): the first transaction
         # holds every edge that replaces a removed one, and 1,000,000 filled the read pool
-        remove = write[["worker_id"]][write["worker_id"].isin(old.index).to_numpy()]
+        remove = write[["worker_id"]][_among(write["worker_id"], old.index)]
         store.write_edges(IS_PERSON, write, remove=remove)
     scored = pairs[pairs["match_probability"] >= thresholds.review_at]
     if len(scored):
@@ -447,5 +454,5 @@ def _write(
             }
         )
         held = store.edge_table(MATCHES, columns=["pair_id"])["pair_id"]
-        remove = edges[["worker_id", "pair_id"]][edges["pair_id"].isin(held).to_numpy()]
+        remove = edges[["worker_id", "pair_id"]][_among(edges["pair_id"], held)]
         store.write_edges(MATCHES, edges, remove=remove)
