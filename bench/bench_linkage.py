@@ -54,9 +54,11 @@ def _link_step(db: Path, pool_mb: int) -> None:
     print(json.dumps({k: v for k, v in report.__dict__.items()}))
 
 
-def _forget(db: Path, count: int, seed: int) -> list[str]:
-    """Remove the person of ``count`` random registrations: they are new to the store."""
-    from graph_schema import IS_PERSON
+def _forget(db: Path, count: int, seed: int, rewrite: bool = False) -> list[str]:
+    """Remove the person of ``count`` random registrations: they are new to the store.
+    ``rewrite``: also write their worker records, moves and employments again, as a batch
+    that brought them would (the cache must then read them from the store)."""
+    from graph_schema import EMPLOYED_BY, IS_PERSON, MOVED, Worker
     from tracker.stores.ladybug.store import LadybugStore
 
     store = LadybugStore(db)
@@ -65,9 +67,15 @@ def _forget(db: Path, count: int, seed: int) -> list[str]:
         rng = np.random.default_rng(seed)
         chosen = edges.iloc[np.sort(rng.choice(len(edges), count, replace=False))]
         store.write_edges(IS_PERSON, chosen.iloc[:0], remove=chosen[["worker_id"]])
+        ids = chosen["worker_id"].tolist()
+        if rewrite:
+            store.write_nodes(Worker, store.node_table(Worker, ids))
+            for rel in (MOVED, EMPLOYED_BY):
+                held = store.edges_from(rel, ids)
+                store.write_edges(rel, held, remove=held[["worker_id", "record_id"]])
     finally:
         store.close()
-    return chosen["worker_id"].tolist()
+    return ids
 
 
 def _run(db: Path, pool_mb: int) -> tuple[dict, dict]:
@@ -108,6 +116,9 @@ def main() -> None:
     parser.add_argument("--no-report", action="store_true")
     parser.add_argument("--pool-mb", type=int, default=None, help="default: the read pool")
     parser.add_argument("--check-cache", action="store_true")
+    parser.add_argument(
+        "--rewrite", action="store_true", help="write the batch's records again (see _forget)"
+    )
     parser.add_argument("--step", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     from tracker.stores.ladybug import READ_BUFFER_POOL_MB
@@ -126,7 +137,7 @@ def main() -> None:
     shutil.copytree(args.db, db)
     full, full_figures = _run(db, pool_mb)
     before = pd.read_csv(work / "persons-after.csv", dtype=str)
-    forgotten = set(_forget(db, args.new, args.seed))
+    forgotten = set(_forget(db, args.new, args.seed, args.rewrite))
     if args.check_cache:
         uncached = work / "uncached" / "db"
         shutil.rmtree(uncached.parent, ignore_errors=True)
@@ -157,7 +168,9 @@ def main() -> None:
             "| load before | stages (wall) |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
             _row("from scratch", full, full_figures),
-            _row(f"+{args.new:,} new", added, added_figures),
+            _row(
+                f"+{args.new:,} new{' (rewritten)' if args.rewrite else ''}", added, added_figures
+            ),
             "",
             f"After the batch, {unchanged:.4%} of the other registrations kept their person id "
             f"({merged:,} persons changed: merged by the batch's evidence).",

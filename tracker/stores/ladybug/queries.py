@@ -71,6 +71,12 @@ def nodes_by_scanned_key(node: type[Node]) -> str:
     return f"LOAD FROM $scan MATCH (n:{node.label} {anchor}) RETURN {node_return(node)}"
 
 
+def offsets_of_scanned_keys(node: type[Node]) -> str:
+    """The offsets (``c0``) of the nodes whose keys are the scanned ``c0``."""
+    anchor = f"{{{quoted(node.key)}: c0}}"
+    return f"LOAD FROM $scan MATCH (n:{node.label} {anchor}) RETURN offset(id(n)) AS c0"
+
+
 def node_by_key(node: type[Node]) -> str:
     return f"MATCH (n:{node.label}{by_key(node, 'key')}) RETURN {node_return(node)}"
 

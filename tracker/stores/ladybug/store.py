@@ -23,6 +23,7 @@ from typing import cast
 from uuid import uuid4
 
 import ladybug
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -52,6 +53,8 @@ IN_LIST_MAX = 5_000
 """Most source ids ``edges_from`` looks up with ``IN $ids``; more read the whole table."""
 STAMP = "written:"
 """Settings keys of the tables' write stamps (``write_stamp``)."""
+NEAR_RANGES = 32
+"""Most ranges of source offsets ``edges_from`` reads for many source ids."""
 READ_CELLS = 6_000_000
 """Values per read of a whole edge table (1M moves of 6 columns; about 100 MB of pool)."""
 
@@ -276,13 +279,16 @@ class LadybugStore(GraphStore):
         rel: RelType,
         columns: Sequence[str] | None = None,
         where: tuple[str, list] | None = None,
+        near: list | None = None,
     ) -> pd.DataFrame:
         """``rel``'s edges (their ``columns``), read by ranges of source offsets; with
         ``where=(column, values)``, only the edges whose ``column`` is one of ``values``,
-        kept from each range as it is read."""
+        kept from each range as it is read; with ``near`` (source ids), only the ranges
+        that hold those sources (``_ranges_holding``)."""
         wanted = self._wanted(rel, columns)
         parts = []
-        for part in self._range_reads(rel, columns):
+        ranges = None if near is None else self._ranges_holding(rel, near)
+        for part in self._range_reads(rel, columns, ranges):
             if where is not None:
                 part = kept(part, list(wanted).index(where[0]), where[1])
             parts.append(part)
@@ -303,11 +309,47 @@ class LadybugStore(GraphStore):
         wanted = edge_columns(rel)
         return wanted if columns is None else {c: wanted[c] for c in columns}
 
-    def _range_reads(self, rel: RelType, columns: Sequence[str] | None) -> Iterator[pa.Table]:
-        """``rel``'s edges as Arrow tables, one per range of source offsets."""
+    def _range_reads(
+        self,
+        rel: RelType,
+        columns: Sequence[str] | None,
+        ranges: list[tuple[int, int]] | None = None,
+    ) -> Iterator[pa.Table]:
+        """``rel``'s edges as Arrow tables, one per range of source offsets (``ranges``,
+        or ranges that cover them all)."""
         statement = queries.edges_in_range(rel, columns)
-        for lo, hi in self._source_ranges(rel, len(self._wanted(rel, columns))):
+        if ranges is None:
+            ranges = self._source_ranges(rel, len(self._wanted(rel, columns)))
+        for lo, hi in ranges:
             yield self._result(statement, {"lo": lo, "hi": hi}).get_as_arrow(chunk_size=-1)
+
+    def _ranges_holding(self, rel: RelType, source_ids: list) -> list[tuple[int, int]]:
+        """At most ``NEAR_RANGES`` ranges of source offsets holding every one of
+        ``source_ids`` (looked up by key), each read cut to about ``READ_CELLS`` values.
+
+        The sources a batch just added were written together and lie side by side (one
+        short range, not the whole table: 10,000 new workers among 1,000,000 with 10
+        million moves); sources spread over the table are read with the gaps between them
+        (LadybugDB's cost is about one query per range, tens of milliseconds)."""
+        scan = scan_frame(pd.DataFrame({"id": source_ids}))
+        found = self._result(queries.offsets_of_scanned_keys(rel.source), {"scan": scan})
+        offsets = np.unique(found.get_as_arrow(chunk_size=-1).column(0).to_numpy())
+        if not len(offsets):
+            return []
+        gaps = np.diff(offsets)
+        # join across the largest gaps last: keep the NEAR_RANGES - 1 largest as breaks
+        breaks = np.sort(np.argsort(gaps, kind="stable")[::-1][: NEAR_RANGES - 1])
+        breaks = breaks[gaps[breaks] > 1]
+        starts = np.r_[offsets[0], offsets[breaks + 1]]
+        ends = np.r_[offsets[breaks], offsets[-1]] + 1
+        whole = self._source_ranges(rel, len(rel.table_columns))
+        if not whole:
+            return []
+        per_read = max(whole[0][1] - whole[0][0], 1)
+        ranges = []
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            ranges += [(lo, min(lo + per_read, end)) for lo in range(start, end, per_read)]
+        return ranges
 
     def _source_ranges(self, rel: RelType, columns: int) -> list[tuple[int, int]]:
         """Ranges of source-node offsets that split ``rel``'s edges into reads of about
@@ -341,7 +383,7 @@ class LadybugStore(GraphStore):
         if not ids or (len(ids) > 1 and self._no_edges(rel)):
             return typed(pd.DataFrame(), edge_columns(rel))
         if len(ids) > self._in_list_max:
-            return self._read_by_ranges(rel, where=(rel.source_column, ids))
+            return self._read_by_ranges(rel, where=(rel.source_column, ids), near=ids)
         if len(ids) == 1:
             result = self._query(queries.edges_of_one(rel), {"id": ids[0]})
         else:
