@@ -4,7 +4,8 @@ On a copy of an ingested store (``--db``; e.g. ``lmt synth --workers 1000000`` i
 each step runs in its own process under ``/usr/bin/time -v`` (wall, user + system CPU,
 peak resident memory):
 
-1. ``link(store)`` from scratch: train the model, block, compare, cluster, write persons.
+1. ``link(store)`` from scratch (the copy's persons, pairs and model removed first): train
+   the model, block, compare, cluster, write persons.
 2. ``--new`` registrations, drawn at random, lose their person (their ``IS_PERSON`` edges
    are removed), so that they are new to the store; then ``link(store)`` again, as ingestion
    runs it after a batch: only they are blocked against the store and placed. The share of
@@ -52,6 +53,29 @@ def _link_step(db: Path, pool_mb: int) -> None:
         store.close()
     persons.to_csv(db.parent / "persons-after.csv", index=False)
     print(json.dumps({k: v for k, v in report.__dict__.items()}))
+
+
+def _unlink(db: Path) -> None:
+    """Make the copy a store never linked: no persons, pairs or model (``lmt ingest``
+    links after importing; a Person node stays, as merged-away ones do)."""
+    from graph_schema import IS_PERSON, MATCHES
+    from tracker.identity import linkage
+    from tracker.stores.ladybug import LadybugStore, import_buffer_pool_mb
+
+    store = LadybugStore(db, buffer_pool_mb=import_buffer_pool_mb())
+    try:
+        for rel, key in ((IS_PERSON, ["worker_id"]), (MATCHES, ["worker_id", "pair_id"])):
+            held = store.edge_table(rel)
+            store.write_edges(rel, held.iloc[:0], remove=held[key])
+        for setting in (
+            linkage.MODEL_SETTING,
+            linkage.TOKENS_SETTING,
+            linkage.NEXT_PERSON_SETTING,
+            linkage.DECISIONS_SEEN_SETTING,
+        ):
+            store.put_setting(setting, "")
+    finally:
+        store.close()
 
 
 def _forget(db: Path, count: int, seed: int, rewrite: bool = False) -> list[str]:
@@ -134,7 +158,8 @@ def main() -> None:
     work = Path(args.work or tempfile.mkdtemp(prefix="lmt-linkage-"))
     db = work / "db"
     shutil.rmtree(db, ignore_errors=True)
-    shutil.copytree(args.db, db)
+    shutil.copytree(args.db, db, ignore=shutil.ignore_patterns(FOLDER))
+    _unlink(db)
     full, full_figures = _run(db, pool_mb)
     before = pd.read_csv(work / "persons-after.csv", dtype=str)
     forgotten = set(_forget(db, args.new, args.seed, args.rewrite))
