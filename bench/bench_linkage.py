@@ -208,7 +208,10 @@ def main() -> None:
         write_section(
             "linkage",
             "Linking registrations into persons at scale (issue 12)",
-            f"python -m bench.bench_linkage --db STORE --new {args.new}",
+            f"python -m bench.bench_linkage --db STORE --new {args.new}"
+            + (" --check-cache" if args.check_cache else "")
+            + (" --rewrite" if args.rewrite else "")
+            + (f" --pool-mb {args.pool_mb}" if args.pool_mb else ""),
             text,
         )
 

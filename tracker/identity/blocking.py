@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from tracker.identity.names import skeleton
-from tracker.identity.records import DAY_BITS, Registrations
+from tracker.identity.records import DAY_BITS, Registrations, hashed
 
 ALL_PAIRS_UP_TO = 12
 """Key groups up to this size give all their pairs."""
@@ -140,13 +140,6 @@ def _holding(sorted_keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 YEAR_ORIGIN = 1800
 """Birth years are keyed as years since this one (they fit in 12 bits)."""
-
-
-def hashed(values: pd.Series | np.ndarray) -> np.ndarray:
-    """A 64-bit hash of each value's text (pandas' fixed-key hash, the same in every run):
-    equal values give equal keys wherever and whenever they are keyed."""
-    found, uniques = pd.factorize(pd.Series(values, dtype=object).astype(str))
-    return pd.util.hash_array(np.asarray(uniques, dtype=object)).view(np.int64)[found]
 
 
 def _mix(first: np.ndarray, part: np.ndarray) -> np.ndarray:

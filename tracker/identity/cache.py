@@ -46,8 +46,8 @@ from graph_schema import (
     RelType,
     Worker,
 )
-from tracker.identity.blocking import KEYS_VERSION, BlockingKeys, hashed, key_rows, name_order
-from tracker.identity.records import DAY_BITS, Registrations, read_registrations
+from tracker.identity.blocking import KEYS_VERSION, BlockingKeys, key_rows, name_order
+from tracker.identity.records import DAY_BITS, Registrations, hashed, read_registrations
 from tracker.store import GraphStore
 
 FOLDER = "identity-cache"
@@ -121,16 +121,13 @@ def from_registrations(regs: Registrations, keys: BlockingKeys | None = None) ->
     table = regs.table
     tuples = [c for c in table.columns if _holds_tuples(table[c])]
     plain = table.assign(**{c: table[c].map(TUPLE_SEPARATOR.join) for c in tuples})
-    links = regs.links
     return Matcher(
         table=pa.Table.from_pandas(plain, preserve_index=False),
         tuple_columns=tuples,
         move_key=regs.move_key,
         move_to=regs.move_to,
         move_arrived=regs.move_arrived,
-        links=pd.DataFrame(
-            {"position": links["position"].to_numpy(np.int64), "other": hashed(links["other"])}
-        ),
+        links=regs.links,
         keys=keys if keys is not None else key_rows(regs),
         token_counts=_token_counts(table["tokens"]),
     )

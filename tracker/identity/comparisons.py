@@ -319,10 +319,7 @@ def _registered_by(t: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _employers(regs: Registrations, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    # ids as integer codes: joining millions of pairs on text took seconds
-    links = pd.DataFrame(
-        {"position": regs.links["position"].to_numpy(), "other": codes(regs.links["other"])}
-    )
+    links = regs.links
     has = np.zeros(len(regs), dtype=bool)
     has[links["position"].to_numpy()] = True
     pairs = pd.DataFrame({"a": a, "b": b, "row": np.arange(len(a))})

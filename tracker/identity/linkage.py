@@ -117,6 +117,12 @@ def _link_all(
     keys = key_rows(regs)
     pairs = pairs_from_keys(keys, n)
     lap("block")
+    # kept now, not after the persons: the keys and marks need not be held while comparing
+    folder = cache.cache_folder(store)
+    if folder is not None:
+        cache.save(folder, cache.from_registrations(regs, keys), stamps, marks)
+    del keys, marks
+    lap("keep")
     levels = compare(regs, pairs["a"].to_numpy(), pairs["b"].to_numpy())
     lap("compare")
     params = train(regs, pairs, levels)
@@ -127,6 +133,7 @@ def _link_all(
     tf = pair_frequencies(regs, pairs["a"].to_numpy(), pairs["b"].to_numpy(), shares)
     pairs["match_probability"] = probabilities(params, levels, tf)
     pairs["names_differ"] = capped(levels)
+    del levels, tf
     same, not_same = decisions
     roots, links = cluster(
         n, pairs, thresholds.link_at, thresholds.apart_below, same=same, not_same=not_same
@@ -140,10 +147,6 @@ def _link_all(
     worker = regs.table["worker_id"].to_numpy()
     _write(store, worker, current, ids, links, pairs, thresholds, None, today)
     lap("write")
-    folder = cache.cache_folder(store)
-    if folder is not None:
-        cache.save(folder, cache.from_registrations(regs, keys), stamps, marks)
-    lap("keep")
     return _report(n, n, pairs, thresholds, int(ids.nunique()), trained=True)
 
 

@@ -49,7 +49,8 @@ class Registrations:
     move_arrived: np.ndarray
     """Days since 1970 of arrival (departure when not known)."""
     links: pd.DataFrame
-    """(position, employer or contractor id): whom each registration was recorded with."""
+    """(position, other: a hash of the employer's or contractor's id, ``hashed``): whom each
+    registration was recorded with."""
 
     def __len__(self) -> int:
         return len(self.table)
@@ -185,7 +186,10 @@ def build_registrations(
         ],
         ignore_index=True,
     ).dropna()
-    links = links.drop_duplicates(ignore_index=True)
+    # ids as hashes of their text: a few bytes each, not a Python string per move
+    links = pd.DataFrame(
+        {"position": links["position"].to_numpy(np.int64), "other": hashed(links["other"])}
+    ).drop_duplicates(ignore_index=True)
     return Registrations(
         table=t,
         move_key=key[order],
@@ -193,6 +197,13 @@ def build_registrations(
         move_arrived=arrived[order],
         links=links,
     )
+
+
+def hashed(values: pd.Series | np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each value's text (pandas' fixed-key hash, the same in every run):
+    equal values give equal keys wherever and whenever they are hashed."""
+    found, uniques = pd.factorize(pd.Series(values, dtype=object).astype(str))
+    return pd.util.hash_array(np.asarray(uniques, dtype=object)).view(np.int64)[found]
 
 
 def _positions(index: pd.Index, worker_ids: pd.Series) -> np.ndarray:
