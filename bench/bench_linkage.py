@@ -116,7 +116,11 @@ def _run(db: Path, pool_mb: int) -> tuple[dict, dict]:
 
 
 def _stages(report: dict) -> str:
-    return ", ".join(f"{k} {v:.1f} s" for k, v in report["timings"].items())
+    peaks = report.get("peaks", {})
+    return ", ".join(
+        f"{k} {v:.1f} s" + (f" ({peaks[k]:.1f} GiB)" if k in peaks else "")
+        for k, v in report["timings"].items()
+    )
 
 
 def _row(step: str, report: dict, figures: dict) -> str:

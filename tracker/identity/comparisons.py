@@ -322,9 +322,17 @@ def _employers(regs: Registrations, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     links = regs.links
     has = np.zeros(len(regs), dtype=bool)
     has[links["position"].to_numpy()] = True
-    pairs = pd.DataFrame({"a": a, "b": b, "row": np.arange(len(a))})
-    left = pairs.merge(links, left_on="a", right_on="position")[["row", "b", "other"]]
-    shared = left.merge(links, left_on=["b", "other"], right_on=["position", "other"])["row"]
     level = np.where(has[a] & has[b], 1, 2)
-    level[shared.unique()] = 0
+    # a slice of the pairs at a time: each pair meets every employer of its first side, ten
+    # or so rows a pair, which for 25 million pairs was gigabytes at once
+    for start in range(0, len(a), EMPLOYER_PAIRS):
+        end = min(start + EMPLOYER_PAIRS, len(a))
+        pairs = pd.DataFrame({"a": a[start:end], "b": b[start:end], "row": np.arange(start, end)})
+        left = pairs.merge(links, left_on="a", right_on="position")[["row", "b", "other"]]
+        shared = left.merge(links, left_on=["b", "other"], right_on=["position", "other"])
+        level[shared["row"].unique()] = 0
     return level
+
+
+EMPLOYER_PAIRS = 1_000_000
+"""Pairs whose employers are joined at once (``_employers``)."""

@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import itertools
 import json
+import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,6 +70,9 @@ class LinkReport:
     trained: bool
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
+    peaks: dict[str, float] = field(default_factory=dict)
+    """The process's peak resident memory (GiB) at the end of each stage: what the peak
+    is made of (``bench.bench_linkage``)."""
     matcher: str = "read"
     """How the registrations were had: ``read`` from the store, the cache ``kept`` as it
     was or ``patched`` with what changed (``cache.matcher``)."""
@@ -85,9 +89,11 @@ def link(
     started = time.monotonic()
     thresholds = thresholds or Thresholds()
     timings: dict[str, float] = {}
+    peaks: dict[str, float] = {}
 
     def lap(name: str) -> None:
         timings[name] = round(time.monotonic() - started - sum(timings.values()), 3)
+        peaks[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2)
 
     params = _stored_model(store)
     if full or params is None:
@@ -96,6 +102,7 @@ def link(
         report = _link_batch(store, params, thresholds, today, lap)
     report.seconds = round(time.monotonic() - started, 3)
     report.timings = timings
+    report.peaks = peaks
     return report
 
 
