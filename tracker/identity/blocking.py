@@ -54,7 +54,7 @@ RULES = (
 SEEN = RULES.index("seen_there")
 PLACE_BITS = 24
 """A place is a district and a year, 12 bits each (``_place``)."""
-KEYS_VERSION = 1
+KEYS_VERSION = 2
 """Raised whenever a key is made differently: kept keys of another version are not used."""
 
 
@@ -106,7 +106,7 @@ def pairs_from_keys(keys: BlockingKeys, n: int, new: np.ndarray | None = None) -
         if is_new is not None:
             held = _holding(k, np.unique(k[is_new[p]]))
             k, p = k[held], p[held]
-        a, b = _pairs_in_groups(k, p, keys.order, None, is_new)
+        a, b = _pairs_of_sorted(k, p, None, is_new)
         found.append((a, b, index))
     seen = _seen_rows(keys, is_new)
     a, b = _pairs_in_groups(
@@ -216,14 +216,28 @@ def key_rows(regs: Registrations) -> BlockingKeys:
             "position": np.concatenate([p for _, p, _ in rows]).astype(np.int64),
         }
     )
-    frame = frame.sort_values(["rule", "key"], kind="stable", ignore_index=True)
     return BlockingKeys(
-        rows=frame,
+        rows=sorted_rows(frame, order),
         away=_away_rows(t, tok),
         visits=_visits(regs),
         tokens=tok[["position", "code"]].rename(columns={"code": "token"}),
         order=order,
     )
+
+
+def sorted_rows(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
+    """Key rows (rule, key, position) sorted by rule, key and the positions' ``order``, each
+    (rule, key, position) once: the order a group is paired in, so a batch's groups are
+    cut from the kept rows as they lie, without sorting again."""
+    rule = frame["rule"].to_numpy()
+    key = frame["key"].to_numpy()
+    position = frame["position"].to_numpy(np.int64)
+    rank = order[position]
+    sort = np.lexsort((rank, key, rule))
+    rule, key, position, rank = rule[sort], key[sort], position[sort], rank[sort]
+    again = np.r_[False, (rule[1:] == rule[:-1]) & (key[1:] == key[:-1]) & (rank[1:] == rank[:-1])]
+    keep = ~again
+    return pd.DataFrame({"rule": rule[keep], "key": key[keep], "position": position[keep]})
 
 
 def _token_rows(t: pd.DataFrame) -> pd.DataFrame:
@@ -303,6 +317,13 @@ def _pairs_in_groups(
     code = frame["code"].to_numpy()
     pos = frame["position"].to_numpy()
     flag = frame["marked"].to_numpy(dtype=bool) if marked is not None else None
+    return _pairs_of_sorted(code, pos, flag, is_new)
+
+
+def _pairs_of_sorted(
+    code: np.ndarray, pos: np.ndarray, flag: np.ndarray | None, is_new: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``_pairs_in_groups`` of rows sorted by key and order, each (key, position) once."""
     if len(code) == 0:
         return pos, pos
     starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
@@ -320,6 +341,13 @@ def _pairs_in_groups(
         group_size <= ALL_PAIRS_UP_TO, end - row - 1, np.minimum(end - row - 1, WINDOW)
     )
     reach = np.where(alive, reach, 0)
+    if is_new is not None:  # only rows that are new or have a new row among their partners
+        new_row = is_new[pos]
+        soon = new_row.copy()
+        for step in range(1, max(WINDOW, ALL_PAIRS_UP_TO)):
+            ahead = new_row[step:] & (row[:-step] + step < end[:-step])
+            soon[:-step] |= ahead & (step <= reach[:-step])
+        reach = np.where(soon, reach, 0)
     left = np.repeat(row, reach)
     offsets = np.arange(len(left)) - np.repeat(np.cumsum(reach) - reach, reach)
     right = left + 1 + offsets
@@ -376,7 +404,8 @@ def _seen_rows(keys: BlockingKeys, is_new: np.ndarray | None) -> pd.DataFrame:
     visit_position = keys.visits >> PLACE_BITS
     visit_place = keys.visits & ((1 << PLACE_BITS) - 1)
     if is_new is not None:
-        theirs = is_new[visit_position] & np.isin(visit_place, places)
+        theirs = np.flatnonzero(is_new[visit_position])
+        theirs = theirs[_among_places(visit_place[theirs], places)]
         held = np.union1d(
             away["key"].to_numpy()[is_new[away["position"].to_numpy()]],
             _visit_keys(visit_position[theirs], visit_place[theirs], keys.tokens)["key"],
@@ -384,7 +413,7 @@ def _seen_rows(keys: BlockingKeys, is_new: np.ndarray | None) -> pd.DataFrame:
         # a group without a registered row gives no pairs: only registered keys matter
         away = away[np.isin(away["key"].to_numpy(), held)]
         places = np.unique(away["place"].to_numpy())
-    wanted = np.isin(visit_place, places)
+    wanted = _among_places(visit_place, places)
     visits = _visit_keys(visit_position[wanted], visit_place[wanted], keys.tokens)
     if is_new is not None:
         visits = visits[np.isin(visits["key"].to_numpy(), away["key"].to_numpy())]
@@ -395,6 +424,13 @@ def _seen_rows(keys: BlockingKeys, is_new: np.ndarray | None) -> pd.DataFrame:
             "registered": np.r_[np.ones(len(away), bool), np.zeros(len(visits), bool)],
         }
     )
+
+
+def _among_places(place: np.ndarray, places: np.ndarray) -> np.ndarray:
+    """``np.isin`` by a table of all places (they are below ``2 ** PLACE_BITS``)."""
+    table = np.zeros(1 << PLACE_BITS, dtype=bool)
+    table[places] = True
+    return table[place]
 
 
 def _visit_keys(position: np.ndarray, place: np.ndarray, tokens: pd.DataFrame) -> pd.DataFrame:

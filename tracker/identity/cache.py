@@ -46,7 +46,13 @@ from graph_schema import (
     RelType,
     Worker,
 )
-from tracker.identity.blocking import KEYS_VERSION, BlockingKeys, key_rows, name_order
+from tracker.identity.blocking import (
+    KEYS_VERSION,
+    BlockingKeys,
+    key_rows,
+    name_order,
+    sorted_rows,
+)
 from tracker.identity.records import DAY_BITS, Registrations, hashed, read_registrations
 from tracker.store import GraphStore
 
@@ -276,7 +282,7 @@ def _combined(found: Matcher, keep: np.ndarray, fresh: Matcher) -> Matcher:
     rows = pd.concat(
         [positions(found.keys.rows, "kept", True), positions(fresh.keys.rows, "fresh", False)],
         ignore_index=True,
-    ).sort_values(["rule", "key"], kind="stable", ignore_index=True)
+    )
     away = pd.concat(
         [positions(found.keys.away, "kept", True), positions(fresh.keys.away, "fresh", False)],
         ignore_index=True,
@@ -303,6 +309,7 @@ def _combined(found: Matcher, keep: np.ndarray, fresh: Matcher) -> Matcher:
     )
     frame = table.select(["skeletons", "birth_year"]).to_pandas()
     skeletons = frame["skeletons"].map(lambda s: tuple(s.split(TUPLE_SEPARATOR)) if s else ())
+    order = name_order(skeletons, frame["birth_year"])
     gone = _token_counts(
         _frame(found.table.filter(pa.array(~keep)).select(["tokens"]), ["tokens"])["tokens"]
     )
@@ -315,11 +322,7 @@ def _combined(found: Matcher, keep: np.ndarray, fresh: Matcher) -> Matcher:
         move_arrived=arrived[sort],
         links=links,
         keys=BlockingKeys(
-            rows=rows,
-            away=away,
-            visits=visits,
-            tokens=tokens,
-            order=name_order(skeletons, frame["birth_year"]),
+            rows=sorted_rows(rows, order), away=away, visits=visits, tokens=tokens, order=order
         ),
         token_counts=counts[counts > 0].astype("int64"),
     )
