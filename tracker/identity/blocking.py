@@ -400,23 +400,25 @@ def _seen_rows(keys: BlockingKeys, is_new: np.ndarray | None) -> pd.DataFrame:
     ``registered`` marks the registration's row (a pair needs one). With ``is_new``, only
     the keys a new registration holds (as the registration or as the visitor)."""
     away = keys.away
-    places = np.unique(away["place"].to_numpy())
+    places = away["place"].to_numpy()
     visit_position = keys.visits >> PLACE_BITS
     visit_place = keys.visits & ((1 << PLACE_BITS) - 1)
     if is_new is not None:
         theirs = np.flatnonzero(is_new[visit_position])
         theirs = theirs[_among_places(visit_place[theirs], places)]
-        held = np.union1d(
-            away["key"].to_numpy()[is_new[away["position"].to_numpy()]],
-            _visit_keys(visit_position[theirs], visit_place[theirs], keys.tokens)["key"],
+        held = np.concatenate(
+            [
+                away["key"].to_numpy()[is_new[away["position"].to_numpy()]],
+                _visit_keys(visit_position[theirs], visit_place[theirs], keys.tokens)["key"],
+            ]
         )
         # a group without a registered row gives no pairs: only registered keys matter
-        away = away[np.isin(away["key"].to_numpy(), held)]
-        places = np.unique(away["place"].to_numpy())
+        away = away[_among(away["key"].to_numpy(), held)]
+        places = away["place"].to_numpy()
     wanted = _among_places(visit_place, places)
     visits = _visit_keys(visit_position[wanted], visit_place[wanted], keys.tokens)
     if is_new is not None:
-        visits = visits[np.isin(visits["key"].to_numpy(), away["key"].to_numpy())]
+        visits = visits[_among(visits["key"], away["key"].to_numpy())]
     return pd.DataFrame(
         {
             "position": np.concatenate([away["position"].to_numpy(), visits["position"]]),
@@ -424,6 +426,11 @@ def _seen_rows(keys: BlockingKeys, is_new: np.ndarray | None) -> pd.DataFrame:
             "registered": np.r_[np.ones(len(away), bool), np.zeros(len(visits), bool)],
         }
     )
+
+
+def _among(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """``np.isin`` of int64 keys by hashing (``np.isin`` sorts both)."""
+    return pd.Series(values).isin(pd.unique(pool)).to_numpy()
 
 
 def _among_places(place: np.ndarray, places: np.ndarray) -> np.ndarray:
