@@ -202,7 +202,9 @@ def build_registrations(
 def hashed(values: pd.Series | np.ndarray) -> np.ndarray:
     """A 64-bit hash of each value's text (pandas' fixed-key hash, the same in every run):
     equal values give equal keys wherever and whenever they are hashed."""
-    found, uniques = pd.factorize(pd.Series(values, dtype=object).astype(str))
+    # a missing value is hashed too (callers mask it), so every row has a code
+    text = pd.Series(values, dtype=object).astype(str)
+    found, uniques = pd.factorize(text, use_na_sentinel=False)
     return pd.util.hash_array(np.asarray(uniques, dtype=object)).view(np.int64)[found]
 
 
