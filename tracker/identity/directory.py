@@ -34,6 +34,9 @@ from graph_schema import Worker
 from tracker.identity.views import candidates, linked_persons
 from tracker.store import GraphStore, Record
 
+KEPT = 65_536
+"""How many workers' persons a directory keeps worked out (``PersonDirectory.of``)."""
+
 
 @dataclass(frozen=True)
 class PersonOf:
@@ -142,8 +145,22 @@ class PersonDirectory:
             pair_probability=probability[order],
         )
 
+    def __post_init__(self) -> None:
+        # a timeline asks twice a request (the cache, the audit): each worker's person is
+        # worked out once and kept, up to KEPT of them (the directory is one store state's)
+        object.__setattr__(self, "_kept", {})
+
     def of(self, worker_id: str) -> PersonOf | None:
         """The person of ``worker_id`` (None: no such worker)."""
+        kept: dict[str, PersonOf | None] = self._kept  # type: ignore[attr-defined]
+        if worker_id in kept:
+            return kept[worker_id]
+        if len(kept) >= KEPT:
+            kept.clear()
+        found = kept[worker_id] = self._of(worker_id)
+        return found
+
+    def _of(self, worker_id: str) -> PersonOf | None:
         row = self.by_id.get(worker_id)
         if row is None:
             return None
