@@ -207,17 +207,19 @@ class AuditLog:
 
     def _commit_in_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         group = self._in_loop.pop(loop, [])
-        error: Exception | None = None
+        error = self._commit_group(group)
+        _settle([w.future for w in group if w.future is not None], error)
+
+    def _commit_group(self, group: list[_Waiting]) -> Exception | None:
+        """Commit the entries of ``group``; the error that refuses all its reads, if any."""
         try:
             self._commit([row for waiting in group for row in waiting.rows])
-        except Exception as failure:  # every read of the group is refused
+        except Exception as failure:
             log.exception("the audit log cannot be written")
-            error = (
-                failure
-                if isinstance(failure, AuditUnavailable)
-                else AuditUnavailable(f"the audit log cannot be written: {failure}")
-            )
-        _settle([w.future for w in group if w.future is not None], error)
+            if isinstance(failure, AuditUnavailable):
+                return failure
+            return AuditUnavailable(f"the audit log cannot be written: {failure}")
+        return None
 
     def _submit(self, waiting: _Waiting) -> bool:
         """Hand ``waiting`` to the writer thread; False if there is none (the commands,
@@ -244,17 +246,7 @@ class AuditLog:
             waiting = [w for w in group if w is not None]
             busy = len(waiting) > 1
             if waiting:
-                error: Exception | None = None
-                try:
-                    self._commit([row for w in waiting for row in w.rows])
-                except Exception as failure:  # every read of the group is refused
-                    log.exception("the audit log cannot be written")
-                    error = (
-                        failure
-                        if isinstance(failure, AuditUnavailable)
-                        else AuditUnavailable(f"the audit log cannot be written: {failure}")
-                    )
-                self._wake_up(waiting, error)
+                self._wake_up(waiting, self._commit_group(waiting))
             if len(waiting) < len(group):  # close() asked to stop
                 return
 
