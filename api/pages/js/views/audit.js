@@ -6,7 +6,7 @@
 import { get, seg } from "../api.js";
 import { h, put } from "../dom.js";
 import { formatNumber, t } from "../i18n.js";
-import { loading, problem } from "./problem.js";
+import { loading, onMore, problem } from "./problem.js";
 
 const PAGE = 50;
 const FILTERS = ["worker", "key_id", "action", "since", "until"];
@@ -50,16 +50,7 @@ export async function auditView(view) {
     if (error.status === 401) throw error;
     return null;
   }
-  more.addEventListener("click", async () => {
-    more.disabled = true;
-    try {
-      add(await get("/audit", { ...params, limit: PAGE, offset: shown }));
-    } catch (error) {
-      more.after(problem(error));
-    } finally {
-      more.disabled = false;
-    }
-  });
+  onMore(more, async () => add(await get("/audit", { ...params, limit: PAGE, offset: shown })));
   return null;
 }
 

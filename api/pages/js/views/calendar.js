@@ -7,7 +7,7 @@
 import { get } from "../api.js";
 import { h, put, s } from "../dom.js";
 import { formatNumber, monthName, t } from "../i18n.js";
-import { loading, problem } from "./problem.js";
+import { loading, onMore } from "./problem.js";
 import { placeText } from "./worker.js";
 
 const PAGE = 8;
@@ -47,16 +47,7 @@ export async function calendarView(view) {
   view.main.querySelector(".loading").replaceWith(count, list, more);
   if (!first.total) list.replaceWith(h("p", {}, t("noCorridors")));
   add(first);
-  more.addEventListener("click", async () => {
-    more.disabled = true;
-    try {
-      add(await get("/analytics/calendar", { limit: PAGE, offset: shown }));
-    } catch (error) {
-      more.after(problem(error));
-    } finally {
-      more.disabled = false;
-    }
-  });
+  onMore(more, async () => add(await get("/analytics/calendar", { limit: PAGE, offset: shown })));
   return null;
 }
 

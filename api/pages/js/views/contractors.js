@@ -6,7 +6,7 @@ import { h, put } from "../dom.js";
 import { icon } from "../icons.js";
 import { formatNumber, t } from "../i18n.js";
 import { riskMeter } from "./network.js";
-import { loading, problem } from "./problem.js";
+import { loading, onMore, problem } from "./problem.js";
 
 const PAGE = 20;
 
@@ -45,16 +45,7 @@ export async function contractorsView(view) {
     if (error.status === 401) throw error;
     return null;
   }
-  more.addEventListener("click", async () => {
-    more.disabled = true;
-    try {
-      add(await get("/analytics/contractors", { limit: PAGE, offset: shown }));
-    } catch (error) {
-      more.after(problem(error));
-    } finally {
-      more.disabled = false;
-    }
-  });
+  onMore(more, async () => add(await get("/analytics/contractors", { limit: PAGE, offset: shown })));
   return null;
 }
 

@@ -36,6 +36,21 @@ export function problem(error, retry = null) {
   );
 }
 
+/** Each click on ``more`` adds the next page (``next()``, awaited); the button is off while
+ * it loads, and a failure is shown by ``show`` (after the button, unless told otherwise). */
+export function onMore(more, next, show = (notice) => more.after(notice)) {
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    try {
+      await next();
+    } catch (error) {
+      show(problem(error));
+    } finally {
+      more.disabled = false;
+    }
+  });
+}
+
 export function loading() {
   return h("p", { class: "loading", role: "status" }, t("loading"));
 }

@@ -7,7 +7,7 @@ import { get, post, seg, session } from "../api.js";
 import { h, put } from "../dom.js";
 import { icon } from "../icons.js";
 import { formatNumber, t, vocab } from "../i18n.js";
-import { loading, problem } from "./problem.js";
+import { loading, onMore, problem } from "./problem.js";
 
 const PAGE = 20;
 // The search text is kept in this page's memory only, never in the address: an address
@@ -76,16 +76,7 @@ export async function searchView(view) {
     shown += page.items.length;
     more.hidden = shown >= page.total;
   };
-  more.addEventListener("click", async () => {
-    more.disabled = true;
-    try {
-      add(await post("/workers/search", { q, limit: PAGE, offset: shown }));
-    } catch (error) {
-      results.append(problem(error));
-    } finally {
-      more.disabled = false;
-    }
-  });
+  onMore(more, async () => add(await post("/workers/search", { q, limit: PAGE, offset: shown })), (notice) => results.append(notice));
   add(first);
   results.append(more);
   return heading;

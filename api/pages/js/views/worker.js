@@ -13,7 +13,7 @@ import { get, post, seg } from "../api.js";
 import { clear, h, put } from "../dom.js";
 import { icon } from "../icons.js";
 import { daysText, formatDate, formatNumber, rupees, t, vocab } from "../i18n.js";
-import { loading, problem } from "./problem.js";
+import { loading, onMore } from "./problem.js";
 
 export const KINDS = ["registration", "move", "employment", "contractor", "grievance", "service"];
 
@@ -223,16 +223,7 @@ function timelineSection(first, base) {
     more.hidden = shown >= page.total;
     count.textContent = t("events", { n: formatNumber(page.total) });
   };
-  more.addEventListener("click", async () => {
-    more.disabled = true;
-    try {
-      add(await get(`${base}/timeline`, { offset: shown }));
-    } catch (error) {
-      section.append(problem(error));
-    } finally {
-      more.disabled = false;
-    }
-  });
+  onMore(more, async () => add(await get(`${base}/timeline`, { offset: shown })), (notice) => section.append(notice));
   add(first);
   if (!first.total) list.replaceWith(h("p", {}, t("noEvents")));
   section.append(more);
