@@ -63,7 +63,18 @@ def build_synth(work: Path, workers: int, seed: int) -> dict:
     lmt = str(Path(sys.executable).with_name("lmt"))
     started = time.monotonic()
     subprocess.run(
-        [lmt, "synth", "--workers", str(workers), "--seed", str(seed), str(batch)],
+        # --split-share 0: the batch measured before split registrations, byte for byte
+        [
+            lmt,
+            "synth",
+            "--workers",
+            str(workers),
+            "--seed",
+            str(seed),
+            "--split-share",
+            "0",
+            str(batch),
+        ],
         check=True,
         stdout=subprocess.DEVNULL,
     )
@@ -74,7 +85,18 @@ def build_synth(work: Path, workers: int, seed: int) -> dict:
     # the timed runs use the default pool
     env.setdefault("LMT_BUFFER_POOL_MB", "6000")
     status = subprocess.run(
-        [lmt, "ingest", "--db", str(db), str(batch), "--rejects", str(work / "rejects")],
+        # --no-link: with no split registrations each worker is one person; the linkage
+        # is timed by bench_linkage
+        [
+            lmt,
+            "ingest",
+            "--db",
+            str(db),
+            str(batch),
+            "--rejects",
+            str(work / "rejects"),
+            "--no-link",
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
     ).returncode
