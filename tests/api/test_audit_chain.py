@@ -5,15 +5,20 @@ writers (two server processes) make one chain."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from live_server import lmt
 
 from tracker.access import AccessDB, AuditLog
+from tracker.access.audit import indexed_upto
 from tracker.access.chain import GENESIS, entry_hash, head_path, read_head
 
 
@@ -211,3 +216,37 @@ def test_two_writers_on_one_file_make_one_chain(tmp_path):
     shutil.copytree(folder, copy)
     tamper(copy, "DELETE FROM audit WHERE entry = 1000")
     assert "entry 1000: removed" in verify(copy).stdout
+
+
+@given(st.lists(st.one_of(st.none(), st.text(st.characters(exclude_categories=["Cs"])))))
+@settings(max_examples=300, deadline=None)
+def test_an_entry_is_hashed_over_the_bytes_the_chain_was_first_written_with(content):
+    """orjson gives the bytes of json.dumps(ensure_ascii=False, compact), which the chain's
+    first entries were hashed over: their hashes still verify."""
+    encoded = json.dumps([*content, GENESIS], ensure_ascii=False, separators=(",", ":"))
+    assert entry_hash(content, GENESIS) == hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def test_the_filter_by_worker_finds_entries_indexed_in_bulk_and_those_after(tmp_path):
+    db = AccessDB(tmp_path / "access.sqlite3")
+    audit = AuditLog(db, index_every=4)
+    for n in range(1, 11):
+        audit.record("k1", "field", "timeline", f"W{n % 3}")
+    assert indexed_upto(db.connection()) == 8  # indexed in bulk at entries 4 and 8
+    total, found = audit.entries(worker_id="W1")
+    assert total == 4 and [e.entry for e in found] == [10, 7, 4, 1]  # 9 and 10 were not yet
+    assert indexed_upto(db.connection()) == 10  # the filter indexed them first
+    audit.close()
+    db.close()
+
+
+def test_an_entry_left_out_of_the_lookup_by_worker_is_named(log):
+    db = AccessDB(log / "access.sqlite3")
+    AuditLog(db).entries(worker_id="W1")  # every entry indexed
+    db.close()
+    conn = sqlite3.connect(log / "access.sqlite3", isolation_level=None)
+    conn.execute("DELETE FROM audit_by_worker WHERE entry = 5")  # W5's read hidden
+    conn.close()
+    done = verify(log)
+    assert done.returncode == 1
+    assert "TAMPERED: the lookup by worker leaves out entries 5:" in done.stdout

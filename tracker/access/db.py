@@ -67,9 +67,21 @@ SCHEMA = (
         expires_at TEXT NOT NULL
     )""",
     "CREATE INDEX IF NOT EXISTS glass_key_worker ON glass_grants(key_id, worker_id)",
-    "CREATE INDEX IF NOT EXISTS audit_worker ON audit(worker_id)",
+    """CREATE TABLE IF NOT EXISTS audit_by_worker (
+        worker_id TEXT NOT NULL,
+        entry INTEGER NOT NULL,
+        PRIMARY KEY (worker_id, entry)
+    ) WITHOUT ROWID""",
+    "CREATE TABLE IF NOT EXISTS audit_by_worker_upto (upto INTEGER NOT NULL)",
     "CREATE INDEX IF NOT EXISTS audit_key ON audit(key_id)",
 )
+"""``audit_by_worker`` is the lookup of entries by worker that the admin's filter uses, kept
+in bulk (``tracker.access.audit.index_by_worker``) rather than as an index on ``audit``:
+entries name workers at random, so an index written with every group of entries dirtied a
+page per entry, and each such page is written whole to the WAL at the commit (measured: 10
+of the 17 us an entry cost on the serving path). ``audit_by_worker_upto`` holds the last
+entry it covers; the entries after it are indexed together, every few thousand entries and
+before each filtered read."""
 APPEND_ONLY = {
     name: f"""CREATE TRIGGER {name} BEFORE {what} ON audit
        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"""
@@ -105,6 +117,9 @@ def _upgrade(conn: sqlite3.Connection, fresh: bool) -> None:
                     conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
         _chain_old_entries(conn)
         _restore_triggers(conn, fresh)
+        conn.execute("DROP INDEX IF EXISTS audit_worker")  # before audit_by_worker
+        if conn.execute("SELECT count(*) FROM audit_by_worker_upto").fetchone()[0] == 0:
+            conn.execute("INSERT INTO audit_by_worker_upto VALUES (0)")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
