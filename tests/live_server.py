@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +77,7 @@ def served(db: Path, *extra: str, log: Path, env: dict[str, str] | None = None) 
             stdout=out,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+            start_new_session=True,  # its own process group: its children go with it
         )
     server = Server(port, process, log)
     try:
@@ -99,3 +100,5 @@ def served(db: Path, *extra: str, log: Path, env: dict[str, str] | None = None) 
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        with suppress(ProcessLookupError):  # the workers of a server killed -9
+            os.killpg(process.pid, signal.SIGKILL)
