@@ -14,13 +14,12 @@ members have.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.distance import JaroWinkler
 
-from tracker.identity.names import skeleton
+from tracker.identity.name_levels import NameTable, name_levels
 from tracker.identity.records import Registrations, located
 
 
@@ -102,8 +101,6 @@ COMPARISONS: tuple[Comparison, ...] = (
 )
 BY_NAME = {c.name: c for c in COMPARISONS}
 
-TOKEN_SIMILAR = 0.92
-"""Jaro-Winkler above which two name tokens are taken as one name spelt two ways."""
 RECENT_DAYS = 400
 """A move this recent says where a worker was (older ones say nothing)."""
 PASSING_DAYS = 3
@@ -190,98 +187,15 @@ def _village(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def _names(tokens: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Each distinct pair of names is compared once: names repeat (the window of a common
-    name meets the same spellings again and again), so this is far fewer than the pairs."""
+    name meets the same spellings again and again), so this is far fewer than the pairs;
+    and the distinct pairs are compared in numpy (``name_levels``), not one by one."""
     codes, names = pd.factorize(pd.Series(tokens, dtype=object))
     ca, cb = codes[a].astype(np.int64), codes[b].astype(np.int64)
-    combined = np.minimum(ca, cb) * len(names) + np.maximum(ca, cb)
+    k = max(len(names), 1)
+    combined = np.minimum(ca, cb) * k + np.maximum(ca, cb)
     distinct, back = np.unique(combined, return_inverse=True)
-    names, k = list(names), len(names)  # a list: indexing a pandas Index costs microseconds
-    levels = np.fromiter(
-        (name_level(names[x // k], names[x % k]) for x in distinct.tolist()),
-        dtype=np.int8,
-        count=len(distinct),
-    )
-    return levels[back]
-
-
-@lru_cache(maxsize=2_000_000)
-def similar_tokens(x: str, y: str) -> bool:
-    """One name spelt two ways: one slip (two in a long name), the same consonants, or a
-    high Jaro-Winkler, each only where the tokens are long enough for it to mean something
-    (Ram / Ramlal and Budhu / Bedia are not one name)."""
-    if x == y:
-        return True
-    if _dropped_letters(x, y):
-        return True
-    shorter = min(len(x), len(y))
-    if abs(len(x) - len(y)) > 2 or shorter < 3:
-        return False
-    slips = OSA.distance(x, y)  # a swap of two letters is one slip
-    if (slips <= 1 and shorter >= 4) or (slips <= 2 and shorter >= 7):
-        return True
-    jw = JaroWinkler.normalized_similarity(x, y)
-    sx = skeleton(x)
-    return (len(sx) >= 3 and sx == skeleton(y) and jw >= 0.8) or jw >= TOKEN_SIMILAR
-
-
-def _dropped_letters(x: str, y: str) -> bool:
-    """The shorter token is the longer with one or two letters left out (Yaav / Yadav,
-    Bhi / Bhil), the first letter kept."""
-    short, long = sorted((x, y), key=len)
-    if len(short) < 2 or not 0 < len(long) - len(short) <= 2 or short[0] != long[0]:
-        return False
-    rest = iter(long)
-    return all(c in rest for c in short)
-
-
-def name_level(x: tuple[str, ...], y: tuple[str, ...]) -> int:
-    """The name comparison's level for two token tuples (see ``COMPARISONS``)."""
-    if x > y:
-        x, y = y, x
-    return _name_level(x, y)
-
-
-@lru_cache(maxsize=2_000_000)
-def _name_level(x: tuple[str, ...], y: tuple[str, ...]) -> int:
-    if x == y or sorted(x) == sorted(y):
-        return 0
-    if len(x) != len(y) and "".join(x) == "".join(y):
-        return 1  # Babu Lal / Babulal
-    full_x = [t for t in x if len(t) > 1]
-    full_y = [t for t in y if len(t) > 1]
-    left_y = list(full_y)
-    matched = 0
-    unmatched_x = []
-    for token in full_x:
-        hit = next((o for o in left_y if similar_tokens(token, o)), None)
-        if hit is None:
-            unmatched_x.append(token)
-        else:
-            left_y.remove(hit)
-            matched += 1
-    used_initials = False
-    initials_x = [t for t in x if len(t) == 1]
-    initials_y = [t for t in y if len(t) == 1]
-    for letter in list(initials_x):  # an initial on both sides (S. Barman / S. K. Barmna)
-        if letter in initials_y:
-            initials_x.remove(letter)
-            initials_y.remove(letter)
-            used_initials = True
-    for initials, pool in ((initials_x, left_y), (initials_y, unmatched_x)):
-        for token in initials:
-            hit = next((o for o in pool if o[0] == token), None)
-            if hit is not None:
-                pool.remove(hit)
-                used_initials = True
-            elif token not in ("k", "d"):  # an initial for Kumar or Devi says nothing
-                return 4 if matched else 5
-    if matched == 0:
-        return 2 if used_initials and not (unmatched_x and left_y) else 5
-    if unmatched_x and left_y:
-        return 4
-    if unmatched_x or left_y:
-        return 3
-    return 2 if used_initials else 1
+    table = NameTable(list(names))
+    return name_levels(table, distinct // k, distinct % k)[back]
 
 
 def _seen_there(regs: Registrations, a: np.ndarray, b: np.ndarray) -> np.ndarray:
