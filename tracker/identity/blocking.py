@@ -122,11 +122,22 @@ def pairs_from_keys(keys: BlockingKeys, n: int, new: np.ndarray | None = None) -
     b = np.concatenate([f[1] for f in found])
     rules = np.concatenate([np.full(len(f[0]), f[2], dtype=np.int8) for f in found])
     distinct = a != b
-    a, b, rules = a[distinct], b[distinct], rules[distinct]
-    _, first = np.unique(a.astype(np.int64) * max(n, 1) + b, return_index=True)
-    return pd.DataFrame(
-        {"a": a[first], "b": b[first], "rule": pd.Categorical.from_codes(rules[first], RULES)}
+    # each pair once, with the first rule that found it: the rule in the key's low bits, so
+    # one sort (not a stable argsort and gathers) puts it first among the pair's rows
+    n = max(n, 1)
+    combined = np.sort(
+        ((a[distinct].astype(np.int64) * n + b[distinct]) << RULE_BITS) | rules[distinct]
     )
+    pair = combined >> RULE_BITS
+    first = np.r_[True, pair[1:] != pair[:-1]]
+    pair, rules = pair[first], (combined[first] & ((1 << RULE_BITS) - 1)).astype(np.int8)
+    return pd.DataFrame(
+        {"a": pair // n, "b": pair % n, "rule": pd.Categorical.from_codes(rules, RULES)}
+    )
+
+
+RULE_BITS = 3
+"""Bits that hold a rule's index (``RULES`` has seven) beside a pair."""
 
 
 def _holding(sorted_keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:

@@ -13,11 +13,13 @@ members have.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz import process
+from rapidfuzz.distance import Hamming, JaroWinkler
 
 from tracker.identity.name_levels import NameTable, name_levels
 from tracker.identity.records import Registrations, located
@@ -124,10 +126,6 @@ def compare(regs: Registrations, a: np.ndarray, b: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({k: v.astype(np.int8) for k, v in out.items()})
 
 
-def _missing(values: np.ndarray) -> np.ndarray:
-    return pd.isna(values)
-
-
 def codes(values: np.ndarray | pd.Series) -> np.ndarray:
     """Integer codes of the values (-1 where missing): pairs and keys compare ints, not
     objects."""
@@ -148,41 +146,52 @@ def _birth_years(years: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _eshram(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    va, vb = values[a], values[b]
-    missing = _missing(va) | _missing(vb)
-    level = np.full(len(a), 3)
-    for i in np.flatnonzero(~missing):
-        x, y = va[i], vb[i]
-        level[i] = 0 if x == y else (1 if _one_digit_apart(x, y) else 2)
-    return level
+    """0 agree, 1 one digit apart, 2 disagree, 3 missing."""
 
+    def one_digit_apart(x: list[str], y: list[str]) -> np.ndarray:
+        same_length = np.array([len(p) == len(q) for p, q in zip(x, y, strict=True)], dtype=bool)
+        return same_length & (_scores(Hamming.distance, x, y, np.int64) == 1)
 
-def _one_digit_apart(x: str, y: str) -> bool:
-    return len(x) == len(y) and sum(c != d for c, d in zip(x, y, strict=True)) == 1
+    return _agree_alike_or_not(values, a, b, one_digit_apart)
 
 
 def _village(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """0 agree, 1 similar (Jaro-Winkler above 0.9), 2 disagree, 3 missing; each distinct
-    pair of village names is compared once."""
-    codes, names = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    """0 agree, 1 similar (Jaro-Winkler above 0.9), 2 disagree, 3 missing."""
+
+    def similar(x: list[str], y: list[str]) -> np.ndarray:
+        return _scores(JaroWinkler.normalized_similarity, x, y, np.float64) > 0.9
+
+    return _agree_alike_or_not(values, a, b, similar)
+
+
+def _agree_alike_or_not(
+    values: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    alike: Callable[[list[str], list[str]], np.ndarray],
+) -> np.ndarray:
+    """0 agree, 1 ``alike``, 2 neither, 3 missing; ``alike`` is asked once for each distinct
+    pair of values that differ (values repeat across pairs)."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
     ca, cb = codes[a].astype(np.int64), codes[b].astype(np.int64)
     level = np.full(len(a), 3, dtype=np.int8)
     both = (ca >= 0) & (cb >= 0)
     level[both & (ca == cb)] = 0
     differ = np.flatnonzero(both & (ca != cb))
-    combined = ca[differ] * len(names) + cb[differ]
-    distinct, back = np.unique(combined, return_inverse=True)
-    names, k = list(names), len(names)  # a list: indexing a pandas Index costs microseconds
-    similar = np.fromiter(
-        (
-            JaroWinkler.normalized_similarity(names[x // k], names[x % k]) > 0.9
-            for x in distinct.tolist()
-        ),
-        dtype=bool,
-        count=len(distinct),
-    )
-    level[differ] = np.where(similar[back], 1, 2)
+    k = max(len(uniques), 1)
+    distinct, back = np.unique(ca[differ] * k + cb[differ], return_inverse=True)
+    words = list(uniques)  # a list: indexing a pandas Index costs microseconds
+    x = [words[i] for i in (distinct // k).tolist()]
+    y = [words[i] for i in (distinct % k).tolist()]
+    level[differ] = np.where(alike(x, y)[back], 1, 2)
     return level
+
+
+def _scores(scorer: Callable, x: list[str], y: list[str], dtype: type) -> np.ndarray:
+    """``scorer`` of each pair ``x[i], y[i]`` (``rapidfuzz.process.cpdist``)."""
+    if not x:
+        return np.zeros(0, dtype=dtype)
+    return np.asarray(process.cpdist(x, y, scorer=scorer, dtype=dtype))
 
 
 def _names(tokens: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -209,18 +218,19 @@ def _seen_there(regs: Registrations, a: np.ndarray, b: np.ndarray) -> np.ndarray
     # per registration, then per pair: comparing text per pair cost seconds
     is_away = np.isin(kind, ("destination_centre", "transit_point")) & ~np.isnan(day)
     is_station = kind == "transit_point"
-    levels = []
+    result = np.full(len(a), 3, dtype=np.int8)
     for this, other in ((a, b), (b, a)):
-        where, since, gap = located(regs, other, day[this])
-        away = is_away[this]
-        station = is_station[this]
+        # only a registration made away from home says anything: the other's moves are
+        # looked up for those pairs alone
+        at = np.flatnonzero(is_away[this])
+        mine, theirs = this[at], other[at]
+        where, since, gap = located(regs, theirs, day[mine])
         known = ~np.isnan(where) & (since <= RECENT_DAYS)
-        there = known & (where == district[this])
-        passing = station & (gap <= PASSING_DAYS)
-        level = np.select([away & there, away & passing, away & known], [0, 1, 2], default=3)
-        levels.append(level)
-    first, second = levels
-    return np.minimum(first, second)
+        there = known & (where == district[mine])
+        passing = is_station[mine] & (gap <= PASSING_DAYS)
+        level = np.select([there, passing, known], [0, 1, 2], default=3)
+        result[at] = np.minimum(result[at], level)
+    return result
 
 
 def _registered_by(t: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> np.ndarray:
