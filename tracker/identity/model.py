@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from tracker.identity.comparisons import BY_NAME, COMPARISONS, compare
+from tracker.identity.comparisons import BY_NAME, COMPARISONS, Comparison, compare
 from tracker.identity.records import Registrations
 
 RANDOM_PAIRS = 50_000
@@ -197,15 +197,24 @@ def _weights_by_comparison(
     params: ModelParameters, levels: pd.DataFrame, name_tf: np.ndarray
 ) -> dict[str, np.ndarray]:
     weights = params.weights()
-    out = {}
-    for c in COMPARISONS:
-        lv = levels[c.name].to_numpy()
-        out[c.name] = weights[c.name][lv]
-    name_levels = levels["name"].to_numpy()
-    for level, typical in params.typical_name_frequency.items():
-        at = name_levels == BY_NAME["name"].levels.index(level)
-        adjust = np.clip(np.log2(typical / np.maximum(name_tf, 1e-12)), -TF_CLIP, TF_CLIP)
-        out["name"] = np.where(at, out["name"] + adjust, out["name"])
+    return {c.name: _weight(params, weights, c, levels, name_tf) for c in COMPARISONS}
+
+
+def _weight(
+    params: ModelParameters,
+    weights: dict[str, np.ndarray],
+    comparison: Comparison,
+    levels: pd.DataFrame,
+    name_tf: np.ndarray,
+) -> np.ndarray:
+    """Each pair's weight from one comparison (the name's adjusted by its frequency)."""
+    lv = levels[comparison.name].to_numpy()
+    out = weights[comparison.name][lv]
+    if comparison.name == "name":
+        for level, typical in params.typical_name_frequency.items():
+            at = np.flatnonzero(lv == BY_NAME["name"].levels.index(level))
+            adjust = np.log2(typical / np.maximum(name_tf[at], 1e-12))
+            out[at] += np.clip(adjust, -TF_CLIP, TF_CLIP)
     return out
 
 
@@ -238,6 +247,11 @@ def capped(levels: pd.DataFrame) -> np.ndarray:
 
 
 def probabilities(params: ModelParameters, levels: pd.DataFrame, name_tf: np.ndarray) -> np.ndarray:
-    total = sum(_weights_by_comparison(params, levels, name_tf).values()) + prior_weight(params)
+    # one comparison's weights at a time: eleven arrays of 23 million pairs were 2 GB
+    weights = params.weights()
+    total = np.zeros(len(levels))
+    for c in COMPARISONS:
+        total += _weight(params, weights, c, levels, name_tf)
+    total += prior_weight(params)
     p = 1.0 / (1.0 + np.exp2(-np.clip(total, -60, 60)))
     return np.where(capped(levels), np.minimum(p, NAMES_DIFFER_CAP), p)
