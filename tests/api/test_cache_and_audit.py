@@ -7,10 +7,12 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import time
 
 import pytest
 
 from tracker.access import AccessDB, AuditLog, AuditUnavailable
+from tracker.access.audit import CHECKPOINT_SECONDS
 from tracker.cache import OVERHEAD, VersionedLRU
 
 
@@ -128,3 +130,34 @@ def test_reads_stop_while_the_log_cannot_be_written(tmp_path):
     audit.close()
     audit.record("k1", "field", "timeline", "W4")  # closed: committed by the caller itself
     assert [e.worker_id for e in audit.entries()[1]] == ["W4", "W3"]
+
+
+def test_a_serving_log_checkpoints_in_its_own_thread_not_in_the_commits(tmp_path):
+    """The commits of a serving log leave the WAL alone (SQLite's checkpoint, with its
+    fsyncs, ran inside a commit on the event loop); the checkpoint thread moves the entries
+    into the database file itself within a second."""
+    db = AccessDB(tmp_path / "access.sqlite3")
+    audit = AuditLog(db, group_commit=True)
+    audit._stop_checkpoints.set()  # this log's checkpoint thread stopped first
+    time.sleep(2 * CHECKPOINT_SECONDS)
+    for n in range(3000):  # about 1,500 WAL pages: SQLite would checkpoint at 1,000
+        audit.record("k1", "field", "timeline", f"W{n}")
+
+    def in_the_file() -> int:  # the database file alone, without its WAL
+        conn = sqlite3.connect(f"file:{tmp_path / 'access.sqlite3'}?immutable=1", uri=True)
+        try:
+            return conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+        except sqlite3.OperationalError:  # not even the table is there yet
+            return 0
+        finally:
+            conn.close()
+
+    assert in_the_file() == 0
+    audit.close()
+    served = AuditLog(db, group_commit=True)  # a checkpoint thread that runs
+    deadline = time.monotonic() + 10 * CHECKPOINT_SECONDS
+    while in_the_file() < 3000 and time.monotonic() < deadline:
+        time.sleep(CHECKPOINT_SECONDS / 5)
+    assert in_the_file() == 3000
+    served.close()
+    db.close()
