@@ -34,6 +34,7 @@ from graph_schema.properties import PropertyType, model_property_types
 from graph_schema.types import CensusCode, judged_on
 from tracker.csvio import CsvChunk
 from tracker.field_format import RECORD_FILES, RecordFile, Row
+from tracker.ingest.well_formed import rules_of, well_formed
 from tracker.store import GraphStore
 from tracker.tables import from_arrow, isin
 
@@ -72,48 +73,88 @@ def check_rows(
     spec: RecordFile, chunk: CsvChunk, today: dt.date
 ) -> tuple[pd.DataFrame, list[Rejection]]:
     """Validate one chunk: the good rows as the file's typed table (``row_table``, plus
-    ``_line``), and a rejection for each bad row (the lines the reader could not read
-    included), naming its first failing column in spec order.
+    ``_line``), in line order, and a rejection for each bad row (the lines the reader could
+    not read included), naming its first failing column in spec order.
 
-    Cells are parsed once, here, by the row models; the table is built from the models, so
-    a boolean, a number or a date means what pydantic read, and the store writes use the
-    table as it is."""
-    known = [c for c in spec.columns if c in chunk.columns]
-    order = {name: i for i, name in enumerate(spec.columns)}
+    The rows found well formed in bulk (``tracker.ingest.well_formed``) are typed from
+    their cells there; the others are validated by the row models, which accept some of
+    them and give the rest their reasons. Either way a boolean, a number or a date means
+    what pydantic reads, and the store writes use the table as it is."""
     rejected = [
         Rejection(spec.name, p.line, p.record_id, p.column, p.reason) for p in chunk.rejected
     ]
-    cells = [chunk.columns[name].to_pylist() for name in known]
+    rules = rules_of(spec.row)
+    values: dict[str, pa.Array] = {}
+    if rules is None:
+        fast = np.zeros(len(chunk), dtype=bool)
+    else:
+        fast, values = well_formed(rules, chunk.columns, len(chunk), today)
+    rest = np.flatnonzero(~fast)
+    models, accepted, refused = _validated(spec, chunk, rest, today)
+    rejected += refused
+    parts = []
+    if fast.any():
+        at = np.flatnonzero(fast)
+        part = _typed_table(spec, values, at)
+        part[LINE] = chunk.lines[at]
+        parts.append(part)
+    if models or not parts:
+        part = row_table(spec, models, chunk.columns, accepted)
+        part[LINE] = chunk.lines[accepted]
+        parts.append(part)
+    if len(parts) == 1:
+        return parts[0], rejected
+    good = pd.concat(parts, ignore_index=True).sort_values(LINE, kind="stable")
+    return good.reset_index(drop=True), rejected
+
+
+def _validated(
+    spec: RecordFile, chunk: CsvChunk, rows: np.ndarray, today: dt.date
+) -> tuple[list[Row], np.ndarray, list[Rejection]]:
+    """The row models of ``rows`` (positions in the chunk) that keep the rules, with their
+    positions, and a rejection for each of the others."""
+    if not len(rows):
+        return [], rows, []
+    known = [c for c in spec.columns if c in chunk.columns]
+    order = {name: i for i, name in enumerate(spec.columns)}
+    taken = pa.array(rows)
+    cells = [chunk.columns[name].take(taken).to_pylist() for name in known]
     records: list[dict[str, str | None]] = (
         [dict(zip(known, values, strict=True)) for values in zip(*cells, strict=True)]
         if known
-        else [{} for _ in range(len(chunk))]
+        else [{} for _ in range(len(rows))]
     )
     token = judged_on.set(today)
     try:
         checked = _chunk_validator(spec.row).validate_python(records)
         models = [row for row in checked if isinstance(row, spec.row)]
-        keep = None  # every row is good: no row to leave out
-        if len(models) < len(checked):
-            bad = [i for i, row in enumerate(checked) if not isinstance(row, spec.row)]
-            rejected += _rejections(spec, chunk, records, bad, order)
-            keep = np.setdiff1d(np.arange(len(checked)), bad, assume_unique=True)
+        bad = [i for i, row in enumerate(checked) if not isinstance(row, spec.row)]
+        refused = _rejections(spec, chunk.lines[rows], records, bad, order) if bad else []
     finally:
         judged_on.reset(token)
+    accepted = np.delete(rows, bad)
+    return models, accepted, refused
 
-    good = row_table(spec, models, chunk.columns, keep)
-    good[LINE] = chunk.lines if keep is None else chunk.lines[keep]
-    return good, rejected
+
+def _typed_table(spec: RecordFile, values: dict[str, pa.Array], at: np.ndarray) -> pd.DataFrame:
+    """The rows ``at`` of the bulk check's typed columns as the file's typed table."""
+    taken = pa.array(at)
+    columns = {}
+    for name, kind in model_property_types(spec.row).items():
+        array = values[name].take(taken) if name in values else pa.nulls(len(at))
+        columns[name] = from_arrow(array, kind)
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(at)))
 
 
 def _rejections(
     spec: RecordFile,
-    chunk: CsvChunk,
+    lines: np.ndarray,
     records: list[dict[str, str | None]],
     bad: list[int],
     order: dict[str, int],
 ) -> list[Rejection]:
-    """One rejection per bad row (``records[i]`` for ``i`` in ``bad``), from its errors."""
+    """One rejection per bad row (``records[i]``, on line ``lines[i]``, for ``i`` in
+    ``bad``), from its errors."""
     try:
         _error_validator(spec.row).validate_python([records[i] for i in bad])
     except ValidationError as error:
@@ -126,7 +167,7 @@ def _rejections(
     for i, items in by_row.items():
         record = records[i].get(spec.id_column) or ""
         column, reason = _first_problem(items, order)
-        found.append(Rejection(spec.name, int(chunk.lines[i]), record, column, reason))
+        found.append(Rejection(spec.name, int(lines[i]), record, column, reason))
     return found
 
 
