@@ -43,8 +43,11 @@ class Settings(BaseSettings):
     neo4j_user: str = Field("neo4j", alias="NEO4J_USER")
     neo4j_password: SecretStr = Field(SecretStr(""), alias="NEO4J_PASSWORD")
     buffer_pool_mb: int | None = Field(None, alias="LMT_BUFFER_POOL_MB", gt=0)
-    """The embedded store's buffer pool; unset: 1 GiB to read and serve, half the machine's
-    memory (1 to 8 GiB) to import (``tracker.stores.ladybug.pool``)."""
+    """The embedded store's buffer pool; unset: 1 GiB to read and serve, a twelfth of the
+    machine's memory (1 to 4 GiB) to import (``tracker.stores.ladybug.pool``)."""
+    ingest_slice_rows: int | None = Field(None, alias="LMT_INGEST_SLICE_ROWS", gt=0)
+    """Rows of an event file an import writes at a time; unset: 1,500,000
+    (``tracker.ingest.batch.SLICE_ROWS``). Memory grows with it, not with the batch."""
     state: str = Field(DEFAULT_STATE, alias="LMT_STATE")
     """With Neo4j: the folder of the API keys and the audit log (``access.sqlite3``)."""
     pseudonym_secret: SecretStr | None = Field(None, alias="LMT_PSEUDONYM_SECRET", min_length=32)

@@ -52,12 +52,16 @@ class GraphStore(ABC):
 
     # -- writes -------------------------------------------------------------------------
     @abstractmethod
-    def write_nodes(self, node: type[Node], frame: pd.DataFrame) -> None:
+    def write_nodes(self, node: type[Node], frame: pd.DataFrame, *, new: bool = False) -> None:
         """Create or replace nodes; ``frame`` is a node table (``tables.node_columns``).
 
         A large frame may be committed in several transactions (LadybugDB: ``node_chunk``
         nodes each; Neo4j: one per batch): a write that fails part-way may have stored some
-        of the nodes, each one whole. Writing the frame again is harmless."""
+        of the nodes, each one whole. Writing the frame again is harmless.
+
+        ``new``: the caller has looked, and the store holds none of these keys, so an
+        adapter may add them by its bulk path (LadybugDB: ``COPY``, which refuses a key
+        it holds) instead of matching each one."""
 
     @abstractmethod
     def write_edges(self, rel: RelType, frame: pd.DataFrame, remove: pd.DataFrame) -> None:

@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from tracker.ingest import NoRecordsFound, RejectsFolderRefused, ingest_folder
+    from tracker.ingest.batch import SLICE_ROWS
     from tracker.progress import progress_for
     from tracker.stores import open_store
 
@@ -63,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
                 args.rejects,
                 args.today or args.settings.today,
                 progress_for(sys.stderr),
+                args.settings.ingest_slice_rows or SLICE_ROWS,
             )
         except (NoRecordsFound, RejectsFolderRefused) as error:
             print(f"lmt ingest: {error}", file=sys.stderr)

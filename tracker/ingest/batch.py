@@ -26,10 +26,11 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel
 
-from tracker.csvio import count_records, read_chunks
+from tracker.csvio import CsvChunk, count_records, read_chunks
 from tracker.field_format import RECORD_FILES, RecordFile
 from tracker.ingest.rejects import default_rejects_dir, rejects_folder_problem, write_rejects
-from tracker.ingest.store_writes import write_file
+from tracker.ingest.slices import ingest_events
+from tracker.ingest.store_writes import WriteCounts, write_file
 from tracker.ingest.validation import (
     LINE,
     Rejection,
@@ -41,6 +42,8 @@ from tracker.progress import Progress, no_progress
 from tracker.store import GraphStore
 
 CHUNK_ROWS = 100_000
+SLICE_ROWS = 1_500_000
+"""Rows of an event file written at a time (``tracker.ingest.slices``): bounded memory."""
 log = logging.getLogger(__name__)
 
 
@@ -106,6 +109,7 @@ def ingest_folder(
     rejects_dir: str | os.PathLike | None = None,
     today: dt.date | None = None,
     progress: Progress = no_progress,
+    slice_rows: int = SLICE_ROWS,
 ) -> IngestReport:
     """Import the batch in ``folder`` into ``store``; rejected rows go to ``rejects_dir``
     (default: the folder's name + ``-rejects``, beside it); dates are judged against
@@ -129,7 +133,9 @@ def ingest_folder(
     files: list[FileReport] = []
     rejections: list[Rejection] = []
     for spec in present:
-        report, rejected = _ingest_file(store, spec, folder / spec.name, today, progress)
+        report, rejected = _ingest_file(
+            store, spec, folder / spec.name, today, progress, slice_rows
+        )
         files.append(report)
         rejections += rejected
 
@@ -170,43 +176,77 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _ingest_file(
-    store: GraphStore, spec: RecordFile, path: Path, today: dt.date, progress: Progress
+    store: GraphStore,
+    spec: RecordFile,
+    path: Path,
+    today: dt.date,
+    progress: Progress,
+    slice_rows: int,
 ) -> tuple[FileReport, list[Rejection]]:
+    """One file: an entity file is checked whole, then written; an event file is written
+    in slices of its workers (``tracker.ingest.slices``), so memory does not grow with it."""
     total = count_records(path)
     report = FileReport(file=spec.name)
     started = time.monotonic()
-    rejected: list[Rejection] = []
-    parts: list[pd.DataFrame] = []
-    for chunk in read_chunks(path, CHUNK_ROWS, spec.id_column):
-        with _collector_paused():
-            good, bad = check_rows(spec, chunk, today)
-        parts.append(good)
-        rejected += bad
-        report.read += chunk.read
-        report.blank += chunk.blank
-        report.problem = report.problem or chunk.file_problem
-        progress(f"checking {spec.name}", report.read, max(total, report.read))
-    good = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    checked = time.monotonic()
-    if not good.empty:
-        good, repeated = drop_repeated_ids(spec, good)
-        good, unknown = check_references(spec, good, store)
-        rejected += repeated + unknown
-        progress(f"writing {spec.name}", 0, 1)
-        counts = write_file(store, spec, good.drop(columns=LINE))
-        progress(f"writing {spec.name}", 1, 1)
-        report.stored, report.replaced, report.unchanged = (
-            counts.stored,
-            counts.replaced,
-            counts.unchanged,
-        )
+    times = {"checked": 0.0}
+
+    def checked() -> Iterator[tuple[CsvChunk, pd.DataFrame, list[Rejection]]]:
+        for chunk in read_chunks(path, CHUNK_ROWS, spec.id_column):
+            with _collector_paused():
+                good, bad = check_rows(spec, chunk, today)
+            report.read += chunk.read
+            report.blank += chunk.blank
+            report.problem = report.problem or chunk.file_problem
+            progress(f"checking {spec.name}", report.read, max(total, report.read))
+            yield chunk, good, bad
+        times["checked"] = time.monotonic()
+
+    progress(f"writing {spec.name}", 0, 1)
+    if spec.node is None:
+        counts, rejected = ingest_events(store, spec, checked(), slice_rows, _spill_dir(store))
+    else:
+        counts, rejected = _ingest_whole(store, spec, checked())
+    progress(f"writing {spec.name}", 1, 1)
+    report.stored, report.replaced, report.unchanged = (
+        counts.stored,
+        counts.replaced,
+        counts.unchanged,
+    )
     report.rejected = report.read if report.problem else len(rejected)
+    done = times["checked"] or time.monotonic()
     log.info(
         "%s: %d rows checked in %.1f s, written in %.1f s; peak memory so far %d MiB",
         spec.name,
         report.read,
-        checked - started,
-        time.monotonic() - checked,
+        done - started,
+        time.monotonic() - done,
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
     )
     return report, rejected
+
+
+def _ingest_whole(
+    store: GraphStore,
+    spec: RecordFile,
+    chunks: Iterator[tuple[CsvChunk, pd.DataFrame, list[Rejection]]],
+) -> tuple[WriteCounts, list[Rejection]]:
+    """An entity file's good rows held at once: checked for repeats, references, written."""
+    rejected: list[Rejection] = []
+    parts: list[pd.DataFrame] = []
+    for _chunk, good, bad in chunks:
+        parts.append(good)
+        rejected += bad
+    good = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if good.empty:
+        return WriteCounts(), rejected
+    good, repeated = drop_repeated_ids(spec, good)
+    good, unknown = check_references(spec, good, store)
+    rejected += repeated + unknown
+    return write_file(store, spec, good.drop(columns=LINE)), rejected
+
+
+def _spill_dir(store: GraphStore) -> str | None:
+    """Spills go in an embedded store's folder (its disk is sized for the data, and only
+    the one process that holds the store writes there), else to the system's temporary
+    folder."""
+    return str(store.folder) if store.folder is not None else None

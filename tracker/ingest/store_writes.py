@@ -34,16 +34,22 @@ class WriteCounts:
     unchanged: int = 0
 
 
-def write_file(store: GraphStore, spec: RecordFile, good: pd.DataFrame) -> WriteCounts:
+def write_file(
+    store: GraphStore, spec: RecordFile, good: pd.DataFrame, near: pd.DataFrame | None = None
+) -> WriteCounts:
     """Write the good rows of one file: its typed table as ``validation.check_rows`` made
-    it (every column of the row model, in the canonical dtypes), used as it is."""
+    it (every column of the row model, in the canonical dtypes), used as it is.
+
+    ``near`` (events only): every edge the store holds of the rows' sources and of the
+    sources holding one of their keys, read by the caller (``tracker.ingest.slices``);
+    without it they are looked up here."""
     if good.empty:
         return WriteCounts()
     good = good.reset_index(drop=True)  # the checks dropped rows: positions from here on
     if spec.node is not None:
         return _write_entities(store, spec, good)
     (rel,) = spec.rels
-    return _write_events(store, rel, good)
+    return _write_events(store, rel, good, near)
 
 
 def _compare(rows: pd.DataFrame, held: pd.DataFrame, key: str) -> tuple[pd.Series, pd.Series]:
@@ -68,7 +74,8 @@ def _write_entities(store: GraphStore, spec: RecordFile, good: pd.DataFrame) -> 
     held = store.node_table(node, keys=nodes[key].tolist())
     is_new, node_changed = _compare(nodes, held, key)
     touched = set(nodes.loc[is_new | node_changed, key])
-    store.write_nodes(node, nodes[is_new | node_changed])
+    store.write_nodes(node, nodes[is_new], new=True)
+    store.write_nodes(node, nodes[node_changed])
 
     for rel in spec.rels:
         touched |= _write_references(store, rel, good)
@@ -95,13 +102,18 @@ def _write_references(store: GraphStore, rel: RelType, good: pd.DataFrame) -> se
     return set(changed[src])
 
 
-def _write_events(store: GraphStore, rel: RelType, good: pd.DataFrame) -> WriteCounts:
+def _write_events(
+    store: GraphStore, rel: RelType, good: pd.DataFrame, near: pd.DataFrame | None
+) -> WriteCounts:
     assert rel.key is not None
     edges = good[list(edge_columns(rel))]
-    held = store.edges_by_key(rel, edges[rel.key].tolist())
+    if near is None:
+        held = store.edges_by_key(rel, edges[rel.key].tolist())
+    else:
+        held = near[isin(near[rel.key], edges[rel.key])].reset_index(drop=True)
     retag = pd.DataFrame()
     if rel is MOVED:
-        edges, retag = _with_trip_ids(store, edges, held)
+        edges, retag = _with_trip_ids(store, edges, held, near)
 
     is_new, changed = _compare(edges, held, rel.key)
     remove = _stack(held[isin(held[rel.key], edges.loc[changed, rel.key])], retag)
@@ -115,14 +127,15 @@ def _write_events(store: GraphStore, rel: RelType, good: pd.DataFrame) -> WriteC
 
 
 def _with_trip_ids(
-    store: GraphStore, moves: pd.DataFrame, held: pd.DataFrame
+    store: GraphStore, moves: pd.DataFrame, held: pd.DataFrame, near: pd.DataFrame | None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Give the batch's moves their trip ids, judged with every move the store holds for
-    the same workers; return also the held moves (outside the batch) whose trip id changes,
-    with the new id in ``_new_trip_id``."""
-    workers = pd.concat([moves["worker_id"], held["worker_id"]]).unique().tolist()
-    others = store.edges_from(MOVED, workers)
-    others = others[~isin(others["record_id"], moves["record_id"])]
+    the same workers (``near``, when the caller read them); return also the held moves
+    (outside the batch) whose trip id changes, with the new id in ``_new_trip_id``."""
+    if near is None:
+        workers = pd.concat([moves["worker_id"], held["worker_id"]]).unique().tolist()
+        near = store.edges_from(MOVED, workers)
+    others = near[~isin(near["record_id"], moves["record_id"])].reset_index(drop=True)
     combined = _stack(others, moves)
     trips = mark_trips(combined).to_numpy()
     moves = moves.assign(trip_id=pd.Series(trips[len(others) :], index=moves.index, dtype="str"))

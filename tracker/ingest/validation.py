@@ -18,7 +18,7 @@ row's cells exactly as sent into the rejects folder, so it can be fixed and impo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from operator import attrgetter
@@ -261,9 +261,15 @@ def _district_columns() -> frozenset[str]:
 
 
 def check_references(
-    spec: RecordFile, good: pd.DataFrame, store: GraphStore
+    spec: RecordFile,
+    good: pd.DataFrame,
+    store: GraphStore,
+    known: Callable[[type[Node]], pd.Series] | None = None,
 ) -> tuple[pd.DataFrame, list[Rejection]]:
-    """Drop rows naming an id that is not in the graph; reject each with the first such id."""
+    """Drop rows naming an id that is not in the graph; reject each with the first such id.
+
+    ``known``: a label's keys, for a caller that looks up many slices of one file (read
+    once, not once a slice); else the ids are looked up in the store."""
     bad: dict[int, tuple[str, str]] = {}
     for column, kind_column, labels in spec.references():
         if column not in good.columns:
@@ -274,7 +280,9 @@ def check_references(
                 rows = rows[rows[kind_column] == kind]
             if rows.empty:
                 continue
-            unknown = ~isin(rows[column], _known_ids(store, node, rows[column].unique()))
+            ids = rows[column]
+            held = known(node) if known else _known_ids(store, node, ids.unique())
+            unknown = ~isin(ids, held)
             for i in rows.index[unknown]:
                 bad.setdefault(i, (column, f"unknown {column} {good.at[i, column]!r}"))
     failures = [_rejection(spec, good, i, column, reason) for i, (column, reason) in bad.items()]

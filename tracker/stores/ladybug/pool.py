@@ -25,20 +25,21 @@ NODE_CHUNK = 100_000
 
 
 def import_buffer_pool_mb() -> int:
-    """The pool of a store opened to import a batch (``open_store(importing=True)``): half
-    the machine's memory, at most 8 GiB, at least ``READ_BUFFER_POOL_MB``.
+    """The pool of a store opened to import a batch (``open_store(importing=True)``): a
+    twelfth of the machine's memory, at most 4 GiB, at least ``READ_BUFFER_POOL_MB``
+    (2 GiB on a 24 GiB machine).
 
-    Why two sizes: adding edges to a relationship table that already holds millions
-    rewrites large parts of it in the pool, and a COPY holds its new edges there until it
-    commits; at 1,000,000 workers (7 million moves) a 1 GiB pool ran full in the middle of
-    the moves. But LadybugDB keeps the pages it has read, so a large pool makes reads
-    hold more: circuits over 10.8 million moves peaked at 7.1 GB with an 8 GiB pool. An
-    import of 100,000 workers peaked the same with either."""
+    Why this size: an import writes its event files in slices of workers
+    (``tracker.ingest.slices``, 1,500,000 rows each), and a slice's COPY holds its new
+    edges in the pool until it commits (about 500 bytes each), so 2 GiB holds one slice
+    with room to spare. LadybugDB keeps the pages it has read, so a larger pool only made
+    the process larger: the import of 1,000,000 workers peaked at 12.9 GB with half the
+    machine's memory (8 GiB), when the whole of each file was one COPY."""
     try:
         physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
     except (ValueError, OSError, AttributeError):
-        physical = 2 * READ_BUFFER_POOL_MB
-    return max(READ_BUFFER_POOL_MB, min(8192, physical // 2))
+        physical = 12 * READ_BUFFER_POOL_MB
+    return max(READ_BUFFER_POOL_MB, min(4096, physical // 12))
 
 
 def edges_per_transaction(pool_bytes: int, fixed: int | None = COPY_CHUNK) -> int:

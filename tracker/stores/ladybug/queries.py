@@ -61,6 +61,11 @@ def merge_nodes(node: type[Node]) -> str:
     return statement + (f" SET {sets}" if sets else "")
 
 
+def copy_nodes(node: type[Node]) -> str:
+    """The ``COPY`` of scanned nodes, every column of the node table in order."""
+    return f"COPY {node.label} FROM $scan"
+
+
 def all_nodes(node: type[Node]) -> str:
     return f"MATCH (n:{node.label}) RETURN {node_return(node)}"
 

@@ -142,7 +142,7 @@ class Neo4jStore(GraphStore):
         )
 
     # -- writes --------------------------------------------------------------------------
-    def write_nodes(self, node: type[Node], frame: pd.DataFrame) -> None:
+    def write_nodes(self, node: type[Node], frame: pd.DataFrame, *, new: bool = False) -> None:
         if frame.empty:
             return
         statement = self._statement(cypher.node_name("write", node))

@@ -1,0 +1,232 @@
+"""Event files in slices of their source nodes (workers), so that memory stays flat.
+
+An event file (moves, employments, ...) is read twice over, never held whole:
+
+1. **Checked, chunk by chunk.** Each chunk's good rows (``validation.check_rows``) are
+   spilled to a file on disk in the order the store keeps their source nodes (a worker's
+   position in ``GraphStore.node_table``: on LadybugDB its offset), with their line
+   numbers; only each row's id and line stay in memory, to find ids given twice in the
+   whole file (the first line keeps it, as ``validation.drop_repeated_ids`` decides).
+2. **Written, slice by slice.** The sources are cut into ranges of about ``slice_rows``
+   rows; each slice is read back from the spills (a range of each, they are sorted), its
+   repeats dropped, its references checked (each label's keys read once per file), and
+   written as today (``store_writes.write_file``), with the store's edges of its
+   workers read once, by range (``near``): every move of a worker is in its slice, so trip
+   ids are marked with all of them, as before.
+
+Why by the store's order of workers: the reads of held edges become reads of one range,
+and each slice's COPY adds edges to the parts of the store that hold its workers. Crash
+safety is each slice's: its writes are transactions that add what is missing or differs,
+so an import killed after some slices is completed by running it again, as before; a
+correction that moves a record to a worker of another slice is found by the key index of
+the held edges (``owners``), read once per file.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.ipc as ipc
+
+from graph_schema import Node, RelType
+from graph_schema.properties import model_property_types
+from tracker.csvio import CsvChunk
+from tracker.field_format import RecordFile
+from tracker.ingest.store_writes import WriteCounts, write_file
+from tracker.ingest.validation import (
+    LINE,
+    Rejection,
+    check_references,
+    drop_repeated_ids,
+)
+from tracker.store import GraphStore
+from tracker.tables import from_arrow, isin
+
+SPILL_PREFIX = "lmt-spill-"
+AT = "_at"
+"""Spill column: the position of the row's source node in the store's order."""
+
+
+@dataclass
+class Spill:
+    """The good rows of one file, on disk, sorted by source position within each part."""
+
+    folder: Path
+    parts: list[Path] = field(default_factory=list)
+    ids: list[pa.Array] = field(default_factory=list)
+    lines: list[np.ndarray] = field(default_factory=list)
+    positions: list[np.ndarray] = field(default_factory=list)
+
+    def add(self, good: pd.DataFrame, at: np.ndarray, id_column: str) -> None:
+        if good.empty:
+            return
+        order = np.argsort(at, kind="stable")
+        table = pa.Table.from_pandas(good, preserve_index=False).take(pa.array(order))
+        table = table.append_column(AT, pa.array(at[order]))
+        path = self.folder / f"part-{len(self.parts):05d}.arrow"
+        with ipc.new_file(path, table.schema) as writer:
+            writer.write_table(table)
+        self.parts.append(path)
+        self.ids.append(pa.array(good[id_column], from_pandas=True))
+        self.lines.append(good[LINE].to_numpy(dtype=np.int64))
+        self.positions.append(at)
+
+    def rows_in(self, lo: int, hi: int) -> Iterator[pa.Table]:
+        """Each part's rows whose source position is in ``[lo, hi)``."""
+        for path in self.parts:
+            with pa.memory_map(str(path)) as source:
+                table = ipc.open_file(source).read_all()
+                at = table.column(AT).to_numpy()
+                start, end = np.searchsorted(at, [lo, hi])
+                if end > start:  # taken, so that nothing keeps the mapped file
+                    yield table.take(pa.array(np.arange(start, end)))
+
+
+def ingest_events(
+    store: GraphStore,
+    spec: RecordFile,
+    chunks: Iterator[tuple[CsvChunk, pd.DataFrame, list[Rejection]]],
+    slice_rows: int,
+    spill_dir: str | None = None,
+) -> tuple[WriteCounts, list[Rejection]]:
+    """Write the checked ``chunks`` of an event file (chunk, good rows, rejections) slice
+    by slice (module docstring); the write counts and every rejection."""
+    (rel,) = spec.rels
+    keys = _keys_in_store_order(store, rel.source)
+    rejected: list[Rejection] = []
+    if spill_dir is not None:  # left by an import killed part-way: its store is ours now
+        for stale in Path(spill_dir).glob(f"{SPILL_PREFIX}*"):
+            shutil.rmtree(stale, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=SPILL_PREFIX, dir=spill_dir) as folder:
+        spill = Spill(Path(folder))
+        for _chunk, good, bad in chunks:
+            rejected += bad
+            spill.add(good, _positions(good[rel.source_column], keys), spec.id_column)
+            del good
+        repeated, repeats = _repeated(spec, spill)
+        rejected += repeats
+        counts = WriteCounts()
+        known = _KnownKeys(store)
+        owners = _owners(store, rel)
+        for lo, hi in _slices(spill.positions, len(keys), slice_rows):
+            good = _frame(spec, list(spill.rows_in(lo, hi)))
+            if good.empty:
+                continue
+            if repeated.size:
+                good = good[~np.isin(good[LINE].to_numpy(), repeated)]
+            good, unknown = check_references(spec, good, store, known.of)
+            rejected += unknown
+            near = _near(store, rel, good, owners)
+            written = write_file(store, spec, good.drop(columns=LINE), near=near)
+            counts.stored += written.stored
+            counts.replaced += written.replaced
+            counts.unchanged += written.unchanged
+            del good, near
+            gc.collect()
+    return counts, rejected
+
+
+def _keys_in_store_order(store: GraphStore, node: type[Node]) -> pa.Array:
+    """Every key of ``node``, in the order the store reads them (LadybugDB: by offset)."""
+    keys = store.node_table(node)[node.key]
+    return pa.array(keys, from_pandas=True)
+
+
+def _positions(sources: pd.Series, keys: pa.Array) -> np.ndarray:
+    """Each row's source position in ``keys`` (-1: a source the store does not hold, which
+    the reference check rejects)."""
+    if not len(keys):
+        return np.full(len(sources), -1, dtype=np.int64)
+    found = pc.index_in(pa.array(sources, from_pandas=True).cast(keys.type), value_set=keys)
+    return np.asarray(pc.fill_null(found, -1), dtype=np.int64)
+
+
+def _slices(positions: list[np.ndarray], sources: int, slice_rows: int) -> list[tuple[int, int]]:
+    """Ranges ``[lo, hi)`` of source positions holding about ``slice_rows`` rows each
+    (position -1, unknown sources, goes with the first)."""
+    if not positions:
+        return []
+    per_source = np.bincount(np.concatenate(positions) + 1, minlength=sources + 1)
+    total = np.cumsum(per_source)
+    cuts = [0]
+    for step in range(1, int(total[-1] // max(slice_rows, 1)) + 1):
+        cut = int(np.searchsorted(total, step * slice_rows, side="left")) + 1
+        if cut > cuts[-1] and cut <= sources:
+            cuts.append(cut)
+    cuts.append(sources + 1)
+    return [(lo - 1, hi - 1) for lo, hi in itertools.pairwise(cuts)]
+
+
+def _frame(spec: RecordFile, parts: list[pa.Table]) -> pd.DataFrame:
+    """Spilled rows back as the file's typed table (``validation.row_table``, ``_line``)."""
+    kinds = model_property_types(spec.row)
+    if not parts:
+        return pd.DataFrame(columns=[*kinds, LINE])
+    table = pa.concat_tables(parts)
+    columns = {name: from_arrow(table.column(name), kind) for name, kind in kinds.items()}
+    columns[LINE] = pd.Series(table.column(LINE).to_numpy(), dtype="int64")
+    return pd.DataFrame(columns)
+
+
+def _repeated(spec: RecordFile, spill: Spill) -> tuple[np.ndarray, list[Rejection]]:
+    """The lines whose id an earlier good line of the file gave, and their rejections."""
+    if not spill.ids:
+        return np.array([], dtype=np.int64), []
+    ids = pa.chunked_array(spill.ids)
+    counts = pc.value_counts(ids)
+    twice = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+    if not len(twice):
+        return np.array([], dtype=np.int64), []
+    lines = np.concatenate(spill.lines)
+    hit = np.asarray(pc.is_in(ids, value_set=twice), dtype=bool)
+    given = pd.DataFrame(
+        {spec.id_column: ids.filter(pa.array(hit)).to_pandas(), LINE: lines[hit]}
+    ).sort_values(LINE, ignore_index=True)
+    kept, failures = drop_repeated_ids(spec, given)
+    dropped = np.setdiff1d(given[LINE].to_numpy(), kept[LINE].to_numpy())
+    return dropped, failures
+
+
+class _KnownKeys:
+    """Each label's keys, read once per file (an event file's slices all look them up)."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self.found: dict[str, pd.Series] = {}
+
+    def of(self, node: type[Node]) -> pd.Series:
+        if node.label not in self.found:
+            self.found[node.label] = self.store.node_table(node)[node.key]
+        return self.found[node.label]
+
+
+def _owners(store: GraphStore, rel: RelType) -> pd.DataFrame | None:
+    """Source and key of every held edge (None: the type held none when the file began,
+    so no slice's workers have edges but those the slice writes itself)."""
+    columns = [rel.source_column, *([rel.key] if rel.key else [])]
+    held = store.edge_table(rel, columns)
+    return None if held.empty else held
+
+
+def _near(
+    store: GraphStore, rel: RelType, good: pd.DataFrame, owners: pd.DataFrame | None
+) -> pd.DataFrame:
+    """The held edges of the slice's sources and of the sources that hold one of its keys
+    (a correction may move a record to another worker)."""
+    if owners is None:
+        return store.edges_from(rel, [])
+    sources = good[rel.source_column]
+    if rel.key is not None:
+        holding = owners[isin(owners[rel.key], good[rel.key])][rel.source_column]
+        sources = pd.concat([sources, holding[~isin(holding, sources)]], ignore_index=True)
+    return store.edges_from(rel, sources.unique().tolist())
