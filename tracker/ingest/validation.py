@@ -275,15 +275,15 @@ def check_references(
         if column not in good.columns:
             continue
         for kind, node in labels.items():
-            rows = good[good[column].notna()]
+            named = good[column].notna()  # the column alone: no copy of the whole table
             if kind is not None:
-                rows = rows[rows[kind_column] == kind]
-            if rows.empty:
+                named &= good[kind_column] == kind
+            ids = good[column][named.to_numpy(dtype=bool, na_value=False)]
+            if ids.empty:
                 continue
-            ids = rows[column]
             held = known(node) if known else _known_ids(store, node, ids.unique())
             unknown = ~isin(ids, held)
-            for i in rows.index[unknown]:
+            for i in ids.index[unknown]:
                 bad.setdefault(i, (column, f"unknown {column} {good.at[i, column]!r}"))
     failures = [_rejection(spec, good, i, column, reason) for i, (column, reason) in bad.items()]
     return good.drop(index=list(bad)), failures
