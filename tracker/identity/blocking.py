@@ -129,7 +129,7 @@ def pairs_from_keys(keys: BlockingKeys, n: int, new: np.ndarray | None = None) -
         ((a[distinct].astype(np.int64) * n + b[distinct]) << RULE_BITS) | rules[distinct]
     )
     pair = combined >> RULE_BITS
-    first = np.r_[True, pair[1:] != pair[:-1]]
+    first = np.r_[len(pair) > 0, pair[1:] != pair[:-1]][: len(pair)]  # no pairs: none
     pair, rules = pair[first], (combined[first] & ((1 << RULE_BITS) - 1)).astype(np.int8)
     return pd.DataFrame(
         {"a": pair // n, "b": pair % n, "rule": pd.Categorical.from_codes(rules, RULES)}
