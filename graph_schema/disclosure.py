@@ -398,6 +398,7 @@ ANSWERS: dict[str, dict[str, Kind]] = {
     "DecisionOut": {"decision_id": V, "person_id": ID, "other_person_id": ID},
     # admin
     "AuditEntry": {
+        "log": V,
         "entry": V,
         "at": V,
         "key_id": V,

@@ -189,10 +189,16 @@ def test_an_old_log_is_chained_on_opening_and_verified_after(tmp_path):
     assert "entry 2: changed" in verify(folder).stdout
 
 
-def test_two_writers_on_one_file_make_one_chain(tmp_path):
-    """As the processes of ``lmt serve --workers 2``: each its own log and thread."""
+def test_two_writers_append_to_a_log_each_and_every_log_is_verified(tmp_path):
+    """As the processes of ``lmt serve --workers 2``: each its own log (the access
+    database's and ``audit-1.sqlite3``), each a chain; every entry found, every log
+    checked, a removed entry named with its log's file."""
     folder = tmp_path / "db"
     logs = [AuditLog(AccessDB(folder / "access.sqlite3"), group_commit=True) for _ in range(2)]
+    assert sorted(p.name for p in folder.glob("*.sqlite3")) == [
+        "access.sqlite3",
+        "audit-1.sqlite3",
+    ]
 
     def read(audit: AuditLog, name: str) -> None:
         for n in range(150):
@@ -207,15 +213,33 @@ def test_two_writers_on_one_file_make_one_chain(tmp_path):
         thread.start()
     for thread in threads:
         thread.join()
+    total, page = logs[0].entries(limit=5)
+    assert total == 2401 and {e.log for e in page} <= {0, 1}  # and the note of audit-1
+    assert logs[1].entries(worker_id="1-2-7b")[0] == 1  # the lookup of the other log too
     for audit in logs:
         audit.close()
+    again = AuditLog(AccessDB(folder / "access.sqlite3"))
+    again.record("k", "field", "timeline", "W1")  # a log let go is taken again, not a third
+    again.close()
+    assert not (folder / "audit-2.sqlite3").exists()
     done = verify(folder)
     assert done.returncode == 0, done.stdout
-    assert "2,400 entries, intact" in done.stdout
+    assert "1,202 entries, intact" in done.stdout  # and the note that audit-1 started
+    assert "audit-1.sqlite3: 1,200 entries, intact" in done.stdout
     copy = tmp_path / "copy"
     shutil.copytree(folder, copy)
-    tamper(copy, "DELETE FROM audit WHERE entry = 1000")
-    assert "entry 1000: removed" in verify(copy).stdout
+    conn = sqlite3.connect(copy / "audit-1.sqlite3", isolation_level=None)
+    conn.execute("DROP TRIGGER audit_no_delete")
+    conn.execute("DELETE FROM audit WHERE entry = 1000")
+    conn.close()
+    done = verify(copy)
+    assert done.returncode == 1
+    assert "TAMPERED: audit-1.sqlite3: entry 1000: removed" in done.stdout
+    for gone in ("audit-1.sqlite3", "audit-1-head"):  # a log deleted whole is found too
+        (copy / gone).unlink()
+    done = verify(copy)
+    assert done.returncode == 1
+    assert "TAMPERED: audit-1.sqlite3 (started at entry" in done.stdout
 
 
 @given(st.lists(st.one_of(st.none(), st.text(st.characters(exclude_categories=["Cs"])))))

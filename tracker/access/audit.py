@@ -31,12 +31,20 @@ lone reader gets a third of the commits (1,583 against 4,860 a second), 20 concu
 survives; the fsync buys the power cut only. An operator who needs the
 log to survive a power cut sets ``LMT_AUDIT_SYNC=full`` (``Settings.audit_sync``).
 
-Hash chain (``tracker.access.chain``): each entry is chained to the one before inside the
-writing transaction (the previous hash read under SQLite's write lock, so the processes of
-``lmt serve --workers N`` make one chain), and after each commit the head file beside the
-database is moved to the last entry, so that ``lmt audit verify`` sees entries removed from
-the end. If a write fails, the requests of that group are refused (``AuditUnavailable``):
-no read is served unlogged.
+One log per writer: the processes of ``lmt serve --workers N`` (and a command run while
+they serve) each append to a log of their own, the first free of the access database's
+audit table (log 0) and ``audit-K.sqlite3`` (``_writing``: an exclusive ``flock`` on the
+log's head file, held until ``close``). Two processes committing to one SQLite file cost
+a third of the warm timelines' throughput (each commit threw away the other's page cache
+and waited its turn). A log started after the first is named by an ``audit_log_started``
+entry in the first, so deleting one whole is seen. Reading (``entries``) merges the logs,
+newest first.
+
+Hash chain (``tracker.access.chain``): each entry of a log is chained to the one before
+inside the writing transaction, and after each commit the log's head file is moved to the
+last entry, so that ``lmt audit verify`` (which checks every log) sees entries removed
+from the end. If a write fails, the requests of that group are refused
+(``AuditUnavailable``): no read is served unlogged.
 """
 
 from __future__ import annotations
@@ -49,6 +57,7 @@ import fcntl
 import logging
 import os
 import queue
+import re
 import sqlite3
 import threading
 import time
@@ -56,11 +65,12 @@ import weakref
 from collections import defaultdict
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pydantic import BaseModel
 
-from tracker.access.chain import GENESIS, HEAD_BYTES, Head, chained, head_bytes, head_path
-from tracker.access.db import INSERT_INTO, VALUES, AccessDB
+from tracker.access.chain import GENESIS, Head, chained, head_bytes, head_path
+from tracker.access.db import INSERT_INTO, VALUES, AccessDB, lmt_note
 
 log = logging.getLogger("lmt.audit")
 EVERY_WORKER = "*"
@@ -70,6 +80,11 @@ LINGER_SECONDS = 0.002
 """How long the writer waits, when the last group held more than one read, before it takes
 the next group: fewer, larger commits under load (each a hand-over of Python's lock
 between the writer and the threads that serve), a millisecond more for a read."""
+LOG_FILE = "audit-{}.sqlite3"
+"""The logs after the first: one per writer at a time (``AuditLog._writing``)."""
+LOG_STARTED = "audit_log_started"
+"""The action of the first log's entry naming a log started after it (``lmt audit verify``
+finds a log deleted whole by these)."""
 ROWS_PER_INSERT = 500
 """Entries per INSERT statement (8 values each, under SQLite's 32,766)."""
 CHECKPOINT_SECONDS = 0.5
@@ -89,6 +104,8 @@ class AuditUnavailable(RuntimeError):
 
 
 class AuditEntry(BaseModel):
+    log: int = 0
+    """Which log holds the entry: 0 the access database's, K ``audit-K.sqlite3``."""
     entry: int
     at: str
     key_id: str
@@ -132,18 +149,16 @@ class AuditLog:
         entries written before a commit indexes them by worker (``INDEX_EVERY``)."""
         self.db = db
         self.index_every = index_every
-        self.head_file = head_path(db.path)
-        self._head_fd = os.open(self.head_file, os.O_RDWR | os.O_CREAT, 0o600)
-        self._head_lock = threading.Lock()
-        weakref.finalize(self, os.close, self._head_fd)
+        self._readers: dict[Path, AccessDB] = {db.path: db}
+        self._log: _Log | None = None
+        """The log this one writes, taken at its first commit (``_writing``)."""
+        self._head_lock = threading.Lock()  # the loop's and the writer thread's commits
         self._queue: queue.SimpleQueue[_Waiting | None] = queue.SimpleQueue()
         self._closing = threading.Lock()  # held while taking an entry, and to close
         self._stopping = False
         self.linger = LINGER_SECONDS
         self.commits = 0
         """Transactions committed by this log (a group each, with the writer thread)."""
-        self._indexed = indexed_upto(db.connection())
-        """The last entry indexed by worker, as this process last saw it."""
         self._in_loop: dict[asyncio.AbstractEventLoop, list[_Waiting]] = {}
         """Entries of each event loop's current turn, committed together at its end."""
         self._thread: threading.Thread | None = None
@@ -151,6 +166,7 @@ class AuditLog:
         """The connections that commit without checkpointing (the checkpoint thread does)."""
         self._stop_checkpoints = threading.Event()
         if group_commit:
+            self._writing()  # a server's log is its own from the start
             self._thread = threading.Thread(target=self._writer, name="lmt-audit", daemon=True)
             self._thread.start()
             threading.Thread(
@@ -297,61 +313,93 @@ class AuditLog:
             with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
                 loop.call_soon_threadsafe(_settle, futures, error)
 
-    def _commit(self, rows: list[Row]) -> None:
-        """Chain ``rows`` after the last entry and commit them in one transaction, then
-        move the head file (raises ``AuditUnavailable`` when they cannot be written).
+    def _writing(self) -> _Log:
+        """The log this one writes: the first of the folder's logs that no other writer
+        holds (an exclusive ``flock`` on its head file, taken without waiting and kept
+        until ``close``), made if there is none. Each server process (and each command
+        that runs meanwhile) so appends to a log of its own: when two processes wrote one
+        SQLite file, each commit found the other's changes, threw its page cache away and
+        waited for the other's turn (measured under wrk, ``lmt serve --workers 2``: 296
+        against 227 us of CPU a warm timeline, and a third fewer requests a second)."""
+        if self._log is not None:
+            return self._log
+        with self._head_lock:
+            number = 0
+            while self._log is None:
+                path = log_path(self.db.path, number)
+                fd = os.open(head_path(path), os.O_RDWR | os.O_CREAT, 0o600)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:  # another writer's
+                    os.close(fd)
+                    number += 1
+                    continue
+                fresh = number > 0 and not path.exists()
+                db = self._reader(path)
+                self._log = _Log(number, db, fd, indexed_upto(db.connection()))
+                weakref.finalize(self, os.close, fd)
+                if fresh:
+                    self._note_started(path)
+        return self._log
 
-        The writers of every process take turns by ``flock`` on the head file around the
-        transaction: the kernel hands the lock over the moment it is let go, where two
-        processes meeting in SQLite's own lock wait in its busy handler, which sleeps 1 ms
-        and more before trying again (measured: it halved the warm timelines of ``lmt
-        serve --workers 2``)."""
+    def _note_started(self, path: Path) -> None:
+        """Say in the first log that the log ``path`` was started, so that ``lmt audit
+        verify`` finds it deleted whole (its own chain and head file would go with it).
+        The first log's head file is its writer's to move; this entry is after it."""
         conn = self.db.connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            last = conn.execute("SELECT hash FROM audit ORDER BY entry DESC LIMIT 1").fetchone()
+            note = f"{path.name} started: another writer holds this log"
+            lmt_note(conn, LOG_STARTED, note, last[0] if last and last[0] else GENESIS)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _reader(self, path: Path) -> AccessDB:
+        if path not in self._readers:
+            self._readers[path] = AccessDB(path, self.db.synchronous)
+        return self._readers[path]
+
+    def _commit(self, rows: list[Row]) -> None:
+        """Chain ``rows`` after the last entry of this one's log and commit them in one
+        transaction, then move the head file (raises ``AuditUnavailable`` when they
+        cannot be written). No other process appends to this log (``_writing``)."""
+        taken = self._writing()
+        conn = taken.db.connection()
         if self._thread is not None and conn not in self._no_checkpoint:
             conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread's work
             self._no_checkpoint.add(conn)
-        with self._head_lock:  # flock keeps other processes out, not this one's threads
-            fcntl.flock(self._head_fd, fcntl.LOCK_EX)
+        with self._head_lock:  # the loop's commits and the writer thread's
             try:
-                try:
-                    conn.execute("BEGIN IMMEDIATE")
-                    found = conn.execute("SELECT hash FROM audit ORDER BY entry DESC LIMIT 1")
-                    last = found.fetchone()
-                    sealed = chained(rows, last[0] if last and last[0] else GENESIS)
-                    for start in range(0, len(sealed), ROWS_PER_INSERT):
-                        chunk = sealed[start : start + ROWS_PER_INSERT]
-                        values = ", ".join([VALUES] * len(chunk))
-                        cursor = conn.execute(
-                            f"{INSERT_INTO} {values}", [v for row in chunk for v in row]
-                        )
-                    entry = int(cursor.lastrowid or 0)
-                    if entry - self._indexed >= self.index_every:
-                        self._indexed = index_by_worker(conn)
-                    conn.execute("COMMIT")
-                    self.commits += 1
-                except Exception as error:
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-                    raise AuditUnavailable(f"the audit log cannot be written: {error}") from error
-                self._move_head(Head(int(entry), sealed[-1][-1]))
-            finally:
-                fcntl.flock(self._head_fd, fcntl.LOCK_UN)
-
-    def _move_head(self, head: Head) -> None:
-        """The head file names ``head`` unless it names a later entry (written by a
-        writer that took no turn: none of LMT's)."""
-        try:
-            known: Head | None = Head.parse(os.pread(self._head_fd, HEAD_BYTES, 0).decode())
-        except ValueError:  # a new file
-            known = None
-        if known is None or known.entry < head.entry:
-            os.pwrite(self._head_fd, head_bytes(head), 0)
+                conn.execute("BEGIN IMMEDIATE")
+                found = conn.execute("SELECT hash FROM audit ORDER BY entry DESC LIMIT 1")
+                last = found.fetchone()
+                sealed = chained(rows, last[0] if last and last[0] else GENESIS)
+                for start in range(0, len(sealed), ROWS_PER_INSERT):
+                    chunk = sealed[start : start + ROWS_PER_INSERT]
+                    values = ", ".join([VALUES] * len(chunk))
+                    cursor = conn.execute(
+                        f"{INSERT_INTO} {values}", [v for row in chunk for v in row]
+                    )
+                entry = int(cursor.lastrowid or 0)
+                if entry - taken.indexed >= self.index_every:
+                    taken.indexed = index_by_worker(conn)
+                conn.execute("COMMIT")
+                self.commits += 1
+            except Exception as error:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise AuditUnavailable(f"the audit log cannot be written: {error}") from error
+            os.pwrite(taken.head_fd, head_bytes(Head(int(entry), sealed[-1][-1])), 0)
 
     def _checkpoints(self) -> None:
-        """Every ``CHECKPOINT_SECONDS``, a passive checkpoint on this thread's connection
-        (it copies what no reader still needs and waits for nobody; SQLite lets go of
-        Python's lock meanwhile, so the fsync does not hold up the requests)."""
-        conn = self.db.connection()
+        """Every ``CHECKPOINT_SECONDS``, a passive checkpoint of this one's log on this
+        thread's connection (it copies what no reader still needs and waits for nobody;
+        SQLite lets go of Python's lock meanwhile, so the fsync does not hold up the
+        requests)."""
+        conn = self._writing().db.connection()
         while not self._stop_checkpoints.wait(CHECKPOINT_SECONDS):
             try:
                 conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
@@ -370,6 +418,9 @@ class AuditLog:
         self._stop_checkpoints.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=10)
+        taken, self._log = self._log, None
+        if taken is not None:
+            fcntl.flock(taken.head_fd, fcntl.LOCK_UN)  # another writer may take it now
 
     # -- reading -------------------------------------------------------------------------
     def entries(
@@ -388,15 +439,7 @@ class AuditLog:
         ``until``: ISO days, both included."""
         where: list[str] = []
         params: list[str | int] = []
-        conn = self.db.connection()
         if worker_id is not None:
-            conn.execute("BEGIN IMMEDIATE")  # the entries not indexed yet, first
-            try:
-                index_by_worker(conn)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
             where.append("entry IN (SELECT entry FROM audit_by_worker WHERE worker_id IN (?, ?))")
             params += [worker_id, EVERY_WORKER]
         for column, value in (("key_id", key_id), ("action", action)):
@@ -410,14 +453,63 @@ class AuditLog:
             where.append("at < ?")
             params.append(f"{until}T99")  # every time of that day sorts before
         clause = f" WHERE {' AND '.join(where)}" if where else ""
-        total = conn.execute(f"SELECT count(*) FROM audit{clause}", params).fetchone()[0]
-        rows = conn.execute(
-            "SELECT entry, at, key_id, role, worker_id, action, detail FROM audit"
-            f"{clause} ORDER BY entry DESC LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
-        fields = ("entry", "at", "key_id", "role", "worker_id", "action", "detail")
-        return int(total), [AuditEntry(**dict(zip(fields, r, strict=True))) for r in rows]
+        total, found = 0, []
+        paths = log_paths(self.db.path)
+        for number, path in paths.items():
+            conn = self._reader(path).connection()
+            if worker_id is not None:
+                _index_now(conn)  # the entries not indexed yet, first
+            total += conn.execute(f"SELECT count(*) FROM audit{clause}", params).fetchone()[0]
+            rows = conn.execute(
+                "SELECT entry, at, key_id, role, worker_id, action, detail FROM audit"
+                f"{clause} ORDER BY entry DESC LIMIT ?",
+                [*params, limit + offset],
+            )
+            found += [AuditEntry(log=number, **dict(zip(_FIELDS, r, strict=True))) for r in rows]
+        if len(paths) > 1:  # newest first across the logs
+            found.sort(key=lambda e: (e.at, e.log, e.entry), reverse=True)
+        return int(total), found[offset : offset + limit]
+
+
+_FIELDS = ("entry", "at", "key_id", "role", "worker_id", "action", "detail")
+
+
+@dataclass
+class _Log:
+    """The log an ``AuditLog`` appends to, and what it keeps of it."""
+
+    number: int
+    db: AccessDB
+    head_fd: int
+    """Its head file, held with an exclusive flock while this one writes the log."""
+    indexed: int
+    """Its last entry indexed by worker, as this process last saw it."""
+
+
+def log_path(access: Path, number: int) -> Path:
+    """Log ``number`` of the access database ``access``: 0 is the access database's own
+    audit table (the one log before there were several), K is ``audit-K.sqlite3``."""
+    return access if number == 0 else access.with_name(LOG_FILE.format(number))
+
+
+def log_paths(access: Path) -> dict[int, Path]:
+    """The logs there are beside ``access`` by number, log 0 first, in their order."""
+    numbers = sorted(
+        int(m.group(1))
+        for path in access.parent.glob("audit-*.sqlite3")
+        if (m := re.fullmatch(r"audit-(\d+)\.sqlite3", path.name))
+    )
+    return {0: access, **{n: log_path(access, n) for n in numbers}}
+
+
+def _index_now(conn: sqlite3.Connection) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        index_by_worker(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def indexed_upto(conn: sqlite3.Connection) -> int:

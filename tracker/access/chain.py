@@ -73,6 +73,10 @@ class Head:
 
 
 def head_path(db_path: Path) -> Path:
+    """The head file of the log in ``db_path``: ``audit-head`` beside the access database
+    (log 0), ``audit-K-head`` beside ``audit-K.sqlite3``."""
+    if db_path.name.startswith("audit-"):
+        return db_path.with_name(f"{db_path.stem}-head")
     return db_path.with_name(HEAD_FILE)
 
 

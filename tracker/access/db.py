@@ -143,7 +143,7 @@ def _chain_old_entries(conn: sqlite3.Connection) -> None:
     )
     conn.execute(APPEND_ONLY["audit_no_update"])
     note = f"entries {rows[0][0]}-{rows[-1][0]} were written before the chain; sealed as found"
-    _note(conn, "audit_chain_started", note, sealed[-1][-1])
+    lmt_note(conn, "audit_chain_started", note, sealed[-1][-1])
 
 
 def _restore_triggers(conn: sqlite3.Connection, fresh: bool) -> None:
@@ -154,10 +154,10 @@ def _restore_triggers(conn: sqlite3.Connection, fresh: bool) -> None:
     if missing and not fresh:
         last = conn.execute("SELECT hash FROM audit ORDER BY entry DESC LIMIT 1").fetchone()
         note = f"the append-only triggers {', '.join(missing)} were missing; made again"
-        _note(conn, "audit_triggers_restored", note, last[0] if last and last[0] else GENESIS)
+        lmt_note(conn, "audit_triggers_restored", note, last[0] if last and last[0] else GENESIS)
 
 
-def _note(conn: sqlite3.Connection, action: str, detail: str, prev_hash: str) -> None:
+def lmt_note(conn: sqlite3.Connection, action: str, detail: str, prev_hash: str) -> None:
     """An entry of LMT's own about the log (key ``lmt``), chained after ``prev_hash``."""
     at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
     content = (at, "lmt", "admin", None, action, detail)
