@@ -154,7 +154,9 @@ def store_and_report(folder: Path, db: Path):
     with LadybugStore(db, buffer_pool_mb=64) as store:
         first = ingest_folder(store, folder, rejects_dir=folder.parent / "rej", today=TODAY)
         names = store.node_table(Worker).set_index("worker_id")
-        second = ingest_folder(store, folder, rejects_dir=folder.parent / "rej", today=TODAY)
+        second = ingest_folder(  # read again: the checks are what this test is about
+            store, folder, rejects_dir=folder.parent / "rej", today=TODAY, read_all=True
+        )
         again = store.node_table(Worker).set_index("worker_id")
     return first, second, names, again
 

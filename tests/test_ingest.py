@@ -15,7 +15,7 @@ from store_snapshot import assert_same_store, snapshot
 from graph_schema import EMPLOYED_BY, MEMBER_OF, MOVED, OPERATES_IN, Employer, Worker
 from tracker.export import export_folder
 from tracker.field_format import RECORD_FILES, EmployerRow
-from tracker.ingest import NoRecordsFound, ingest_folder
+from tracker.ingest import NoRecordsFound, ingest_folder, kept
 from tracker.stores.ladybug.store import LadybugStore
 
 TODAY = dt.date(2026, 11, 23)
@@ -90,15 +90,63 @@ def test_rejected_rows_name_file_line_column_and_reason(sample_ingest) -> None:
 # -- idempotence and corrections --------------------------------------------------------
 
 
-def test_the_same_batch_twice_changes_nothing(store, sample_dir) -> None:
+@pytest.mark.parametrize("read_all", [True, False], ids=["read-again", "kept-outcome"])
+def test_the_same_batch_twice_changes_nothing(store, sample_dir, read_all) -> None:
     first = ingest_folder(store, sample_dir, rejects_dir=store.folder / "rej", today=TODAY)
     before = snapshot(store)
-    second = ingest_folder(store, sample_dir, rejects_dir=store.folder / "rej", today=TODAY)
+    second = ingest_folder(
+        store, sample_dir, rejects_dir=store.folder / "rej", today=TODAY, read_all=read_all
+    )
     after = snapshot(store)
     for name, frame in before.items():
         pd.testing.assert_frame_equal(frame, after[name], obj=name)
     assert all(f.stored == 0 and f.replaced == 0 for f in second.files)
     assert [f.unchanged for f in second.files] == [f.stored for f in first.files]
+
+
+def test_an_unchanged_file_is_not_read_again_and_gives_what_reading_it_gives(
+    store, sample_dir, tmp_path
+) -> None:
+    """The kept outcome (tracker.ingest.kept): the same counts, rejections and rejects
+    files as reading every row again; held by every file of the sample after its import."""
+    ingest_folder(store, sample_dir, rejects_dir=tmp_path / "first", today=TODAY)
+    for spec in RECORD_FILES:
+        if (sample_dir / spec.name).exists():
+            found = kept.outcome(store, spec, kept.digest(sample_dir / spec.name), TODAY)
+            assert found is not None, spec.name
+            other_day = TODAY + dt.timedelta(days=1)
+            assert kept.outcome(store, spec, kept.digest(sample_dir / spec.name), other_day) is None
+    fast = ingest_folder(store, sample_dir, rejects_dir=tmp_path / "kept", today=TODAY)
+    full = ingest_folder(
+        store, sample_dir, rejects_dir=tmp_path / "read", today=TODAY, read_all=True
+    )
+    assert fast.files == full.files and fast.rejected_rows == full.rejected_rows
+    assert fast.rejected > 0  # the sample's bad rows: rejected again, for the same reasons
+    written = sorted(p.name for p in (tmp_path / "read").iterdir())
+    assert written == sorted(p.name for p in (tmp_path / "kept").iterdir())
+    for name in written:
+        assert (tmp_path / "kept" / name).read_bytes() == (tmp_path / "read" / name).read_bytes()
+
+
+def test_a_file_is_read_again_when_it_or_a_table_it_names_changed(store, tmp_path) -> None:
+    """A move rejected for naming a worker the store did not hold is stored once another
+    batch writes that worker, though the file is unchanged; a changed byte is read too."""
+    moves = MOVE_HEADER + "M1,W1,348,519,2024-11-01,\nM2,W9,348,519,2024-11-01,\n"
+    first = batch(tmp_path / "b1", {**BASE, "moves.csv": moves})
+    assert by_file(ingest(store, first))["moves.csv"]["rejected"] == 1
+    assert by_file(ingest(store, first))["moves.csv"]["rejected"] == 1  # kept: same outcome
+    header = BASE["workers.csv"].splitlines()[0]
+    ingest(
+        store,
+        batch(
+            tmp_path / "b2", {"workers.csv": f"{header}\nW9,H1,Ram,male,1990,SRC-1,2020-01-05\n"}
+        ),
+    )
+    again = by_file(ingest(store, first))["moves.csv"]
+    assert (again["stored"], again["unchanged"], again["rejected"]) == (1, 1, 0)
+    (first / "moves.csv").write_text(moves.replace("2024-11-01,\nM2", "2024-11-02,\nM2"))
+    changed = by_file(ingest(store, first))["moves.csv"]
+    assert (changed["replaced"], changed["unchanged"]) == (1, 1)
 
 
 def test_a_record_sent_again_replaces_its_edge_even_with_new_endpoints(store, tmp_path) -> None:

@@ -22,7 +22,7 @@ SMALL = 1000
 
 def _import(store: LadybugStore, folder: Path, slice_rows: int) -> IngestReport:
     rejects = store.folder.parent / f"{store.folder.name}-{folder.name}-rejects"
-    return ingest_folder(store, folder, rejects, today=TODAY, slice_rows=slice_rows)
+    return ingest_folder(store, folder, rejects, today=TODAY, slice_rows=slice_rows, read_all=True)
 
 
 def _counts(report: IngestReport) -> list:

@@ -33,6 +33,12 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         help="import only: leave the new registrations for `lmt persons` to link (several "
         "batches in a row, then one linkage)",
     )
+    parser.add_argument(
+        "--read-all",
+        action="store_true",
+        help="read every file, also one unchanged since it was imported (whose kept "
+        "outcome is otherwise reported without reading it)",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="log each file's timings to stderr"
@@ -65,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
                 args.today or args.settings.today,
                 progress_for(sys.stderr),
                 args.settings.ingest_slice_rows or SLICE_ROWS,
+                read_all=args.read_all,
             )
         except (NoRecordsFound, RejectsFolderRefused) as error:
             print(f"lmt ingest: {error}", file=sys.stderr)

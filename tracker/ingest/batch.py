@@ -28,6 +28,7 @@ from pydantic import BaseModel
 
 from tracker.csvio import CsvChunk, count_records, read_chunks
 from tracker.field_format import RECORD_FILES, RecordFile
+from tracker.ingest import kept
 from tracker.ingest.rejects import default_rejects_dir, rejects_folder_problem, write_rejects
 from tracker.ingest.slices import ingest_events
 from tracker.ingest.store_writes import WriteCounts, write_file
@@ -110,10 +111,12 @@ def ingest_folder(
     today: dt.date | None = None,
     progress: Progress = no_progress,
     slice_rows: int = SLICE_ROWS,
+    read_all: bool = False,
 ) -> IngestReport:
     """Import the batch in ``folder`` into ``store``; rejected rows go to ``rejects_dir``
     (default: the folder's name + ``-rejects``, beside it); dates are judged against
-    ``today`` (default: the clock's)."""
+    ``today`` (default: the clock's). ``read_all``: read every file, also one unchanged
+    since it was imported (``tracker.ingest.kept``)."""
     started = time.monotonic()
     folder = Path(folder).absolute()  # "." has no name to put "-rejects" after
     rejects = Path(rejects_dir).absolute() if rejects_dir else default_rejects_dir(folder)
@@ -134,7 +137,7 @@ def ingest_folder(
     rejections: list[Rejection] = []
     for spec in present:
         report, rejected = _ingest_file(
-            store, spec, folder / spec.name, today, progress, slice_rows
+            store, spec, folder / spec.name, today, progress, slice_rows, read_all
         )
         files.append(report)
         rejections += rejected
@@ -182,9 +185,24 @@ def _ingest_file(
     today: dt.date,
     progress: Progress,
     slice_rows: int,
+    read_all: bool = False,
 ) -> tuple[FileReport, list[Rejection]]:
     """One file: an entity file is checked whole, then written; an event file is written
-    in slices of its workers (``tracker.ingest.slices``), so memory does not grow with it."""
+    in slices of its workers (``tracker.ingest.slices``), so memory does not grow with it.
+    A file imported before and unchanged since, with its tables, is not read again: its
+    kept outcome stands (``tracker.ingest.kept``)."""
+    file_digest = kept.digest(path)
+    found = None if read_all else kept.outcome(store, spec, file_digest, today)
+    if found is not None:
+        before, rejections = found
+        unchanged = before.stored + before.replaced + before.unchanged
+        log.info("%s: unchanged since it was imported, with its tables: not read", spec.name)
+        progress(f"writing {spec.name}", 1, 1)
+        return FileReport(
+            file=spec.name,
+            **before.model_dump(exclude={"stored", "replaced", "unchanged"}),
+            unchanged=unchanged,
+        ), rejections
     total = count_records(path)
     report = FileReport(file=spec.name)
     started = time.monotonic()
@@ -213,6 +231,14 @@ def _ingest_file(
         counts.unchanged,
     )
     report.rejected = report.read if report.problem else len(rejected)
+    kept.keep(
+        store,
+        spec,
+        file_digest,
+        today,
+        kept.Counts(**report.model_dump(exclude={"file"})),
+        rejected,
+    )
     done = times["checked"] or time.monotonic()
     log.info(
         "%s: %d rows checked in %.1f s, written in %.1f s; peak memory so far %d MiB",
