@@ -26,7 +26,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from api import problems
 from api.auth import State
 from api.disclosed import DisclosedRoute, undisclosed_routes
-from api.fastpath import PlainTimelineRoute
+from api.fastpath import PlainTimelines
 from api.models import Health
 from api.routers import admin, analytics, calendar, identity, journeys, places, session, workers
 from api.security import SecurityHeaders
@@ -98,6 +98,10 @@ def create_app(
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # no OpenTelemetry: a span or a metric per request would name the worker's path to
+        # whatever collects them, and FastAPI's check for a configured provider cost CPU in
+        # every request (``fastapi.telemetry``)
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.service = service = ServiceState(
         store,
@@ -110,15 +114,17 @@ def create_app(
     )
     app.router.route_class = DisclosedRoute  # every answer goes through the disclosure step
     problems.install(app)
+    # innermost of the app's middleware: the plain timeline request is answered there,
+    # inside the shared store's admission and the security headers (``api.fastpath``)
+    app.add_middleware(PlainTimelines, handlers=app.exception_handlers)
     if shared is not None:
         app.add_middleware(AdmitRequests, shared=shared)
-    app.add_middleware(SecurityHeaders)  # outermost: every answer, the plain route's too
+    app.add_middleware(SecurityHeaders)  # outermost: every answer, the plain timelines' too
 
     @app.get("/health", response_model=Health, tags=["health"], summary="Is the service up")
     def health(state: State) -> Health:
         return Health(store=state.store.kind, generation=state.current.number)
 
-    app.router.routes.append(PlainTimelineRoute())  # ahead of the routers' routes
     for module in (workers, places, analytics, admin, calendar, session, journeys, identity):
         app.include_router(module.router)
     undisclosed = undisclosed_routes(app.routes)

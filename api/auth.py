@@ -2,7 +2,7 @@
 
 ``authenticate(headers, keys)`` is the one key check (401 when missing or not valid) and
 ``authorize(who, roles)`` the one role check (403), for the FastAPI routes and the plain
-Starlette route of the timeline (``api.fastpath``) alike. ``caller`` and ``allow(...)`` wrap
+request of a timeline (``api.fastpath``) alike. ``caller`` and ``allow(...)`` wrap
 them as FastAPI dependencies, so the OpenAPI document shows the two security schemes on
 every endpoint that needs a key.
 """

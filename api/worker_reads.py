@@ -2,7 +2,7 @@
 caller's role is shown, and the timeline page, the API's hot path.
 
 ``timeline_page`` is the one way a timeline is answered: the FastAPI route
-(``api.routers.workers``) and the plain Starlette route in front of it (``api.fastpath``)
+(``api.routers.workers``) and the plain request's middleware (``api.fastpath``)
 both call it, so both give the same bytes, the same errors and the same audit entry. Its
 bytes are made for the role (``researcher_events``), and the disclosure step judges the
 answer's model once per role (``passes_as_is``): every field declared, none that the

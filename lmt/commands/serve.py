@@ -10,7 +10,8 @@ caller of ``api.app.create_app`` has it. Each process serves requests from a thr
 --role ROLE``.
 
 uvicorn runs with httptools and uvloop: HTTP parsing in C took a third of the CPU of a
-cached timeline request off, against h11. Timelines recently read are kept as JSON, per
+cached timeline request off, against h11; an answer's headers and body go out in one
+socket write (``api.http``). Timelines recently read are kept as JSON, per
 process (``--timeline-cache-mb``, see ``api.state``).
 """
 
@@ -70,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
         "access_log": args.access_log,
         "log_config": uvicorn_log_config(),  # access lines without query strings
         "log_level": "info" if args.access_log else "warning",
+        "http": "api.http:HttpToolsOneWrite",  # httptools, one socket write an answer
     }
     if args.workers > 1 and not settings.neo4j_uri:
         _prepare(settings)

@@ -27,6 +27,27 @@ def test_keys_are_stored_hashed_and_checked(tmp_path):
         keys.create("boss")
 
 
+def test_a_key_kept_in_memory_is_refused_at_once_when_another_process_revokes_it(tmp_path):
+    serving = KeyRing(AccessDB(tmp_path / "access.sqlite3"))
+    other = KeyRing(AccessDB(tmp_path / "access.sqlite3"))  # as `lmt keys revoke` has it
+    record, key = other.create("field", "a phone")
+    second, second_key = other.create("field", "another phone")
+    for _ in range(3):
+        assert serving.verify(key).key_id == record.key_id
+    kept = len(serving._kept)
+    assert kept == 1  # kept under the key's hash, not the key
+    assert key.encode() not in b"".join(serving._kept)
+    calls = []
+    real = serving._verify
+    serving._verify = lambda presented: calls.append(presented) or real(presented)
+    assert serving.verify(key).key_id == record.key_id and not calls  # from memory
+    assert other.revoke(record.key_id)
+    assert serving.verify(key) is None  # seen at once, without waiting for a time-out
+    assert serving.verify(second_key).key_id == second.key_id
+    assert other.revoke(second.key_id)  # two changes within one tick of the clock
+    assert serving.verify(second_key) is None
+
+
 def test_audit_log_is_append_only_and_safe_across_threads(tmp_path):
     db = AccessDB(tmp_path / "access.sqlite3")
     audit = AuditLog(db)

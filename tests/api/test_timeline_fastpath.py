@@ -105,6 +105,25 @@ def test_its_errors_are_the_routes_problems(api):
     assert paged.status_code == 200 and paged.json()["limit"] == 2
 
 
+def test_an_unexpected_error_is_the_apps_500_problem(api, monkeypatch):
+    from api import fastpath
+
+    async def broken(*_args, **_kwargs):
+        raise RuntimeError("the store went away")
+
+    from api.routers import workers
+
+    monkeypatch.setattr(fastpath, "timeline_page", broken)
+    monkeypatch.setattr(workers, "timeline_page", broken)
+    client = type(api.client)(api.client.app, raise_server_exceptions=False)
+    headers = {"X-API-Key": api.keys["field"]}
+    answer = client.get("/workers/W0000001/timeline", headers=headers)
+    routed = client.get("/workers/W0000001/timeline?offset=0", headers=headers)
+    assert answer.status_code == routed.status_code == 500
+    assert answer.headers["content-type"] == PROBLEM
+    assert answer.json() == routed.json() and "store" not in answer.text  # no reason leaves
+
+
 def test_a_revoked_key_is_refused_even_for_a_cached_timeline(api):
     record, key = api.service.keys.create("field", "to revoke")
     headers = {"X-API-Key": key}
@@ -148,6 +167,7 @@ def test_the_plain_request_is_the_one_it_takes():
         return route.matches(scope)[0]
 
     assert match("/workers/W0000001/timeline") is Match.FULL
+    assert match("/workers/DST-357/000075/timeline") is Match.FULL  # a destination's id
     assert match("/workers/W0000001/timeline", b"offset=0") is Match.NONE
     assert match("/workers/" + "W" * 201 + "/timeline") is Match.NONE
     assert match("/workers/W0000001/timeline", method="POST") is Match.NONE

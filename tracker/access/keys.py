@@ -5,6 +5,14 @@ log and in ``lmt keys list``); the secret is 32 random bytes, shown once and sto
 its SHA-256. A slow password hash (bcrypt, scrypt) protects guessable passwords; a
 256-bit random secret cannot be guessed, and a fast hash keeps the check per request in
 microseconds.
+
+Keys verified are kept in memory (``KeyRing.verify``), under the SHA-256 of the key as
+presented, never the key itself: a SQLite query and a record per request cost more than the
+rest of a cached timeline's work in Python. Still every request is checked, and a revocation
+is seen at once by every process: ``create`` and ``revoke`` touch ``KEYS_CHANGED`` beside the
+database after their commit, and a kept key is used only while that file's time is the one
+seen when it was kept (one ``stat`` a request), and for ``KEPT_SECONDS`` at most (a key
+changed in the database by other means is read again after that).
 """
 
 from __future__ import annotations
@@ -12,7 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import os
 import secrets
+import time
 
 from pydantic import BaseModel
 
@@ -21,6 +31,12 @@ from tracker.access.pseudonyms import DEFAULT_PROJECT
 from tracker.access.roles import Role
 
 PREFIX = "lmt"
+KEYS_CHANGED = "access-keys.changed"
+"""Touched by every change of a key, beside the access database (see the module)."""
+KEPT_SECONDS = 5.0
+"""How long a verified key is used without reading the database again, at most."""
+KEPT_KEYS = 1024
+"""Verified keys kept at most (all are forgotten when more come)."""
 
 
 class ApiKey(BaseModel):
@@ -40,6 +56,9 @@ class ApiKey(BaseModel):
 class KeyRing:
     def __init__(self, db: AccessDB) -> None:
         self.db = db
+        self._changed = db.path.parent / KEYS_CHANGED
+        self._kept: dict[bytes, tuple[ApiKey, int, float]] = {}
+        """SHA-256 of a key presented -> (its record, ``KEYS_CHANGED``'s time, when kept)."""
 
     def create(
         self,
@@ -70,12 +89,29 @@ class KeyRing:
             "organisation) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (key_id, role.value, label, _digest(secret), now, project, organisation),
         )
+        self._touch()
         record = ApiKey(key_id=key_id, role=role, label=label, created_at=now, project=project,
                         organisation=organisation)  # fmt: skip
         return record, f"{PREFIX}_{key_id}_{secret}"
 
     def verify(self, presented: str) -> ApiKey | None:
-        """The key's record if ``presented`` is a valid, unrevoked key; else None."""
+        """The key's record if ``presented`` is a valid, unrevoked key; else None. A key
+        verified before is taken from memory while no key has changed since (module)."""
+        seen = hashlib.sha256(presented.encode()).digest()
+        changed = self._changed_at()
+        kept = self._kept.get(seen)
+        if kept is not None and kept[1] == changed and time.monotonic() - kept[2] < KEPT_SECONDS:
+            return kept[0]
+        record = self._verify(presented)
+        if record is None:
+            self._kept.pop(seen, None)
+            return None
+        if len(self._kept) >= KEPT_KEYS:
+            self._kept.clear()
+        self._kept[seen] = (record, changed, time.monotonic())
+        return record
+
+    def _verify(self, presented: str) -> ApiKey | None:
         parts = presented.strip().split("_", 2)
         if len(parts) != 3 or parts[0] != PREFIX:
             return None
@@ -104,7 +140,23 @@ class KeyRing:
             "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL",
             (_now(), key_id),
         )
+        self._touch()
         return cursor.rowcount == 1
+
+    def _changed_at(self) -> int:
+        try:
+            return os.stat(self._changed).st_mtime_ns
+        except FileNotFoundError:
+            return 0
+
+    def _touch(self) -> None:
+        """After a change of a key: every process reads keys from the database again."""
+        self._kept.clear()
+        os.close(os.open(self._changed, os.O_WRONLY | os.O_CREAT, 0o600))
+        # a time set to the nanosecond, later than the one before: two changes within one
+        # tick of the file system's clock still give two times
+        at = max(time.time_ns(), self._changed_at() + 1)
+        os.utime(self._changed, ns=(at, at))
 
 
 _COLUMNS = "key_id, role, label, created_at, revoked_at, project, organisation"
