@@ -34,6 +34,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.processes import descendants, tree_cpu_seconds
 from bench.report import write_section
 from bench.serving import DRAW, lua_script, new_key, run_wrk, served
 
@@ -48,40 +49,19 @@ request = function()
   return wrk.format("GET", paths[i])
 end
 """
-TICKS = os.sysconf("SC_CLK_TCK")
 MAX_WARM_UP = 180
 """Seconds of reading the warm set before the warm runs, at most."""
-
-
-def server_cpu_seconds(pid: int) -> float:
-    """User + system CPU of ``pid`` and its live children (uvicorn's worker processes)."""
-    total = 0.0
-    for process in [pid, *_children(pid)]:
-        try:
-            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / TICKS
-    return total
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except FileNotFoundError:
-        return []
-    return [int(c) for c in found] + [g for c in found for g in _children(int(c))]
 
 
 def settle(pid: int, processes: int, timeout: float = 900) -> None:
     """Wait until the server's worker processes are all there and idle (each builds its
     search index and names before it takes a request)."""
     deadline = time.monotonic() + timeout
-    last = server_cpu_seconds(pid)
+    last = tree_cpu_seconds(pid)
     while time.monotonic() < deadline:
         time.sleep(1)
-        now = server_cpu_seconds(pid)
-        if len(_children(pid)) >= processes and now - last < 0.05:
+        now = tree_cpu_seconds(pid)
+        if len(descendants(pid)) >= processes and now - last < 0.05:
             return
         last = now
     raise SystemExit("the server's processes did not settle")
@@ -90,13 +70,13 @@ def settle(pid: int, processes: int, timeout: float = 900) -> None:
 def wrk(base: str, script: Path, connections: int, seconds: int, server: int) -> dict:
     """One bounded wrk run; latency percentiles, throughput, and the CPU both sides used."""
     load = os.getloadavg()[0]
-    cpu_before = server_cpu_seconds(server)
+    cpu_before = tree_cpu_seconds(server)
     wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     figures = run_wrk(base, script, connections, seconds)
     wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     del figures["raw"]
     figures.update(connections=connections, load=load)
-    figures["server_cpu"] = server_cpu_seconds(server) - cpu_before
+    figures["server_cpu"] = tree_cpu_seconds(server) - cpu_before
     figures["wrk_cpu"] = (wrk_after.ru_utime + wrk_after.ru_stime) - (
         wrk_before.ru_utime + wrk_before.ru_stime
     )
