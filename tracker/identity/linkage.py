@@ -73,6 +73,9 @@ class LinkReport:
     peaks: dict[str, float] = field(default_factory=dict)
     """The process's peak resident memory (GiB) at the end of each stage: what the peak
     is made of (``bench.bench_linkage``)."""
+    cpu: dict[str, float] = field(default_factory=dict)
+    """CPU seconds (user + system, every thread) of each stage: beside ``timings`` it
+    tells work from waiting (on a shared machine, on the disk, on the store's threads)."""
     matcher: str = "read"
     """How the registrations were had: ``read`` from the store, the cache ``kept`` as it
     was or ``patched`` with what changed (``cache.matcher``)."""
@@ -88,11 +91,14 @@ def link(
     """Give every registration in the store a person (see module docstring)."""
     started = time.monotonic()
     thresholds = thresholds or Thresholds()
+    cpu_started = time.process_time()
     timings: dict[str, float] = {}
     peaks: dict[str, float] = {}
+    cpu: dict[str, float] = {}
 
     def lap(name: str) -> None:
         timings[name] = round(time.monotonic() - started - sum(timings.values()), 3)
+        cpu[name] = round(time.process_time() - cpu_started - sum(cpu.values()), 3)
         peaks[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2)
 
     params = _stored_model(store)
@@ -103,6 +109,7 @@ def link(
     report.seconds = round(time.monotonic() - started, 3)
     report.timings = timings
     report.peaks = peaks
+    report.cpu = cpu
     return report
 
 
