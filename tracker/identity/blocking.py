@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from tracker.identity.names import skeleton
-from tracker.identity.records import DAY_BITS, Registrations, hashed
+from tracker.identity.records import DAY_BITS, Registrations, hashed, sorted_distinct
 
 ALL_PAIRS_UP_TO = 12
 """Key groups up to this size give all their pairs."""
@@ -104,7 +104,7 @@ def pairs_from_keys(keys: BlockingKeys, n: int, new: np.ndarray | None = None) -
         lo, hi = bounds[index], bounds[index + 1]
         k, p = key[lo:hi], position[lo:hi]
         if is_new is not None:
-            held = _holding(k, np.unique(k[is_new[p]]))
+            held = _holding(k, sorted_distinct(k[is_new[p]]))
             k, p = k[held], p[held]
         a, b = _pairs_of_sorted(k, p, None, is_new)
         found.append((a, b, index))
@@ -403,7 +403,7 @@ def _visits(regs: Registrations) -> np.ndarray:
         places.append(place)
         oks.append(ok)
     place, ok = np.concatenate(places), np.concatenate(oks)
-    return np.unique((np.concatenate([mover, mover])[ok] << PLACE_BITS) | place[ok])
+    return sorted_distinct((np.concatenate([mover, mover])[ok] << PLACE_BITS) | place[ok])
 
 
 def _seen_rows(keys: BlockingKeys, is_new: np.ndarray | None) -> pd.DataFrame:

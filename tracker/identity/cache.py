@@ -54,7 +54,13 @@ from tracker.identity.blocking import (
     name_order,
     sorted_rows,
 )
-from tracker.identity.records import DAY_BITS, Registrations, hashed, read_registrations
+from tracker.identity.records import (
+    DAY_BITS,
+    Registrations,
+    hashed,
+    read_registrations,
+    sorted_distinct,
+)
 from tracker.store import GraphStore
 
 FOLDER = "identity-cache"
@@ -307,7 +313,7 @@ def _combined(found: Matcher, keep: np.ndarray, fresh: Matcher) -> Matcher:
     bits = 24
     visit_old = found.keys.visits >> bits
     still = keep[visit_old]
-    visits = np.unique(
+    visits = sorted_distinct(
         np.concatenate(
             [
                 (moved(visit_old[still], "kept") << bits)

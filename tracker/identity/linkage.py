@@ -40,7 +40,7 @@ from tracker.identity.model import (
     token_shares,
     train,
 )
-from tracker.identity.records import read_registrations
+from tracker.identity.records import read_registrations, union
 from tracker.store import GraphStore
 
 MODEL_SETTING = "identity_model"
@@ -197,7 +197,7 @@ def _link_batch(
         pairs = pd.concat([pairs, inner], ignore_index=True).drop_duplicates(["a", "b"])
         pairs = pairs.sort_values(["a", "b"], ignore_index=True)
     lap("block")
-    compared = np.union1d(pairs["a"].to_numpy(), pairs["b"].to_numpy())
+    compared = union(pairs["a"].to_numpy(), pairs["b"].to_numpy())
     regs = matcher.registrations(compared)
     a = np.searchsorted(compared, pairs["a"].to_numpy())
     b = np.searchsorted(compared, pairs["b"].to_numpy())
@@ -208,11 +208,11 @@ def _link_batch(
     pairs["names_differ"] = capped(levels)
     lap("compare")
 
-    rescored = np.union1d(new, decided)
+    rescored = union(new, decided)
     if len(decided):
-        rescored = np.union1d(rescored, _members(person_of, decided))
+        rescored = union(rescored, _members(person_of, decided))
     decided_ends = np.concatenate([same.to_numpy().ravel(), not_same.to_numpy().ravel()])
-    scope = np.union1d(np.union1d(compared, rescored), decided_ends.astype(np.int64))
+    scope = union(compared, rescored, decided_ends.astype(np.int64))
     scope = _members(person_of, scope)
     local = _Local(scope)
     previous = person_of.iloc[scope].reset_index(drop=True)
@@ -364,7 +364,7 @@ def _decided_positions(store: GraphStore, index: pd.Index) -> np.ndarray:
 def _members(person_of: pd.Series, positions: np.ndarray) -> np.ndarray:
     people = set(person_of.iloc[positions].dropna())
     mask = person_of.isin(people).to_numpy()
-    return np.union1d(np.flatnonzero(mask), positions)
+    return union(np.flatnonzero(mask), positions)
 
 
 def _all_pairs(positions: np.ndarray) -> pd.DataFrame:

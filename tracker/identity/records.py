@@ -215,6 +215,21 @@ def hashed(values: pd.Series | np.ndarray) -> np.ndarray:
     return pd.util.hash_array(np.asarray(uniques, dtype=object)).view(np.int64)[found]
 
 
+def sorted_distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of integers, by a stable sort and a look at neighbours: numpy 2.4's
+    ``np.unique`` hashes the values first, and took 10 s of CPU for the 10 million
+    visits of 999,071 registrations (the sort: 0.15 s)."""
+    values = np.sort(np.ravel(values), kind="stable")
+    if len(values) == 0:
+        return values
+    return values[np.r_[True, values[1:] != values[:-1]]]
+
+
+def union(*arrays: np.ndarray) -> np.ndarray:
+    """``np.union1d`` by ``sorted_distinct``."""
+    return sorted_distinct(np.concatenate([np.ravel(a) for a in arrays]))
+
+
 def _positions(index: pd.Index, worker_ids: pd.Series) -> np.ndarray:
     """Each id's position in ``index`` (-1 where it is not there)."""
     return index.get_indexer(pd.Index(worker_ids.astype(object)))
