@@ -130,9 +130,11 @@ def _run(db: Path, pool_mb: int) -> tuple[dict, dict]:
 
 
 def _stages(report: dict) -> str:
-    peaks = report.get("peaks", {})
+    peaks, cpu = report.get("peaks", {}), report.get("cpu", {})
     return ", ".join(
-        f"{k} {v:.1f} s" + (f" ({peaks[k]:.1f} GiB)" if k in peaks else "")
+        f"{k} {v:.1f} s"
+        + (f" / {cpu[k]:.1f} s CPU" if k in cpu else "")
+        + (f" ({peaks[k]:.1f} GiB)" if k in peaks else "")
         for k, v in report["timings"].items()
     )
 
@@ -213,7 +215,7 @@ def main() -> None:
     text = "\n".join(
         [
             "| step | registrations | new | candidate pairs | persons | wall | CPU "
-            "| in link() | peak | load before | stages (wall) |",
+            "| in link() | peak | load before | stages (wall / CPU) |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
             _row("from scratch", full, full_figures),
             _row(

@@ -14,8 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from graph_schema import Person
 from tracker.export import export_folder
-from tracker.identity import candidates, explain, link, persons
+from tracker.identity import candidates, explain, link, linkage, persons
 from tracker.identity.names import latin, name_key
 from tracker.identity.quality import pairwise
 from tracker.ingest import ingest_folder
@@ -120,6 +121,25 @@ def test_person_ids_stay_when_a_batch_adds_registrations(tmp_path):
     # a merged person keeps the older id: no id is new for an earlier registration
     assert set(after.loc[changed.index]) <= set(before)
     assert after.loc[sorted(later)].notna().all()
+    store.close()
+
+
+def test_persons_added_by_copy_are_those_merged(linked, tmp_path, monkeypatch):
+    """Many new persons are written by COPY (here all): the persons are those the MERGE
+    gives, one node each, and a second linkage from scratch keeps them."""
+    monkeypatch.setattr(linkage, "COPY_PERSONS_FROM", 0)
+    store = open_store(tmp_path)
+    ingest_folder(store, SAMPLE, rejects_dir=tmp_path / "rejects", today=TODAY)
+    link(store)
+    copied = persons(store).set_index("worker_id")["person_id"]
+    assert copied.sort_index().equals(
+        persons(linked).set_index("worker_id")["person_id"].sort_index()
+    )
+    link(store, full=True)
+    again = persons(store).set_index("worker_id")["person_id"]
+    assert again.sort_index().equals(copied.sort_index())
+    stored = store.node_table(Person)["person_id"]
+    assert stored.is_unique and set(copied) <= set(stored)
     store.close()
 
 

@@ -40,7 +40,7 @@ from tracker.identity.model import (
     token_shares,
     train,
 )
-from tracker.identity.records import read_registrations
+from tracker.identity.records import read_registrations, union
 from tracker.store import GraphStore
 
 MODEL_SETTING = "identity_model"
@@ -73,6 +73,9 @@ class LinkReport:
     peaks: dict[str, float] = field(default_factory=dict)
     """The process's peak resident memory (GiB) at the end of each stage: what the peak
     is made of (``bench.bench_linkage``)."""
+    cpu: dict[str, float] = field(default_factory=dict)
+    """CPU seconds (user + system, every thread) of each stage: beside ``timings`` it
+    tells work from waiting (on a shared machine, on the disk, on the store's threads)."""
     matcher: str = "read"
     """How the registrations were had: ``read`` from the store, the cache ``kept`` as it
     was or ``patched`` with what changed (``cache.matcher``)."""
@@ -88,11 +91,14 @@ def link(
     """Give every registration in the store a person (see module docstring)."""
     started = time.monotonic()
     thresholds = thresholds or Thresholds()
+    cpu_started = time.process_time()
     timings: dict[str, float] = {}
     peaks: dict[str, float] = {}
+    cpu: dict[str, float] = {}
 
     def lap(name: str) -> None:
         timings[name] = round(time.monotonic() - started - sum(timings.values()), 3)
+        cpu[name] = round(time.process_time() - cpu_started - sum(cpu.values()), 3)
         peaks[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2)
 
     params = _stored_model(store)
@@ -103,6 +109,7 @@ def link(
     report.seconds = round(time.monotonic() - started, 3)
     report.timings = timings
     report.peaks = peaks
+    report.cpu = cpu
     return report
 
 
@@ -190,7 +197,7 @@ def _link_batch(
         pairs = pd.concat([pairs, inner], ignore_index=True).drop_duplicates(["a", "b"])
         pairs = pairs.sort_values(["a", "b"], ignore_index=True)
     lap("block")
-    compared = np.union1d(pairs["a"].to_numpy(), pairs["b"].to_numpy())
+    compared = union(pairs["a"].to_numpy(), pairs["b"].to_numpy())
     regs = matcher.registrations(compared)
     a = np.searchsorted(compared, pairs["a"].to_numpy())
     b = np.searchsorted(compared, pairs["b"].to_numpy())
@@ -201,11 +208,11 @@ def _link_batch(
     pairs["names_differ"] = capped(levels)
     lap("compare")
 
-    rescored = np.union1d(new, decided)
+    rescored = union(new, decided)
     if len(decided):
-        rescored = np.union1d(rescored, _members(person_of, decided))
+        rescored = union(rescored, _members(person_of, decided))
     decided_ends = np.concatenate([same.to_numpy().ravel(), not_same.to_numpy().ravel()])
-    scope = np.union1d(np.union1d(compared, rescored), decided_ends.astype(np.int64))
+    scope = union(compared, rescored, decided_ends.astype(np.int64))
     scope = _members(person_of, scope)
     local = _Local(scope)
     previous = person_of.iloc[scope].reset_index(drop=True)
@@ -224,7 +231,9 @@ def _link_batch(
     ids, next_number = assign_ids(roots, previous, day, next_number)
     store.put_setting(NEXT_PERSON_SETTING, str(next_number))
     worker = index.to_numpy()[scope]
-    old = current[_among(current.index, worker)]
+    in_scope = np.zeros(n + 1, dtype=bool)  # the last: rows of no position
+    in_scope[scope] = True
+    old = current[in_scope[current["position"].to_numpy()]]
     scored = local.frame(pairs)
     _write(store, worker, old, ids, links, scored, thresholds, held_together, today)
     lap("write")
@@ -254,13 +263,14 @@ class _Local:
 
 def _persons_by_position(store: GraphStore, index: pd.Index) -> tuple[pd.Series, pd.DataFrame]:
     """Each position's person id as stored (None for a registration without one), and
-    the stored ``IS_PERSON`` rows by worker id."""
+    the stored ``IS_PERSON`` rows by worker id, with their ``position`` (-1: not in
+    ``index``)."""
     current = store.edge_table(IS_PERSON)
     at = index.get_indexer(pd.Index(current["worker_id"]))
     person_of = pd.Series([None] * len(index), dtype=object)
     known = at >= 0
     person_of.iloc[at[known]] = current["person_id"].to_numpy()[known]
-    return person_of, current.set_index("worker_id")
+    return person_of, current.assign(position=at).set_index("worker_id")
 
 
 def _among(values: pd.Index | pd.Series | np.ndarray, pool: pd.Index | pd.Series) -> np.ndarray:
@@ -354,7 +364,7 @@ def _decided_positions(store: GraphStore, index: pd.Index) -> np.ndarray:
 def _members(person_of: pd.Series, positions: np.ndarray) -> np.ndarray:
     people = set(person_of.iloc[positions].dropna())
     mask = person_of.isin(people).to_numpy()
-    return np.union1d(np.flatnonzero(mask), positions)
+    return union(np.flatnonzero(mask), positions)
 
 
 def _all_pairs(positions: np.ndarray) -> pd.DataFrame:
@@ -439,9 +449,7 @@ def _write(
     if len(write):
         made = set(write["person_id"]) - set(old["person_id"])
         if made:
-            store.write_nodes(
-                Person, pd.DataFrame({"person_id": sorted(made), "created_on": today})
-            )
+            _write_persons(store, pd.DataFrame({"person_id": sorted(made), "created_on": today}))
         # only edges there are go (a first linkage removes none): the first transaction
         # holds every edge that replaces a removed one, and 1,000,000 filled the read pool
         remove = write[["worker_id"]][_among(write["worker_id"], old.index)]
@@ -471,6 +479,21 @@ def _write(
             remove = remove[_among(edges["pair_id"], held)]
         store.write_edges(MATCHES, edges, remove=remove)
 
+
+def _write_persons(store: GraphStore, persons: pd.DataFrame) -> None:
+    """Create (or update) the ``Person`` nodes of ``persons``. Many (a first linkage) are
+    added by ``COPY``, all but those the store holds already (a merged-away person's node
+    stays): the ``MERGE`` of 783,842 persons took 24 s of a linkage from scratch."""
+    if len(persons) > COPY_PERSONS_FROM:
+        held = _among(persons["person_id"], store.node_table(Person)["person_id"])
+        store.write_nodes(Person, persons[~held], new=True)
+        persons = persons[held]
+    store.write_nodes(Person, persons)
+
+
+COPY_PERSONS_FROM = 100_000
+"""More new persons than this are written by ``COPY`` (``_write_persons``); fewer are
+merged without reading the store's persons first."""
 
 REMOVE_UNREAD = 200_000
 """Scored pairs up to this many (a batch's) are removed by key before they are written,

@@ -156,13 +156,20 @@ def build_registrations(
     )
     t = t.merge(centre, on="registered_at", how="left")
 
-    names = t["name"].astype(str)
-    t["tokens"] = names.map(lambda n: tuple(fold(x) for x in name_key(n)))
-    t["skeletons"] = t["tokens"].map(lambda ts: tuple(skeleton(x) for x in ts if len(x) > 1))
-    t["name_value"] = t["tokens"].map(lambda ts: " ".join(sorted(ts)))
+    # each distinct name and village once: 999,071 registrations hold 91,099 names
+    name_codes, names = pd.factorize(t["name"].astype(str))
+    tokens = pd.Series([tuple(fold(x) for x in name_key(n)) for n in names], dtype=object)
+    for column, of_name in (
+        ("tokens", tokens),
+        ("skeletons", tokens.map(lambda ts: tuple(skeleton(x) for x in ts if len(x) > 1))),
+        ("name_value", tokens.map(lambda ts: " ".join(sorted(ts)))),
+    ):
+        t[column] = of_name.to_numpy()[name_codes]
     t["birth_year"] = pd.to_numeric(t["birth_year"]).astype("float64")
     t["registered_day"] = _days(t["registered_on"])
-    t["village"] = t["village"].map(lambda v: fold(v.lower()) if isinstance(v, str) else v)
+    village_codes, villages = pd.factorize(t["village"], use_na_sentinel=False)
+    folded = [fold(v.lower()) if isinstance(v, str) else v for v in villages]
+    t["village"] = pd.Series(folded, dtype=object).to_numpy()[village_codes]
 
     index = pd.Index(t["worker_id"].astype(object))
     pos = _positions(index, moves["worker_id"])
@@ -206,6 +213,21 @@ def hashed(values: pd.Series | np.ndarray) -> np.ndarray:
     text = pd.Series(values, dtype=object).astype(str)
     found, uniques = pd.factorize(text, use_na_sentinel=False)
     return pd.util.hash_array(np.asarray(uniques, dtype=object)).view(np.int64)[found]
+
+
+def sorted_distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of integers, by a stable sort and a look at neighbours: numpy 2.4's
+    ``np.unique`` hashes the values first, and took 10 s of CPU for the 10 million
+    visits of 999,071 registrations (the sort: 0.15 s)."""
+    values = np.sort(np.ravel(values), kind="stable")
+    if len(values) == 0:
+        return values
+    return values[np.r_[True, values[1:] != values[:-1]]]
+
+
+def union(*arrays: np.ndarray) -> np.ndarray:
+    """``np.union1d`` by ``sorted_distinct``."""
+    return sorted_distinct(np.concatenate([np.ravel(a) for a in arrays]))
 
 
 def _positions(index: pd.Index, worker_ids: pd.Series) -> np.ndarray:
@@ -258,12 +280,26 @@ def located(
     (district of the last move that left on or before the day, NaN if none;
     days since that move arrived; days to the nearest departure either side)."""
     days = np.nan_to_num(days, nan=0).astype(np.int64)
-    probe = (positions.astype(np.int64) << DAY_BITS) | days
-    at = np.searchsorted(regs.move_key, probe, side="right") - 1
-    safe = np.clip(at, 0, max(len(regs.move_key) - 1, 0))
     if len(regs.move_key) == 0:
         nan = np.full(len(positions), np.nan)
         return nan, nan, nan
+    probe = (positions.astype(np.int64) << DAY_BITS) | days
+    # looked up in the probes' order, then put back: searches and gathers that walk the
+    # moves forward stay in the cache (9 million probes at random: 12 s; sorted: 4 s)
+    order = np.argsort(probe, kind="stable")
+    found = _located_sorted(regs, probe[order], positions[order], days[order])
+    back = np.empty_like(order)
+    back[order] = np.arange(len(order))
+    district, since, gap = (values[back] for values in found)
+    return district, since, gap
+
+
+def _located_sorted(
+    regs: Registrations, probe: np.ndarray, positions: np.ndarray, days: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``located`` of probes in ascending order (at least one move)."""
+    at = np.searchsorted(regs.move_key, probe, side="right") - 1
+    safe = np.clip(at, 0, len(regs.move_key) - 1)
     mine = (at >= 0) & ((regs.move_key[safe] >> DAY_BITS) == positions)
     district = np.where(mine, regs.move_to[safe], np.nan)
     since = np.where(mine, days - regs.move_arrived[safe], np.nan)
