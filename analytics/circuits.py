@@ -259,8 +259,8 @@ def journeys_from_store(store: GraphStore) -> Journeys:
     is dropped as soon as its trips are merged (no name holds it), so at 10M moves the
     strings and the arrays built from them are not in memory together.
     """
-    moves, homes = moves_from_store(store), homes_from_store(store)
-    return person_journeys(moves, homes, person_keys_from_store(store))
+    homes = homes_from_store(store)
+    return person_journeys(moves_from_store(store), homes, person_keys_from_store(store))
 
 
 def person_journeys(
@@ -268,8 +268,10 @@ def person_journeys(
 ) -> Journeys:
     """``round_trips.journey_arrays`` per person: ``moves`` and ``homes`` relabelled by the
     key table ``keys`` (``analytics.persons``; None: no linkage), the trips merged across
-    a person's worker ids."""
+    a person's worker ids. The moves table is let go once its trips are merged (the caller
+    should hold no name for it either: ``journeys_from_store``)."""
     if homes is not None:
         homes = homes_by_person(homes, keys)
     trips = one_report_per_trip(moves_by_person(moves, keys))
+    del moves  # not held while the journeys are cut (its id strings: 7M at 1M workers)
     return replace(journeys_of_trips(trips, homes), persons=person_ids(keys))

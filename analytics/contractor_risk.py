@@ -486,15 +486,28 @@ def going_rates(counts: pd.DataFrame) -> pd.DataFrame:
             .sum()
             .reset_index()
         )
-        group, votes = pd.factorize(pd.MultiIndex.from_frame(wages[[*keys, "peer"]]))
+        # the group-by sorted the rows, so each vote's rows are one run of them
+        first = _run_starts(wages, [*keys, "peer"])
+        group = np.cumsum(first) - 1
+        votes = wages.loc[first, [*keys, "peer"]].reset_index(drop=True)
         median = histogram_median(
             group, wages["daily_wage_inr"].to_numpy(float), wages["jobs"].to_numpy(), len(votes)
         )
-        votes = votes.to_frame(index=False, name=[*keys, "peer"]).assign(vote=median)
+        votes = votes.assign(vote=median)
         votes["rate"] = _median_of_others(votes, keys)
         found = cells[[*keys, "peer"]].merge(votes, on=[*keys, "peer"], how="left")["rate"]
         rate = rate.fillna(pd.Series(found.to_numpy(), index=cells.index))
     return cells.assign(going_rate=rate.to_numpy())
+
+
+def _run_starts(rows: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Whether each row starts a run of rows with the same ``columns`` (none missing)."""
+    first = np.zeros(len(rows), dtype=bool)
+    first[:1] = True
+    for column in columns:
+        values = rows[column].to_numpy()
+        first[1:] |= values[1:] != values[:-1]
+    return first
 
 
 def relative_wages(

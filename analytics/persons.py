@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tracker.identity.views import KEY_COLUMNS, linked_persons, person_keys, person_keys_from_store
+from tracker.identity.keys import KEY_COLUMNS, linked_persons, person_keys, person_keys_from_store
 from tracker.trips import mark_trips
 
 __all__ = [

@@ -70,7 +70,7 @@ def given_persons(batch: Path, tmp: Path) -> list[tuple[str, dict]]:
     from bench.circuits_quality import TODAY
     from bench.identity_baselines import baseline_persons
     from graph_schema import Worker
-    from tracker.identity.views import person_keys
+    from tracker.identity.keys import person_keys
     from tracker.ingest import ingest_folder
     from tracker.stores.ladybug.store import LadybugStore
 

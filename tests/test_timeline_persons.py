@@ -19,7 +19,7 @@ from graph_schema import MOVED
 from tracker.catalog import Catalog
 from tracker.identity import candidates, persons
 from tracker.identity.directory import PersonDirectory
-from tracker.identity.views import person_keys_from_store
+from tracker.identity.keys import person_keys_from_store
 from tracker.stores.ladybug.store import LadybugStore
 from tracker.timeline import Timeline, journey, read_person, read_worker, timeline
 

@@ -58,7 +58,7 @@ from graph_schema import (
     Employer,
 )
 from graph_schema.properties import PropertyType
-from tracker.identity.views import KEY_COLUMNS, person_keys_from_store
+from tracker.identity.keys import KEY_COLUMNS, person_keys_from_store
 from tracker.store import GraphStore
 from tracker.tables import edge_columns, node_columns, typed
 

@@ -21,7 +21,7 @@ from analytics.circuits import homes_from_store
 from analytics.round_trips import MOVE_COLUMNS
 from graph_schema import Employer, Worker
 from graph_schema.relationships import EMPLOYED_BY, MOVED
-from tracker.identity.views import linked_persons
+from tracker.identity.keys import linked_persons
 from tracker.store import GraphStore
 from tracker.trips import mark_trips
 

@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 
 from graph_schema import Worker
-from tracker.identity.views import candidates, linked_persons
+from tracker.identity.keys import linked_persons
+from tracker.identity.views import candidates
 from tracker.store import GraphStore, Record
 
 KEPT = 65_536
