@@ -97,8 +97,13 @@ def _stamps(store: GraphStore, spec: RecordFile) -> dict[str, str] | None:
     return stamps
 
 
-def _rules() -> str:
-    return f"{metadata.version('lmt')}/{RULES}"
+def _rules() -> str | None:
+    """This LMT's version and ``RULES``; None when LMT runs uninstalled (from a source tree
+    on ``PYTHONPATH``), whose version is unknown: then nothing is kept or reused."""
+    try:
+        return f"{metadata.version('lmt')}/{RULES}"
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def _path(store: GraphStore, spec: RecordFile) -> Path | None:
@@ -110,7 +115,7 @@ def outcome(
 ) -> tuple[Counts, list[Rejection]] | None:
     """The kept outcome of this file's import, if it holds now (module docstring)."""
     path = _path(store, spec)
-    if path is None or not path.is_file():
+    if path is None or not path.is_file() or _rules() is None:
         return None
     try:
         kept = Kept.model_validate_json(path.read_bytes())
@@ -133,14 +138,16 @@ def keep(
     rejections: list[Rejection],
 ) -> None:
     """Keep the outcome of an import of this file just committed (module docstring)."""
-    path = _path(store, spec)
+    path, rules = _path(store, spec), _rules()
+    if path is None or rules is None:
+        return
     stamps = _stamps(store, spec)
-    if path is None or stamps is None:
+    if stamps is None:
         return
     kept = Kept(
         digest=file_digest,
         today=today,
-        rules=_rules(),
+        rules=rules,
         stamps=stamps,
         counts=counts,
         rejections=[(r.file, r.line, r.record_id, r.column, r.reason) for r in rejections],
