@@ -16,7 +16,7 @@ import pytest
 
 from graph_schema import Person
 from tracker.export import export_folder
-from tracker.identity import candidates, explain, link, linkage, persons
+from tracker.identity import candidates, explain, link, persons
 from tracker.identity.names import latin, name_key
 from tracker.identity.quality import pairwise
 from tracker.ingest import ingest_folder
@@ -124,13 +124,12 @@ def test_person_ids_stay_when_a_batch_adds_registrations(tmp_path):
     store.close()
 
 
-def test_persons_added_by_copy_are_those_merged(linked, tmp_path, monkeypatch):
+def test_persons_added_by_copy_are_those_merged(linked, tmp_path):
     """Many new persons are written by COPY (here all): the persons are those the MERGE
     gives, one node each, and a second linkage from scratch keeps them."""
-    monkeypatch.setattr(linkage, "COPY_PERSONS_FROM", 0)
     store = open_store(tmp_path)
     ingest_folder(store, SAMPLE, rejects_dir=tmp_path / "rejects", today=TODAY)
-    link(store)
+    link(store, copy_persons_from=0)
     copied = persons(store).set_index("worker_id")["person_id"]
     assert copied.sort_index().equals(
         persons(linked).set_index("worker_id")["person_id"].sort_index()

@@ -87,8 +87,12 @@ def link(
     full: bool = False,
     thresholds: Thresholds | None = None,
     today: dt.date | None = None,
+    copy_persons_from: int | None = None,
 ) -> LinkReport:
-    """Give every registration in the store a person (see module docstring)."""
+    """Give every registration in the store a person (see module docstring).
+    ``copy_persons_from``: more new persons than this are added by ``COPY``
+    (default ``COPY_PERSONS_FROM``)."""
+    copy_from = COPY_PERSONS_FROM if copy_persons_from is None else copy_persons_from
     started = time.monotonic()
     thresholds = thresholds or Thresholds()
     cpu_started = time.process_time()
@@ -103,9 +107,9 @@ def link(
 
     params = _stored_model(store)
     if full or params is None:
-        report = _link_all(store, thresholds, today, lap)
+        report = _link_all(store, thresholds, today, lap, copy_from)
     else:
-        report = _link_batch(store, params, thresholds, today, lap)
+        report = _link_batch(store, params, thresholds, today, lap, copy_from)
     report.seconds = round(time.monotonic() - started, 3)
     report.timings = timings
     report.peaks = peaks
@@ -118,6 +122,7 @@ def _link_all(
     thresholds: Thresholds,
     today: dt.date | None,
     lap: Callable[[str], None],
+    copy_from: int,
 ) -> LinkReport:
     """Train the model on the whole store and cluster it again (ids kept where they can)."""
     stamps, marks = cache.stamps(store), cache.all_marks(store)
@@ -159,7 +164,7 @@ def _link_all(
     )
     store.put_setting(NEXT_PERSON_SETTING, str(next_number))
     worker = regs.table["worker_id"].to_numpy()
-    _write(store, worker, current, ids, links, pairs, thresholds, None, today)
+    _write(store, worker, current, ids, links, pairs, thresholds, None, today, copy_from)
     lap("write")
     return _report(n, n, pairs, thresholds, int(ids.nunique()), trained=True)
 
@@ -170,6 +175,7 @@ def _link_batch(
     thresholds: Thresholds,
     today: dt.date | None,
     lap: Callable[[str], None],
+    copy_from: int,
 ) -> LinkReport:
     """Place the registrations without a person, and re-cluster the persons that new
     decisions name; every other person stays as it is.
@@ -235,7 +241,7 @@ def _link_batch(
     in_scope[scope] = True
     old = current[in_scope[current["position"].to_numpy()]]
     scored = local.frame(pairs)
-    _write(store, worker, old, ids, links, scored, thresholds, held_together, today)
+    _write(store, worker, old, ids, links, scored, thresholds, held_together, today, copy_from)
     lap("write")
     outside = np.ones(n, dtype=bool)
     outside[scope] = False
@@ -401,6 +407,7 @@ def _write(
     thresholds: Thresholds,
     held_together: pd.DataFrame | None,
     today: dt.date | None,
+    copy_from: int,
 ) -> None:
     """Write the persons of the registrations ``worker`` (by position) whose person or
     link changed, and the scored pairs; ``old``: their stored ``IS_PERSON`` rows, by
@@ -449,7 +456,8 @@ def _write(
     if len(write):
         made = set(write["person_id"]) - set(old["person_id"])
         if made:
-            _write_persons(store, pd.DataFrame({"person_id": sorted(made), "created_on": today}))
+            made_persons = pd.DataFrame({"person_id": sorted(made), "created_on": today})
+            _write_persons(store, made_persons, copy_from)
         # only edges there are go (a first linkage removes none): the first transaction
         # holds every edge that replaces a removed one, and 1,000,000 filled the read pool
         remove = write[["worker_id"]][_among(write["worker_id"], old.index)]
@@ -480,11 +488,11 @@ def _write(
         store.write_edges(MATCHES, edges, remove=remove)
 
 
-def _write_persons(store: GraphStore, persons: pd.DataFrame) -> None:
+def _write_persons(store: GraphStore, persons: pd.DataFrame, copy_from: int) -> None:
     """Create (or update) the ``Person`` nodes of ``persons``. Many (a first linkage) are
     added by ``COPY``, all but those the store holds already (a merged-away person's node
     stays): the ``MERGE`` of 783,842 persons took 24 s of a linkage from scratch."""
-    if len(persons) > COPY_PERSONS_FROM:
+    if len(persons) > copy_from:
         held = _among(persons["person_id"], store.node_table(Person)["person_id"])
         store.write_nodes(Person, persons[~held], new=True)
         persons = persons[held]
