@@ -69,8 +69,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from tracker.access.chain import GENESIS, Head, chained, head_bytes, head_path
-from tracker.access.db import INSERT_INTO, VALUES, AccessDB, lmt_note
+from tracker.access.chain import Head, chained, head_bytes, head_path
+from tracker.access.db import INSERT_INTO, VALUES, AccessDB, immediate, last_hash, lmt_note
 
 log = logging.getLogger("lmt.audit")
 EVERY_WORKER = "*"
@@ -346,16 +346,9 @@ class AuditLog:
         """Say in the first log that the log ``path`` was started, so that ``lmt audit
         verify`` finds it deleted whole (its own chain and head file would go with it).
         The first log's head file is its writer's to move; this entry is after it."""
-        conn = self.db.connection()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            last = conn.execute("SELECT hash FROM audit ORDER BY entry DESC LIMIT 1").fetchone()
+        with immediate(self.db.connection()) as conn:
             note = f"{path.name} started: another writer holds this log"
-            lmt_note(conn, LOG_STARTED, note, last[0] if last and last[0] else GENESIS)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            lmt_note(conn, LOG_STARTED, note, last_hash(conn))
 
     def _reader(self, path: Path) -> AccessDB:
         if path not in self._readers:
@@ -374,9 +367,7 @@ class AuditLog:
         with self._head_lock:  # the loop's commits and the writer thread's
             try:
                 conn.execute("BEGIN IMMEDIATE")
-                found = conn.execute("SELECT hash FROM audit ORDER BY entry DESC LIMIT 1")
-                last = found.fetchone()
-                sealed = chained(rows, last[0] if last and last[0] else GENESIS)
+                sealed = chained(rows, last_hash(conn))
                 for start in range(0, len(sealed), ROWS_PER_INSERT):
                     chunk = sealed[start : start + ROWS_PER_INSERT]
                     values = ", ".join([VALUES] * len(chunk))
@@ -458,7 +449,8 @@ class AuditLog:
         for number, path in paths.items():
             conn = self._reader(path).connection()
             if worker_id is not None:
-                _index_now(conn)  # the entries not indexed yet, first
+                with immediate(conn):
+                    index_by_worker(conn)  # the entries not indexed yet, first
             total += conn.execute(f"SELECT count(*) FROM audit{clause}", params).fetchone()[0]
             rows = conn.execute(
                 "SELECT entry, at, key_id, role, worker_id, action, detail FROM audit"
@@ -500,16 +492,6 @@ def log_paths(access: Path) -> dict[int, Path]:
         if (m := re.fullmatch(r"audit-(\d+)\.sqlite3", path.name))
     )
     return {0: access, **{n: log_path(access, n) for n in numbers}}
-
-
-def _index_now(conn: sqlite3.Connection) -> None:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        index_by_worker(conn)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def indexed_upto(conn: sqlite3.Connection) -> int:

@@ -24,6 +24,8 @@ import datetime as dt
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tracker.access.chain import CONTENT, GENESIS, TRIGGERS, chained
@@ -105,11 +107,29 @@ ADDED_COLUMNS = {
 """Columns added since the first release: an older file gets them on opening."""
 
 
+@contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction (``BEGIN IMMEDIATE``: SQLite's write lock taken at once),
+    committed at the end of the block, rolled back if it raises."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def last_hash(conn: sqlite3.Connection) -> str:
+    """The hash of the log's last entry, the one the next entry is chained to."""
+    last = conn.execute("SELECT hash FROM audit ORDER BY entry DESC LIMIT 1").fetchone()
+    return last[0] if last and last[0] else GENESIS
+
+
 def _upgrade(conn: sqlite3.Connection, fresh: bool) -> None:
     """Columns added since, the old entries chained, the triggers there (one transaction:
     two processes opening one old file, one upgrades it)."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate(conn):
         for table, columns in ADDED_COLUMNS.items():
             present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
             for name, kind in columns.items():
@@ -120,10 +140,6 @@ def _upgrade(conn: sqlite3.Connection, fresh: bool) -> None:
         conn.execute("DROP INDEX IF EXISTS audit_worker")  # before audit_by_worker
         if conn.execute("SELECT count(*) FROM audit_by_worker_upto").fetchone()[0] == 0:
             conn.execute("INSERT INTO audit_by_worker_upto VALUES (0)")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def _chain_old_entries(conn: sqlite3.Connection) -> None:
@@ -152,9 +168,8 @@ def _restore_triggers(conn: sqlite3.Connection, fresh: bool) -> None:
     for name in missing:
         conn.execute(APPEND_ONLY[name])
     if missing and not fresh:
-        last = conn.execute("SELECT hash FROM audit ORDER BY entry DESC LIMIT 1").fetchone()
         note = f"the append-only triggers {', '.join(missing)} were missing; made again"
-        lmt_note(conn, "audit_triggers_restored", note, last[0] if last and last[0] else GENESIS)
+        lmt_note(conn, "audit_triggers_restored", note, last_hash(conn))
 
 
 def lmt_note(conn: sqlite3.Connection, action: str, detail: str, prev_hash: str) -> None:

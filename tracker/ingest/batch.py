@@ -191,18 +191,19 @@ def _ingest_file(
     in slices of its workers (``tracker.ingest.slices``), so memory does not grow with it.
     A file imported before and unchanged since, with its tables, is not read again: its
     kept outcome stands (``tracker.ingest.kept``)."""
-    file_digest = kept.digest(path)
-    found = None if read_all else kept.outcome(store, spec, file_digest, today)
+    file_digest = kept.digest(path) if kept.can_keep(store) else None
+    found = None
+    if file_digest is not None and not read_all:
+        found = kept.outcome(store, spec, file_digest, today)
     if found is not None:
-        before, rejections = found
-        unchanged = before.stored + before.replaced + before.unchanged
+        kept_report, rejections = found
+        before = FileReport.model_validate(kept_report)
         log.info("%s: unchanged since it was imported, with its tables: not read", spec.name)
         progress(f"writing {spec.name}", 1, 1)
-        return FileReport(
-            file=spec.name,
-            **before.model_dump(exclude={"stored", "replaced", "unchanged"}),
-            unchanged=unchanged,
-        ), rejections
+        unchanged = before.stored + before.replaced + before.unchanged
+        return before.model_copy(update={"stored": 0, "replaced": 0, "unchanged": unchanged}), (
+            rejections
+        )
     total = count_records(path)
     report = FileReport(file=spec.name)
     started = time.monotonic()
@@ -231,14 +232,8 @@ def _ingest_file(
         counts.unchanged,
     )
     report.rejected = report.read if report.problem else len(rejected)
-    kept.keep(
-        store,
-        spec,
-        file_digest,
-        today,
-        kept.Counts(**report.model_dump(exclude={"file"})),
-        rejected,
-    )
+    if file_digest is not None:
+        kept.keep(store, spec, file_digest, today, report.model_dump(), rejected)
     done = times["checked"] or time.monotonic()
     log.info(
         "%s: %d rows checked in %.1f s, written in %.1f s; peak memory so far %d MiB",

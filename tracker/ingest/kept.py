@@ -48,25 +48,20 @@ RULES = 1
 """Bumped when a change to the checks could change a file's outcome within one release."""
 
 
-class Counts(BaseModel):
-    """A file's counts as its import reported them (``batch.FileReport``'s fields)."""
-
-    read: int
-    stored: int
-    replaced: int
-    unchanged: int
-    rejected: int
-    blank: int
-    problem: str | None
-
-
 class Kept(BaseModel):
     digest: str
     today: dt.date
     rules: str
     stamps: dict[str, str]
-    counts: Counts
+    report: dict[str, int | str | None]
+    """The file's ``batch.FileReport`` as its import gave it."""
     rejections: list[tuple[str, int, str, str, str]]
+
+
+def can_keep(store: GraphStore) -> bool:
+    """Whether outcomes are kept for ``store``: an embedded one, with LMT installed (the
+    stamps are checked per file; a store without them keeps nothing either)."""
+    return store.folder is not None and _rules() is not None
 
 
 def digest(path: Path) -> str:
@@ -112,7 +107,7 @@ def _path(store: GraphStore, spec: RecordFile) -> Path | None:
 
 def outcome(
     store: GraphStore, spec: RecordFile, file_digest: str, today: dt.date
-) -> tuple[Counts, list[Rejection]] | None:
+) -> tuple[dict[str, int | str | None], list[Rejection]] | None:
     """The kept outcome of this file's import, if it holds now (module docstring)."""
     path = _path(store, spec)
     if path is None or not path.is_file() or _rules() is None:
@@ -126,7 +121,7 @@ def outcome(
         return None
     if _stamps(store, spec) != kept.stamps:
         return None
-    return kept.counts, [Rejection(*r) for r in kept.rejections]
+    return kept.report, [Rejection(*r) for r in kept.rejections]
 
 
 def keep(
@@ -134,7 +129,7 @@ def keep(
     spec: RecordFile,
     file_digest: str,
     today: dt.date,
-    counts: Counts,
+    report: dict[str, int | str | None],
     rejections: list[Rejection],
 ) -> None:
     """Keep the outcome of an import of this file just committed (module docstring)."""
@@ -149,7 +144,7 @@ def keep(
         today=today,
         rules=rules,
         stamps=stamps,
-        counts=counts,
+        report=report,
         rejections=[(r.file, r.line, r.record_id, r.column, r.reason) for r in rejections],
     )
     path.parent.mkdir(exist_ok=True)
