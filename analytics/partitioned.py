@@ -334,8 +334,8 @@ EVIDENCE_PART = pa.schema(
         ("count2", pa.int64()),
     ]
 )
-"""One partition's ``Evidence`` as one table: ``kind`` is ``placed`` (``count``: workers),
-``complaint`` (a ``complaint_rows`` row), ``advance`` / ``wage`` (a worker's ``value``),
+"""One partition's ``Evidence`` as one table: ``kind`` is ``complaint`` (a
+``complaint_rows`` row), ``advance`` / ``wage`` (a worker's ``value``),
 ``licence`` (``count``, ``count2``, ``value``: ``licence_lapses``) or ``recruit``."""
 WAGE_PART = pa.schema(
     [
@@ -355,7 +355,6 @@ CHAIN_PART = pa.schema([("row", pa.int64()), ("workers", pa.int64())])
 def evidence_to_long(evidence: Evidence) -> pd.DataFrame:
     """``Evidence`` as one table of schema ``EVIDENCE_PART``."""
     pieces = [
-        evidence.placed.rename("count").reset_index().assign(kind="placed"),
         evidence.complaints.assign(kind="complaint"),
         evidence.advances.rename("value").reset_index().assign(kind="advance"),
         evidence.wages.rename("value").reset_index().assign(kind="wage"),
@@ -386,7 +385,6 @@ def evidence_of_long(frame: pd.DataFrame) -> Evidence:
         part = rows(name, ["contractor_id", "worker_id", "value"])
         return part.set_index(["contractor_id", "worker_id"])["value"]
 
-    placed = rows("placed", ["contractor_id", "count"]).astype({"count": "int64"})
     licences = rows("licence", ["contractor_id", "count", "count2", "value"])
     licences = licences.rename(
         columns={"count": "licence_workers", "count2": "unlicensed_workers", "value": "lapse_sum"}
@@ -395,7 +393,6 @@ def evidence_of_long(frame: pd.DataFrame) -> Evidence:
         "complaint", ["contractor_id", "worker_id", "indicator", "status", "via_employer"]
     )
     return Evidence(
-        placed=placed.groupby("contractor_id")["count"].sum().rename("workers_placed"),
         complaints=complaints.astype({"via_employer": bool}),
         advances=per_worker("advance").rename("days"),
         wages=per_worker("wage").rename("relative"),
