@@ -460,7 +460,7 @@ def wage_counts(employments: pd.DataFrame, employers: pd.DataFrame) -> pd.DataFr
     them exactly (``going_rates``), so the going rate needs no worker's rows but these.
     """
     jobs = _wage_jobs(employments, employers)
-    counts = jobs.groupby([*WAGE_CELL, "daily_wage_inr"], dropna=False).size()
+    counts = jobs.groupby([*WAGE_CELL, "daily_wage_inr"], dropna=False, sort=False).size()
     return counts.rename("jobs").reset_index()
 
 
