@@ -7,7 +7,8 @@ moves as sorted arrays, so where a registration was on any day is a binary searc
 (``located``), and the employers and contractors it was recorded with.
 
 The home district is the household's; a registration without a household (most later
-ones) gets the district its return-home moves go to, else where its first move left from.
+ones) gets the district its return-home moves go to, else where its earliest move for work
+left from.
 """
 
 from __future__ import annotations
@@ -253,8 +254,9 @@ def _days(dates: pd.Series) -> pd.Series:
 
 
 def _home_districts(t: pd.DataFrame, moves: pd.DataFrame, pos: np.ndarray) -> pd.Series:
-    """The household's district, else the one the registration's return-home moves reach
-    (the first move of a registration made away from home leaves from there, not home)."""
+    """The household's district, else the one the registration's return-home moves reach,
+    else where its earliest move for work left from (the first move of a registration made
+    at a destination may leave from there, not home: a return home says more)."""
     known = pd.to_numeric(t["home_district_code"]).astype("float64")
     frame = pd.DataFrame(
         {
@@ -270,7 +272,14 @@ def _home_districts(t: pd.DataFrame, moves: pd.DataFrame, pos: np.ndarray) -> pd
     by_return = counts.drop_duplicates("position").set_index("position")["to"]
     inferred = pd.Series(np.nan, index=t.index)
     inferred.loc[by_return.index] = by_return
-    return known.fillna(inferred)
+    # else where its earliest move for work left from: a help desk meets a worker leaving
+    # home, and a destination centre records the arrival from home
+    frame["from"] = pd.to_numeric(moves["from_district_code"]).to_numpy(dtype="float64")
+    frame["day"] = _days(moves["departed_on"]).to_numpy()
+    work = frame[(moves["reason"] == "work").to_numpy(dtype=bool)].dropna(subset=["from"])
+    work = work.sort_values(["position", "day", "from"]).drop_duplicates("position")
+    by_work = work.set_index("position")["from"]
+    return known.fillna(inferred).fillna(by_work.reindex(t.index))
 
 
 def located(
