@@ -56,6 +56,14 @@ class ModelParameters(BaseModel):
     trained_on_pairs: int
     trained_on_registrations: int
 
+    def fits(self) -> bool:
+        """Whether these parameters have a value for every comparison and level there is
+        now (a model trained before a comparison changed does not: it is trained again)."""
+        return all(
+            len(self.m.get(c.name, ())) == len(self.u.get(c.name, ())) == len(c.levels)
+            for c in COMPARISONS
+        )
+
     def weights(self) -> dict[str, np.ndarray]:
         """log2(m/u) per comparison and level; 0 for ``missing``."""
         out = {}
