@@ -36,6 +36,10 @@ class Comparison:
     disagreement rarer among non-matches than among matches and reward it."""
     towards: tuple[str, ...] = ()
     """Levels that can only count towards a match (weight at least 0)."""
+    neutral: tuple[str, ...] = ()
+    """Levels that weigh nothing either way, as ``missing`` does: "S." against "Sunil
+    Kumar" agrees, but the initial of one name in twenty says nothing of who it is (other
+    fields must)."""
 
     @property
     def missing(self) -> int | None:
@@ -50,12 +54,14 @@ COMPARISONS: tuple[Comparison, ...] = (
             "all_tokens_similar",
             "initials_agree",
             "one_name_dropped",
+            "initials_alone",
             "some_tokens_differ",
             "different",
         ),
         "name tokens after transliteration, filler words (Kumar, Devi, Mohd) set aside",
         ("some_tokens_differ", "different"),
         ("exact", "all_tokens_similar"),
+        ("initials_alone",),
     ),
     Comparison(
         "birth_year",

@@ -26,7 +26,7 @@ RANDOM_PAIRS = 50_000
 EM_ROUNDS = 25
 TRAIN_PAIRS = 500_000
 """Candidate pairs EM trains on at most."""
-ANCHORED_M = {"name": (0.35, 0.35, 0.12, 0.15, 0.02, 0.01)}
+ANCHORED_M = {"name": (0.35, 0.35, 0.12, 0.15, 0.01, 0.02, 0.01)}
 """m held fixed during EM: how one person's names differ between two registrations.
 
 Without an anchor, EM finds the strongest structure among candidate pairs, and that is the
@@ -71,6 +71,8 @@ class ModelParameters(BaseModel):
             w = np.log2(np.asarray(self.m[c.name]) / np.asarray(self.u[c.name]))
             if c.missing is not None:
                 w[c.missing] = 0.0
+            for level in c.neutral:
+                w[c.levels.index(level)] = 0.0
             for level in c.against:
                 w[c.levels.index(level)] = min(w[c.levels.index(level)], 0.0)
             for level in c.towards:

@@ -103,11 +103,13 @@ def _name_level(x: tuple[str, ...], y: tuple[str, ...]) -> int:
                 pool.remove(hit)
                 used_initials = True
             elif token not in ("k", "d"):  # an initial for Kumar or Devi says nothing
-                return 4 if matched else 5
+                return 5 if matched else 6
     if matched == 0:
-        return 2 if used_initials and not (unmatched_x and left_y) else 5
+        if used_initials and not (unmatched_x and left_y):
+            return 4 if not full_x or not full_y else 2  # "S." / "Sunil Kumar": initials alone
+        return 6
     if unmatched_x and left_y:
-        return 4
+        return 5
     if unmatched_x or left_y:
         return 3
     return 2 if used_initials else 1
@@ -273,6 +275,7 @@ def _token_levels(table: NameTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         used[some] = took > 0
         failed[some] = short
     some_left_x, some_left_y = left_x > 0, left_y > 0
+    alone = ~valid_x.any(axis=1) | ~(fy >= 0).any(axis=1)  # a side of initials alone
     level = np.select(
         [
             failed,
@@ -282,7 +285,7 @@ def _token_levels(table: NameTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
             some_left_x | some_left_y,
             used,
         ],
-        [np.where(matched > 0, 4, 5), 2, 5, 4, 3, 2],
+        [np.where(matched > 0, 5, 6), np.where(alone, 4, 2), 6, 5, 3, 2],
         default=1,
     )
     return level.astype(np.int8)
