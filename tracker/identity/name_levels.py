@@ -72,6 +72,8 @@ def name_level(x: tuple[str, ...], y: tuple[str, ...]) -> int:
 
 @lru_cache(maxsize=2_000_000)
 def _name_level(x: tuple[str, ...], y: tuple[str, ...]) -> int:
+    if all(len(t) == 1 for t in x) and all(len(t) == 1 for t in y):
+        return 4  # "H. K." / "H. K.": initials alone, however alike
     if x == y or sorted(x) == sorted(y):
         return 0
     if len(x) != len(y) and "".join(x) == "".join(y):
@@ -138,6 +140,8 @@ class NameTable:
         ]
         self.joined_code = pd.factorize(pd.Series(["".join(x) for x in names], dtype=object))[0]
         full = [[t for t in x if len(t) > 1] for x in names]
+        self.has_full = np.fromiter((bool(f) for f in full), dtype=bool, count=n)
+        """Whether a name has a full token (not initials alone)."""
         width = max((len(f) for f in full), default=0)
         self.width = max(width, 1)
         vocabulary: dict[str, int] = {}
@@ -221,7 +225,8 @@ def _levels(table: NameTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     swap = table.rank[x] > table.rank[y]
     x, y = np.where(swap, y, x), np.where(swap, x, y)
     level = np.full(len(x), -1, dtype=np.int8)
-    level[table.sorted_code[x] == table.sorted_code[y]] = 0  # the same tokens
+    level[~table.has_full[x] & ~table.has_full[y]] = 4  # initials alone, however alike
+    level[(level < 0) & (table.sorted_code[x] == table.sorted_code[y])] = 0  # the same tokens
     glued = (table.lengths[x] != table.lengths[y]) & (table.joined_code[x] == table.joined_code[y])
     level[(level < 0) & glued] = 1  # Babu Lal / Babulal
     rest = np.flatnonzero(level < 0)
