@@ -106,14 +106,18 @@ def pairs_from_keys(keys: BlockingKeys, n: int, new: np.ndarray | None = None) -
     key = keys.rows["key"].to_numpy()
     position = keys.rows["position"].to_numpy()
     bounds = np.searchsorted(rule_of, np.arange(len(RULES) + 1))
+    initials_only = _initials_only(keys.tokens, n)
     for index in range(SEEN):
         lo, hi = bounds[index], bounds[index + 1]
         k, p = key[lo:hi], position[lo:hi]
         if is_new is not None:
-            held = _holding(k, sorted_distinct(k[is_new[p]]))
+            wanted = sorted_distinct(k[is_new[p]])
+            if index == INITIALS:  # and only the groups with a name of initials alone
+                wanted = wanted[_among(wanted, k[initials_only[p]])]
+            held = _holding(k, wanted)
             k, p = k[held], p[held]
         if index == INITIALS:
-            a, b = _pairs_with_marked(k, p, _initials_only(keys.tokens, n)[p], is_new)
+            a, b = _pairs_with_marked(k, p, initials_only[p], is_new)
         else:
             a, b = _pairs_of_sorted(k, p, None, is_new)
         found.append((a, b, index))
