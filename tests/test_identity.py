@@ -17,6 +17,7 @@ import pytest
 from graph_schema import Person
 from tracker.export import export_folder
 from tracker.identity import candidates, explain, link, persons
+from tracker.identity.linkage import MODEL_SETTING, stored_model
 from tracker.identity.names import latin, name_key
 from tracker.identity.quality import pairwise
 from tracker.ingest import ingest_folder
@@ -28,7 +29,8 @@ ANSWERS = pd.read_csv(SAMPLE / "answers" / "persons.csv", dtype=str)
 
 PRECISION_AT_LEAST = 0.97
 RECALL_AT_LEAST = 0.95
-"""The targets; measured 0.975 / 0.951 with the default thresholds (docs/identity.md)."""
+"""The targets; measured 0.986 / 0.959 with the default thresholds (docs/identity.md; 0.976 /
+0.953 before the q12 changes)."""
 
 
 def open_store(folder: Path) -> LadybugStore:
@@ -49,6 +51,8 @@ def test_names_meet_across_scripts_and_spellings():
     assert latin("रामलाल मोल्ला") == "ramlal molla"
     assert name_key("Mohd. Salim") == name_key("मोहम्मद सलीम") == ("mohammad", "salim")
     assert name_key("Sunita Devi") == ("sunita",)
+    assert name_key("Rekha Dewi") == name_key("Rekha Debi") == ("rekha",)  # fillers however spelt
+    assert name_key("S. Kumaar") == ("s",)
 
 
 def test_pairwise_precision_and_recall_on_the_identity_sample(linked):
@@ -349,3 +353,18 @@ def test_the_review_queue_of_a_store_never_linked_is_empty(tmp_path):
     queue = candidates(store, status="review", undecided=True)
     assert queue.empty and "match_probability" in queue.columns
     store.close()
+
+
+def test_a_model_of_other_levels_is_trained_again(linked):
+    params = stored_model(linked)
+    assert params is not None and params.fits()
+    earlier = params.model_copy(
+        update={"m": {**params.m, "seen_there": params.m["seen_there"][:4]}}
+    )
+    assert not earlier.fits()  # a model from before seen_there's helpline levels
+    linked.put_setting(MODEL_SETTING, earlier.model_dump_json())
+    try:
+        assert link(linked).trained  # trained again, not scored with the old levels
+        assert stored_model(linked).fits()
+    finally:
+        linked.put_setting(MODEL_SETTING, params.model_dump_json())

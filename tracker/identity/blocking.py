@@ -11,7 +11,11 @@ skeleton or an identifier:
 * a name token, and the district and year where one registration was made at a centre away
   from home while the other was seen there (its moves went there that year): the strong
   signal that a later registration is made where the person was on that day;
-* all name tokens and the gender.
+* all name tokens and the gender;
+* a name of initials alone ("S.", "N. K.", "S. Kumar" without its filler word): its first
+  initial, the gender and the birth year (or one either side) or the home district, against
+  the first letter of every other name with the same (a pair needs such a name on one side:
+  ``INITIALS``).
 
 Keys are 64-bit hashes of what they hold (``key_rows``: the same text gives the same key in
 every run, so the keys of a store can be kept and a batch keyed alone,
@@ -49,12 +53,14 @@ RULES = (
     "name_home",
     "initial_name",
     "name_gender",
+    "initials",
     "seen_there",
 )
 SEEN = RULES.index("seen_there")
+INITIALS = RULES.index("initials")
 PLACE_BITS = 24
 """A place is a district and a year, 12 bits each (``_place``)."""
-KEYS_VERSION = 2
+KEYS_VERSION = 3
 """Raised whenever a key is made differently: kept keys of another version are not used."""
 
 
@@ -100,13 +106,20 @@ def pairs_from_keys(keys: BlockingKeys, n: int, new: np.ndarray | None = None) -
     key = keys.rows["key"].to_numpy()
     position = keys.rows["position"].to_numpy()
     bounds = np.searchsorted(rule_of, np.arange(len(RULES) + 1))
+    initials_only = _initials_only(keys.tokens, n)
     for index in range(SEEN):
         lo, hi = bounds[index], bounds[index + 1]
         k, p = key[lo:hi], position[lo:hi]
         if is_new is not None:
-            held = _holding(k, sorted_distinct(k[is_new[p]]))
+            wanted = sorted_distinct(k[is_new[p]])
+            if index == INITIALS:  # and only the groups with a name of initials alone
+                wanted = wanted[_among(wanted, k[initials_only[p]])]
+            held = _holding(k, wanted)
             k, p = k[held], p[held]
-        a, b = _pairs_of_sorted(k, p, None, is_new)
+        if index == INITIALS:
+            a, b = _pairs_with_marked(k, p, initials_only[p], is_new)
+        else:
+            a, b = _pairs_of_sorted(k, p, None, is_new)
         found.append((a, b, index))
     seen = _seen_rows(keys, is_new)
     a, b = _pairs_in_groups(
@@ -220,6 +233,8 @@ def key_rows(regs: Registrations) -> BlockingKeys:
     )
     name_gender = whole_name + "|" + t["gender"].astype(str)
     rule("name_gender", ids, hashed(name_gender), name_gender.notna().to_numpy())
+    position, key = _letter_keys(t)
+    rule("initials", position, key, np.ones(len(key), dtype=bool))
     frame = pd.DataFrame(
         {
             "rule": np.concatenate([np.full(len(p), r, dtype=np.int8) for r, p, _ in rows]),
@@ -279,6 +294,87 @@ def _name_order(whole_name: pd.Series, birth_year: pd.Series) -> np.ndarray:
     order = np.empty(len(frame), dtype=np.int64)
     order[ranked] = np.arange(len(frame))
     return order
+
+
+LETTER_SALT = 0x1E77E25
+"""Mixed into the initials rule's keys (a letter, gender, year or district are small
+integers that other rules' parts could equal)."""
+
+
+def _letter_keys(t: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The initials rule's (position, key) rows: a name of initials alone gives its first
+    initial with the gender and each of its birth year and the years either side, and with
+    its home district; every other name its first full token's first letter with the
+    gender and its birth year, and with its home district. A registration without a
+    gender is keyed under both."""
+    # per distinct name (names repeat: 91,099 of them for 999,071 registrations)
+    codes, names = pd.factorize(pd.Series(t["tokens"].to_numpy(dtype=object), dtype=object))
+    name_letter = np.full(len(names), -1.0)
+    name_thin = np.zeros(len(names), dtype=bool)
+    for i, name in enumerate(names):
+        full = [x for x in name if len(x) > 1]
+        first = full[0] if full else next((x for x in name if len(x) == 1), None)
+        if first is not None and "a" <= first[0] <= "z":
+            name_letter[i] = ord(first[0]) - ord("a")
+            name_thin[i] = not full
+    known = codes >= 0
+    letter = np.where(known, name_letter[np.maximum(codes, 0)], -1.0)
+    thin = known & name_thin[np.maximum(codes, 0)]
+    year = t["birth_year"].to_numpy(dtype="float64") - YEAR_ORIGIN
+    home = t["home_district_code"].to_numpy(dtype="float64")
+    sex = t["gender"].map({"female": 0, "male": 1}).to_numpy(dtype="float64")
+    positions, keys = [], []
+    for gender in (0, 1):
+        mine = (letter >= 0) & ((sex == gender) | np.isnan(sex))
+        for kind, value, shifts in ((0, year, (-1, 0, 1)), (1, home, (0,))):
+            for shift in shifts:
+                # the years either side only for names of initials alone
+                at = np.flatnonzero(mine & thin) if shift else np.flatnonzero(mine)
+                part, ok = _small(
+                    np.full(len(at), kind), letter[at], np.full(len(at), gender), value[at] + shift
+                )
+                positions.append(at[ok])
+                keys.append(_mix(np.full(int(ok.sum()), LETTER_SALT), part[ok]))
+    return np.concatenate(positions).astype(np.int64), np.concatenate(keys)
+
+
+def _initials_only(tokens: pd.DataFrame, n: int) -> np.ndarray:
+    """Per position: whether its name has no full token (``tokens`` holds full ones)."""
+    thin = np.ones(n, dtype=bool)
+    thin[tokens["position"].to_numpy()] = False
+    return thin
+
+
+def _pairs_with_marked(
+    code: np.ndarray, pos: np.ndarray, marked: np.ndarray, is_new: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs under one key (rows sorted by key and order) with a marked row on one side:
+    each marked row with every other row of a small group, and with the ``WINDOW`` rows
+    either side of it in a large one (what ``_pairs_of_sorted`` keeps of such a group),
+    made from the marked rows alone (most groups are large and few rows are marked)."""
+    if len(code) == 0:
+        return pos, pos
+    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    sizes = np.diff(np.r_[starts, len(code)])
+    group = np.repeat(np.arange(len(starts)), sizes)
+    at = np.flatnonzero(marked)
+    g = group[at]
+    small = sizes[g] <= ALL_PAIRS_UP_TO
+    lo = np.where(small, starts[g], np.maximum(starts[g], at - WINDOW))
+    hi = np.where(small, starts[g] + sizes[g], np.minimum(starts[g] + sizes[g], at + WINDOW + 1))
+    count = hi - lo
+    left = np.repeat(at, count)
+    right = (
+        np.repeat(lo, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    )
+    keep = left != right
+    # a pair of two marked rows is made from both: once is enough
+    keep &= ~marked[right] | (left < right)
+    a, b = pos[left[keep]], pos[right[keep]]
+    if is_new is not None:
+        new = is_new[a] | is_new[b]
+        a, b = a[new], b[new]
+    return np.minimum(a, b), np.maximum(a, b)
 
 
 def _initial_keys(t: pd.DataFrame, tok: pd.DataFrame) -> pd.DataFrame:

@@ -64,8 +64,9 @@ from tracker.identity.records import (
 from tracker.store import GraphStore
 
 FOLDER = "identity-cache"
-VERSION = 1
-"""Raised whenever what is kept changes shape or meaning."""
+VERSION = 2
+"""Raised whenever what is kept changes shape or meaning (2: home districts also from
+the first move for work, ``records._home_districts``)."""
 INPUTS: dict[str, type[Node] | RelType] = {
     "Worker": Worker,
     "MEMBER_OF": MEMBER_OF,

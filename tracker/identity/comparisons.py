@@ -36,6 +36,10 @@ class Comparison:
     disagreement rarer among non-matches than among matches and reward it."""
     towards: tuple[str, ...] = ()
     """Levels that can only count towards a match (weight at least 0)."""
+    neutral: tuple[str, ...] = ()
+    """Levels that weigh nothing either way, as ``missing`` does: "S." against "Sunil
+    Kumar" agrees, but the initial of one name in twenty says nothing of who it is (other
+    fields must)."""
 
     @property
     def missing(self) -> int | None:
@@ -50,12 +54,14 @@ COMPARISONS: tuple[Comparison, ...] = (
             "all_tokens_similar",
             "initials_agree",
             "one_name_dropped",
+            "initials_alone",
             "some_tokens_differ",
             "different",
         ),
         "name tokens after transliteration, filler words (Kumar, Devi, Mohd) set aside",
         ("some_tokens_differ", "different"),
         ("exact", "all_tokens_similar"),
+        ("initials_alone",),
     ),
     Comparison(
         "birth_year",
@@ -82,11 +88,19 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison("home_district", ("agree", "disagree", "missing"), "home district", ("disagree",)),
     Comparison(
         "seen_there",
-        ("registered_where_other_was", "passing_through", "elsewhere_then", "missing"),
+        (
+            "registered_where_other_was",
+            "passing_through",
+            "called_while_away",
+            "elsewhere_then",
+            "called_while_home",
+            "missing",
+        ),
         "a registration away from home made where the other registration's moves put the"
-        " worker that day (or two places at once)",
-        ("elsewhere_then",),
-        ("registered_where_other_was", "passing_through"),
+        " worker that day (or two places at once); a helpline's while the other's moves put"
+        " the worker away from home (or at home)",
+        ("elsewhere_then", "called_while_home"),
+        ("registered_where_other_was", "passing_through", "called_while_away"),
     ),
     Comparison(
         "registered_by",
@@ -208,29 +222,46 @@ def _names(tokens: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _seen_there(regs: Registrations, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Level by the later registration's centre and day against the other's moves: 0 the
-    other was in that district then, 1 passing by (a station, a departure within days), 2
-    known to be elsewhere then, 3 nothing to say (no recent move, not an away centre)."""
+    """Level by a registration's centre and day against the other's moves: 0 the other was
+    in that district then, 1 passing by (a station, a departure within days), 2 a helpline
+    called while the other's moves put the worker away from home, 3 known to be elsewhere
+    then, 4 a helpline called while the other was at home, 5 nothing to say (no recent
+    move, a centre at home)."""
     t = regs.table
     day = t["registered_day"].to_numpy()
     kind = t["centre_kind"].to_numpy(dtype=object)
     district = t["centre_district"].to_numpy(dtype="float64")
+    home = t["home_district_code"].to_numpy(dtype="float64")
     # per registration, then per pair: comparing text per pair cost seconds
     is_away = np.isin(kind, ("destination_centre", "transit_point")) & ~np.isnan(day)
     is_station = kind == "transit_point"
-    result = np.full(len(a), 3, dtype=np.int8)
+    is_call = np.isin(kind, CALLED) & ~np.isnan(day)
+    result = np.full(len(a), 5, dtype=np.int8)
     for this, other in ((a, b), (b, a)):
-        # only a registration made away from home says anything: the other's moves are
-        # looked up for those pairs alone
-        at = np.flatnonzero(is_away[this])
+        # only a registration made away from home (or by phone) says anything: the other's
+        # moves are looked up for those pairs alone
+        at = np.flatnonzero(is_away[this] | is_call[this])
         mine, theirs = this[at], other[at]
         where, since, gap = located(regs, theirs, day[mine])
         known = ~np.isnan(where) & (since <= RECENT_DAYS)
-        there = known & (where == district[mine])
-        passing = is_station[mine] & (gap <= PASSING_DAYS)
-        level = np.select([there, passing, known], [0, 1, 2], default=3)
+        call = is_call[mine]
+        there = known & ~call & (where == district[mine])
+        passing = ~call & is_station[mine] & (gap <= PASSING_DAYS)
+        at_home = known & (where == home[theirs])
+        away = known & ~np.isnan(home[theirs]) & ~at_home
+        level = np.select(
+            [there, passing, call & away, ~call & known, call & at_home],
+            [0, 1, 2, 3, 4],
+            default=5,
+        )
         result[at] = np.minimum(result[at], level)
     return result
+
+
+CALLED = ("helpline",)
+"""Centres a worker reaches by phone, from wherever they are: a call says the worker was
+away from home that day when the other's moves put them there (a migrant calls from the
+worksite), and little when they were home."""
 
 
 def _registered_by(t: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -106,7 +106,7 @@ def link(
         peaks[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2)
 
     params = _stored_model(store)
-    if full or params is None:
+    if full or params is None or not params.fits():
         report = _link_all(store, thresholds, today, lap, copy_from)
     else:
         report = _link_batch(store, params, thresholds, today, lap, copy_from)

@@ -26,8 +26,12 @@ RANDOM_PAIRS = 50_000
 EM_ROUNDS = 25
 TRAIN_PAIRS = 500_000
 """Candidate pairs EM trains on at most."""
-ANCHORED_M = {"name": (0.35, 0.35, 0.12, 0.15, 0.02, 0.01)}
-"""m held fixed during EM: how one person's names differ between two registrations.
+ANCHORED_M = {"name": (0.55, 0.2, 0.1, 0.11, 0.01, 0.02, 0.01)}
+"""m held fixed during EM: how one person's names differ between two registrations (the
+shares of the identity sample's description of its later registrations: unchanged, in
+Devanagari, "Kumar"/"Devi" or order changed, which compare exact, in more than half; a
+spelling or a typo in a fifth; initials or one name dropped in about a tenth each; 0.35 /
+0.35 before, which gave a similar name more weight than the same name).
 
 Without an anchor, EM finds the strongest structure among candidate pairs, and that is the
 household (members share phone, village, household and surname): it then learns "a person"
@@ -56,6 +60,14 @@ class ModelParameters(BaseModel):
     trained_on_pairs: int
     trained_on_registrations: int
 
+    def fits(self) -> bool:
+        """Whether these parameters have a value for every comparison and level there is
+        now (a model trained before a comparison changed does not: it is trained again)."""
+        return all(
+            len(self.m.get(c.name, ())) == len(self.u.get(c.name, ())) == len(c.levels)
+            for c in COMPARISONS
+        )
+
     def weights(self) -> dict[str, np.ndarray]:
         """log2(m/u) per comparison and level; 0 for ``missing``."""
         out = {}
@@ -63,6 +75,8 @@ class ModelParameters(BaseModel):
             w = np.log2(np.asarray(self.m[c.name]) / np.asarray(self.u[c.name]))
             if c.missing is not None:
                 w[c.missing] = 0.0
+            for level in c.neutral:
+                w[c.levels.index(level)] = 0.0
             for level in c.against:
                 w[c.levels.index(level)] = min(w[c.levels.index(level)], 0.0)
             for level in c.towards:

@@ -72,6 +72,8 @@ def name_level(x: tuple[str, ...], y: tuple[str, ...]) -> int:
 
 @lru_cache(maxsize=2_000_000)
 def _name_level(x: tuple[str, ...], y: tuple[str, ...]) -> int:
+    if all(len(t) == 1 for t in x) and all(len(t) == 1 for t in y):
+        return 4  # "H. K." / "H. K.": initials alone, however alike
     if x == y or sorted(x) == sorted(y):
         return 0
     if len(x) != len(y) and "".join(x) == "".join(y):
@@ -103,11 +105,13 @@ def _name_level(x: tuple[str, ...], y: tuple[str, ...]) -> int:
                 pool.remove(hit)
                 used_initials = True
             elif token not in ("k", "d"):  # an initial for Kumar or Devi says nothing
-                return 4 if matched else 5
+                return 5 if matched else 6
     if matched == 0:
-        return 2 if used_initials and not (unmatched_x and left_y) else 5
+        if used_initials and not (unmatched_x and left_y):
+            return 4 if not full_x or not full_y else 2  # "S." / "Sunil Kumar": initials alone
+        return 6
     if unmatched_x and left_y:
-        return 4
+        return 5
     if unmatched_x or left_y:
         return 3
     return 2 if used_initials else 1
@@ -136,6 +140,8 @@ class NameTable:
         ]
         self.joined_code = pd.factorize(pd.Series(["".join(x) for x in names], dtype=object))[0]
         full = [[t for t in x if len(t) > 1] for x in names]
+        self.has_full = np.fromiter((bool(f) for f in full), dtype=bool, count=n)
+        """Whether a name has a full token (not initials alone)."""
         width = max((len(f) for f in full), default=0)
         self.width = max(width, 1)
         vocabulary: dict[str, int] = {}
@@ -219,7 +225,8 @@ def _levels(table: NameTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     swap = table.rank[x] > table.rank[y]
     x, y = np.where(swap, y, x), np.where(swap, x, y)
     level = np.full(len(x), -1, dtype=np.int8)
-    level[table.sorted_code[x] == table.sorted_code[y]] = 0  # the same tokens
+    level[~table.has_full[x] & ~table.has_full[y]] = 4  # initials alone, however alike
+    level[(level < 0) & (table.sorted_code[x] == table.sorted_code[y])] = 0  # the same tokens
     glued = (table.lengths[x] != table.lengths[y]) & (table.joined_code[x] == table.joined_code[y])
     level[(level < 0) & glued] = 1  # Babu Lal / Babulal
     rest = np.flatnonzero(level < 0)
@@ -273,6 +280,7 @@ def _token_levels(table: NameTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         used[some] = took > 0
         failed[some] = short
     some_left_x, some_left_y = left_x > 0, left_y > 0
+    alone = ~valid_x.any(axis=1) | ~(fy >= 0).any(axis=1)  # a side of initials alone
     level = np.select(
         [
             failed,
@@ -282,7 +290,7 @@ def _token_levels(table: NameTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
             some_left_x | some_left_y,
             used,
         ],
-        [np.where(matched > 0, 4, 5), 2, 5, 4, 3, 2],
+        [np.where(matched > 0, 5, 6), np.where(alone, 4, 2), 6, 5, 3, 2],
         default=1,
     )
     return level.astype(np.int8)

@@ -76,10 +76,10 @@ def latin(name: str) -> str:
 
 @lru_cache(maxsize=1_000_000)
 def name_key(name: str) -> tuple[str, ...]:
-    """The name's tokens without filler words (all of them when the name is nothing else:
-    "Mohammad"); initials stay as one-letter tokens."""
+    """The name's tokens without filler words, however spelt (Devi, Dewi, Kumaar; all of
+    them when the name is nothing else: "Mohammad"); initials stay as one-letter tokens."""
     tokens = [SYNONYMS.get(t, t) for t in latin(name).split()]
-    kept = tuple(t for t in tokens if t not in FILLERS)
+    kept = tuple(t for t in tokens if fold(t) not in _FOLDED_FILLERS)
     return kept or tuple(tokens)
 
 
@@ -89,6 +89,9 @@ def fold(token: str) -> str:
     for pattern, replacement in _SPELLINGS:
         token = pattern.sub(replacement, token)
     return token
+
+
+_FOLDED_FILLERS = frozenset(fold(f) for f in FILLERS)
 
 
 @lru_cache(maxsize=1_000_000)

@@ -7,7 +7,8 @@ moves as sorted arrays, so where a registration was on any day is a binary searc
 (``located``), and the employers and contractors it was recorded with.
 
 The home district is the household's; a registration without a household (most later
-ones) gets the district its return-home moves go to, else where its first move left from.
+ones) gets the district its return-home moves go to, else where its earliest move for work
+left from.
 """
 
 from __future__ import annotations
@@ -183,7 +184,7 @@ def build_registrations(
     # moves of one day in the order of their values, not of the store's reading, so that a
     # registration read alone (``tracker.identity.cache``) has the moves in the same order
     order = np.lexsort((arrived, move_to, key))
-    t["home_district_code"] = _home_districts(t, mv, pos)
+    t["home_district_code"] = _home_districts(t, mv, pos, departed)
 
     links = pd.concat(
         [
@@ -252,9 +253,12 @@ def _days(dates: pd.Series) -> pd.Series:
     return (values - pd.Timestamp("1970-01-01")).dt.days.astype("float64")
 
 
-def _home_districts(t: pd.DataFrame, moves: pd.DataFrame, pos: np.ndarray) -> pd.Series:
-    """The household's district, else the one the registration's return-home moves reach
-    (the first move of a registration made away from home leaves from there, not home)."""
+def _home_districts(
+    t: pd.DataFrame, moves: pd.DataFrame, pos: np.ndarray, departed: np.ndarray
+) -> pd.Series:
+    """The household's district, else the one the registration's return-home moves reach,
+    else where its earliest move for work left from (the first move of a registration made
+    at a destination may leave from there, not home: a return home says more)."""
     known = pd.to_numeric(t["home_district_code"]).astype("float64")
     frame = pd.DataFrame(
         {
@@ -270,7 +274,20 @@ def _home_districts(t: pd.DataFrame, moves: pd.DataFrame, pos: np.ndarray) -> pd
     by_return = counts.drop_duplicates("position").set_index("position")["to"]
     inferred = pd.Series(np.nan, index=t.index)
     inferred.loc[by_return.index] = by_return
-    return known.fillna(inferred)
+    home = known.fillna(inferred)
+    # else where its earliest move for work left from: a help desk meets a worker leaving
+    # home, and a destination centre records the arrival from home (only the moves of
+    # registrations still without a home are looked at: a few percent of them)
+    lacking = np.isnan(home.to_numpy())[pos]
+    work = lacking & (moves["reason"] == "work").to_numpy(dtype=bool)
+    origin = pd.to_numeric(moves["from_district_code"][work]).to_numpy(dtype="float64")
+    mover, day = pos[work], departed[work]
+    order = np.lexsort((origin, day, mover))
+    mover, origin = mover[order], origin[order]
+    first = np.r_[True, mover[1:] != mover[:-1]][: len(mover)] & ~np.isnan(origin)
+    by_work = pd.Series(np.nan, index=t.index)
+    by_work.iloc[mover[first]] = origin[first]
+    return home.fillna(by_work)
 
 
 def located(

@@ -92,6 +92,8 @@ def explain(store: GraphStore, worker_id: str, other_worker_id: str) -> dict[str
     params = stored_model(store)
     if params is None:
         raise LookupError("no linkage has run on this store yet (lmt persons)")
+    if not params.fits():
+        raise LookupError("the linkage model is of an earlier version (lmt persons --relink)")
     regs = read_registrations(store, [worker_id, other_worker_id])
     at = regs.positions([worker_id, other_worker_id])
     for wid, pos in zip((worker_id, other_worker_id), at, strict=True):
