@@ -325,7 +325,7 @@ class WorkerIndex:
             if also:
                 only = np.ones(len(alone), dtype=bool)
                 for other in matched[:first] + matched[first + 1 :]:
-                    only &= ~other.find(alone)[0]
+                    only &= ~other.has(alone)
                 alone, alone_scores = alone[only], alone_scores[only]
             rows.append(alone)
             found.append(alone_scores)
@@ -454,7 +454,7 @@ class _WordRows:
         marked = np.zeros(-(-size // 64) * 64, dtype=bool)
         marked[rows] = True
         bits = np.packbits(marked, bitorder="little").view("<u8")
-        before = np.concatenate(([0], np.cumsum(_popcount(bits))[:-1]))
+        before = np.concatenate(([0], np.cumsum(np.bitwise_count(bits), dtype=np.int64)[:-1]))
         return cls(rows, best, bits, before)
 
     @property
@@ -462,17 +462,28 @@ class _WordRows:
         held = [self.rows, self.best, self.bits, self.before]
         return sum(a.nbytes for a in held if a is not None)
 
-    def find(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Whether each of ``rows`` is one of this word's, and where it is (or would go)
-        among them."""
+    def has(self, rows: np.ndarray) -> np.ndarray:
+        """Whether each of ``rows`` is one of this word's."""
+        if self.bits is None:
+            return _members(rows, self.rows, np.searchsorted(self.rows, rows))
+        shift = (rows & 63).astype(np.uint64)
+        return ((self.bits[rows >> 6] >> shift) & np.uint64(1)).astype(bool)
+
+    def best_of(self, rows: np.ndarray) -> np.ndarray:
+        """This word's best score for each of ``rows``, 0 where it does not match."""
+        if not len(self.rows):
+            return np.zeros(len(rows))
         if self.bits is None or self.before is None:
             at = np.searchsorted(self.rows, rows)
-            return _members(rows, self.rows, at), at
-        word = self.bits[rows >> 6]
-        shift = (rows & 63).astype(np.uint64)
-        has = ((word >> shift) & np.uint64(1)).astype(bool)
-        lower = word & ((np.uint64(1) << shift) - np.uint64(1))
-        return has, self.before[rows >> 6] + _popcount(lower)
+            has = _members(rows, self.rows, at)
+        else:
+            word = self.bits[rows >> 6]
+            shift = (rows & 63).astype(np.uint64)
+            has = ((word >> shift) & np.uint64(1)).astype(bool)
+            # the row's place: the rows before its word of bits, and those before it in it
+            lower = word & ((np.uint64(1) << shift) - np.uint64(1))
+            at = self.before[rows >> 6] + np.bitwise_count(lower)
+        return np.where(has, self.best[np.minimum(at, len(self.best) - 1)], 0.0)
 
 
 def _shared(matched: list[_WordRows]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -481,34 +492,21 @@ def _shared(matched: list[_WordRows]) -> tuple[np.ndarray, list[np.ndarray]]:
     pairs = []
     for one, other in itertools.combinations(matched, 2):
         if one is other:  # a word asked twice
-            pairs.append(one.rows)
+            pairs.append((one, np.ones(len(one.rows), dtype=bool)))
             continue
         small, large = sorted((one, other), key=lambda m: len(m.rows))
-        pairs.append(small.rows[large.find(small.rows)[0]])
+        pairs.append((small, large.has(small.rows)))
     if not pairs:
         return np.zeros(0, np.int32), [np.zeros(0) for _ in matched]
-    shared = pairs[0]
-    if len(pairs) > 1:  # sorted runs: merged by a stable sort, then each row once
-        merged = np.sort(np.concatenate(pairs), kind="stable")
-        shared = merged[np.diff(merged, prepend=-1) != 0]
-    values = []
-    for word in matched:
-        if not len(word.rows):
-            values.append(np.zeros(len(shared)))
-            continue
-        has, at = word.find(shared)
-        values.append(np.where(has, word.best[np.minimum(at, len(word.best) - 1)], 0.0))
-    return shared, values
-
-
-def _popcount(words: np.ndarray) -> np.ndarray:
-    """The bits set in each 64-bit word (shifts and masks: numpy 1.26 has no
-    ``bitwise_count``)."""
-    x = words.astype(np.uint64)
-    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
-    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
-    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
-    return ((x * np.uint64(0x0101010101010101)) >> np.uint64(56)).astype(np.int64)
+    if len(pairs) == 1:  # two words: the smaller one's scores are at hand
+        small, mask = pairs[0]
+        shared = small.rows[mask]
+        values = [small.best[mask] if word is small else word.best_of(shared) for word in matched]
+        return shared, values
+    # sorted runs: merged by a stable sort, then each row once
+    merged = np.sort(np.concatenate([word.rows[mask] for word, mask in pairs]), kind="stable")
+    shared = merged[np.diff(merged, prepend=-1) != 0]
+    return shared, [word.best_of(shared) for word in matched]
 
 
 def _members(values: np.ndarray, sorted_values: np.ndarray, at: np.ndarray) -> np.ndarray:
