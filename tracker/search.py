@@ -321,7 +321,7 @@ class WorkerIndex:
             )
             total += len(alone) - also
             read = slice(None) if stop is None else slice(stop + also)
-            alone, alone_scores = alone[read], alone_scores[read]
+            alone, alone_scores = alone[read], alone_scores[read] / 1000.0
             if also:
                 only = np.ones(len(alone), dtype=bool)
                 for other in matched[:first] + matched[first + 1 :]:
@@ -373,20 +373,21 @@ class WorkerIndex:
 
     def _alone(self, word: str, words: int) -> tuple[np.ndarray, np.ndarray]:
         """The rows ``word`` alone takes to ``MIN_SCORE`` in a query of ``words`` words, in
-        the order of the answer, with those scores. Kept per word and length."""
+        the order of the answer, with those scores in thousandths (``_thousandths``). Kept
+        per word and length."""
         cached = self._memo.get(("alone", word, words))
         if isinstance(cached, tuple):
             return cached
         matched = self._word_rows(word)
-        rows, best = matched.rows, matched.best
+        rows, best = matched.rows, matched.thousandths / 1000.0
         if not len(rows) or np.round(best.max() / words, 3) < MIN_SCORE:
-            found = (np.zeros(0, np.int32), np.zeros(0))
+            found = (np.zeros(0, np.int32), np.zeros(0, np.int16))
         else:
             scores = self._scores(rows, best, words)
             kept = scores >= MIN_SCORE
             rows, scores = rows[kept], scores[kept]
             order = np.argsort(self._rank(rows, scores))
-            found = (rows[order], scores[order])
+            found = (rows[order], _thousandths(scores[order]))
         size = found[0].nbytes + found[1].nbytes
         self._memo.put(("alone", word, words), found, size, self._memo.version)
         return found
@@ -443,23 +444,25 @@ class _WordRows:
     few steps, not a binary search."""
 
     rows: np.ndarray
-    best: np.ndarray
+    thousandths: np.ndarray
+    """The best score of each row in thousandths (int16): the score is that over 1000, the
+    same float exactly, since scores are rounded to thousandths (``_thousandths``)."""
     bits: np.ndarray | None = None
     before: np.ndarray | None = None
 
     @classmethod
     def of(cls, rows: np.ndarray, best: np.ndarray, size: int) -> _WordRows:
         if len(rows) * BITMAP_SHARE < size:
-            return cls(rows, best)
+            return cls(rows, _thousandths(best))
         marked = np.zeros(-(-size // 64) * 64, dtype=bool)
         marked[rows] = True
         bits = np.packbits(marked, bitorder="little").view("<u8")
-        before = np.concatenate(([0], np.cumsum(np.bitwise_count(bits), dtype=np.int64)[:-1]))
-        return cls(rows, best, bits, before)
+        before = np.concatenate(([0], np.cumsum(np.bitwise_count(bits), dtype=np.int32)[:-1]))
+        return cls(rows, _thousandths(best), bits, before)
 
     @property
     def nbytes(self) -> int:
-        held = [self.rows, self.best, self.bits, self.before]
+        held = [self.rows, self.thousandths, self.bits, self.before]
         return sum(a.nbytes for a in held if a is not None)
 
     def has(self, rows: np.ndarray) -> np.ndarray:
@@ -473,6 +476,7 @@ class _WordRows:
         """This word's best score for each of ``rows``, 0 where it does not match."""
         if not len(self.rows):
             return np.zeros(len(rows))
+        at: np.ndarray
         if self.bits is None or self.before is None:
             at = np.searchsorted(self.rows, rows)
             has = _members(rows, self.rows, at)
@@ -483,7 +487,8 @@ class _WordRows:
             # the row's place: the rows before its word of bits, and those before it in it
             lower = word & ((np.uint64(1) << shift) - np.uint64(1))
             at = self.before[rows >> 6] + np.bitwise_count(lower)
-        return np.where(has, self.best[np.minimum(at, len(self.best) - 1)], 0.0)
+        at = np.minimum(at, len(self.rows) - 1)
+        return np.where(has, self.thousandths[at] / 1000.0, 0.0)
 
 
 def _shared(matched: list[_WordRows]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -501,12 +506,21 @@ def _shared(matched: list[_WordRows]) -> tuple[np.ndarray, list[np.ndarray]]:
     if len(pairs) == 1:  # two words: the smaller one's scores are at hand
         small, mask = pairs[0]
         shared = small.rows[mask]
-        values = [small.best[mask] if word is small else word.best_of(shared) for word in matched]
+        values = [
+            small.thousandths[mask] / 1000.0 if word is small else word.best_of(shared)
+            for word in matched
+        ]
         return shared, values
     # sorted runs: merged by a stable sort, then each row once
     merged = np.sort(np.concatenate([word.rows[mask] for word, mask in pairs]), kind="stable")
     shared = merged[np.diff(merged, prepend=-1) != 0]
     return shared, [word.best_of(shared) for word in matched]
+
+
+def _thousandths(scores: np.ndarray) -> np.ndarray:
+    """Scores rounded to thousandths (``round(x, 3)``, ``np.round(x, 3)``) as whole
+    thousandths, int16: ``t / 1000.0`` gives each score back bit for bit."""
+    return np.rint(scores * 1000).astype(np.int16)
 
 
 def _members(values: np.ndarray, sorted_values: np.ndarray, at: np.ndarray) -> np.ndarray:
