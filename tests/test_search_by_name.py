@@ -94,7 +94,13 @@ def queries(index: WorkerIndex, count: int, seed: int) -> list[str]:
         "Nobody Nowhere Zzyzx",
         "Ram Ram Kumar Devi",
     ]
-    return found + common + odd + ["Ramesh Kumar Yadav Singh Devi", "सुनीता कुमारी", "!!"]
+    many = [  # more words than are paired (PAIRWISE_WORDS): counted instead
+        "Ramesh Kumar Yadav Singh Devi Ram",
+        "Sunita Kumari Devi Sunita Ram Kumar Kumari Md",
+        " ".join(rng.choice(names) for _ in range(8)),
+        " ".join(["Kumar"] * 12),
+    ]
+    return found + common + odd + many + ["Ramesh Kumar Yadav Singh Devi", "सुनीता कुमारी", "!!"]
 
 
 def same(index: WorkerIndex, query: str, stop: int | None) -> None:

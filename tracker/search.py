@@ -102,6 +102,9 @@ WORD_CACHE_BYTES = 128 * 1024**2
 """Memory an index keeps for the rows of recent query words (``WorkerIndex._word_rows``,
 ``WorkerIndex._alone``), least recently used out first: at 1.38M registrations a common
 word's take one to three megabytes."""
+PAIRWISE_WORDS = 5
+"""Up to this many different words a query's shared rows are found pair by pair (10 pairs);
+more, by counting (``_shared``)."""
 BITMAP_SHARE = 256
 """A query word whose rows are at least 1/256 of all rows also keeps them as a bitmap (a bit
 a row: 172 KB at 1.38M rows), to find the rows it shares with another word (``_WordRows``)."""
@@ -301,7 +304,7 @@ class WorkerIndex:
             return 0, np.zeros(0, np.int64), np.zeros(0)
         n = len(words)
         matched = [self._word_rows(word) for word in words]
-        shared, values = _shared(matched)
+        shared, values = _shared(words, matched, len(self.names))
         totals = np.zeros(len(shared))
         for word_values in values:  # word by word, in the query's order
             totals += word_values
@@ -491,28 +494,37 @@ class _WordRows:
         return np.where(has, self.thousandths[at] / 1000.0, 0.0)
 
 
-def _shared(matched: list[_WordRows]) -> tuple[np.ndarray, list[np.ndarray]]:
+def _shared(
+    words: list[str], matched: list[_WordRows], size: int
+) -> tuple[np.ndarray, list[np.ndarray]]:
     """The rows two or more of the query's words match (sorted), and each word's best score
-    for each of them (0 where it does not match)."""
-    pairs = []
-    for one, other in itertools.combinations(matched, 2):
-        if one is other:  # a word asked twice
-            pairs.append((one, np.ones(len(one.rows), dtype=bool)))
-            continue
+    for each of them (0 where it does not match). Up to ``PAIRWISE_WORDS`` different words
+    by the rows each pair shares; more, by counting the words of every row (one pass over
+    an array the length of the store, as the dense scoring made per word)."""
+    distinct = dict(zip(words, matched, strict=True))
+    if len(distinct) > PAIRWISE_WORDS:
+        counts = np.zeros(size, dtype=np.uint8)
+        for word in matched:
+            counts[word.rows] += 1
+        shared = np.flatnonzero(counts >= 2).astype(np.int32)
+        return shared, [word.best_of(shared) for word in matched]
+    parts = [distinct[w].rows for w in distinct if words.count(w) > 1]  # a word asked twice
+    small = None
+    for one, other in itertools.combinations(distinct.values(), 2):
         small, large = sorted((one, other), key=lambda m: len(m.rows))
-        pairs.append((small, large.has(small.rows)))
-    if not pairs:
+        mask = large.has(small.rows)
+        parts.append(small.rows[mask])
+    if not parts:
         return np.zeros(0, np.int32), [np.zeros(0) for _ in matched]
-    if len(pairs) == 1:  # two words: the smaller one's scores are at hand
-        small, mask = pairs[0]
-        shared = small.rows[mask]
+    if len(parts) == 1 and small is not None:  # two words: the smaller one's scores are at hand
+        shared = parts[0]
         values = [
             small.thousandths[mask] / 1000.0 if word is small else word.best_of(shared)
             for word in matched
         ]
         return shared, values
     # sorted runs: merged by a stable sort, then each row once
-    merged = np.sort(np.concatenate([word.rows[mask] for word, mask in pairs]), kind="stable")
+    merged = np.sort(np.concatenate(parts), kind="stable")
     shared = merged[np.diff(merged, prepend=-1) != 0]
     return shared, [word.best_of(shared) for word in matched]
 
