@@ -15,6 +15,7 @@ requests/s, requests, non-2xx, the server's CPU time (all its processes, from /p
 request, and the load average before the run (other work shares this machine).
 
 Usage: python -m bench.bench_timeline_wrk --db STORE [--workers 2] [--seconds 20]
+[--runs cold,warm,search] (some of the runs only)
 (STORE: `lmt synth --workers 1000000 --seed 1 B && lmt ingest B --db STORE`).
 Writes the "timeline-wrk" section of docs/benchmarks.md.
 """
@@ -51,6 +52,9 @@ end
 """
 MAX_WARM_UP = 180
 """Seconds of reading the warm set before the warm runs, at most."""
+RUNS = ("cold", "warm", "search")
+COLD_RATE = 500.0
+"""First reads a second assumed for the warm set's reading when the cold runs are not run."""
 
 
 def settle(pid: int, processes: int, timeout: float = 900) -> None:
@@ -127,8 +131,23 @@ def main() -> int:
     parser.add_argument("--warm-passes", type=int, default=5, help="reads of each before warm")
     parser.add_argument("--cold-list", type=int, default=200_000, help="workers per cold run")
     parser.add_argument("--search-queries", type=int, default=2_000)
+    parser.add_argument(
+        "--search-rounds",
+        type=int,
+        default=1,
+        help="runs of each kind of search, one after the other (the first meets each "
+        "query word for the first time in each server process)",
+    )
+    parser.add_argument(
+        "--runs",
+        default=",".join(RUNS),
+        help="which runs, comma-separated, of: cold, warm, search (default: all)",
+    )
     parser.add_argument("--no-report", action="store_true")
     args = parser.parse_args()
+    runs = set(args.runs.split(","))
+    if not runs or runs - set(RUNS):
+        parser.error(f"--runs takes some of {', '.join(RUNS)}")
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
 
@@ -159,31 +178,36 @@ def main() -> int:
             settle(server.pid, args.workers if args.workers > 1 else 0)
             up = time.monotonic() - started
             timeline = "/workers/{}/timeline"
-            for connections in (1, 20):
+            cold_rate = COLD_RATE
+            for connections in (1, 20) if "cold" in runs else ():
                 lua = script(
                     f"cold{connections}", WALK, [timeline.format(w) for w in cold[connections]]
                 )
                 found = wrk(base, lua, connections, args.seconds, server.pid)
                 found["list"] = len(cold[connections])
                 results.append(("timeline, cold (first read)", found, connections))
-            # each worker read --warm-passes times before: a read goes to either process,
-            # each with its own cache, so after k passes a process misses a worker with a
-            # chance of about 2**-k; the first pass is at the cold rate, so this lasts
-            # longer than it needs to
-            lua = script("warm", WALK, [timeline.format(w) for w in warm])
-            cold_rate = max(1.0, results[-1][1]["rps"])
-            reading = min(MAX_WARM_UP, max(5, round(args.warm_passes * len(warm) / cold_rate)))
-            found = wrk(base, lua, 20, reading, server.pid)
-            passes = found["requests"] / max(1, len(warm))
-            lua = script("warm-draw", DRAW, [timeline.format(w) for w in warm])
-            for connections in (1, 20):
-                found = wrk(base, lua, connections, args.seconds, server.pid)
-                results.append(("timeline, warm (cached)", found, connections))
-            for kind, queries in searches.items():
+                cold_rate = max(1.0, found["rps"])
+            passes = 0.0
+            if "warm" in runs:
+                # each worker read --warm-passes times before: a read goes to either process,
+                # each with its own cache, so after k passes a process misses a worker with a
+                # chance of about 2**-k; the first pass is at the cold rate, so this lasts
+                # longer than it needs to
+                lua = script("warm", WALK, [timeline.format(w) for w in warm])
+                reading = min(MAX_WARM_UP, max(5, round(args.warm_passes * len(warm) / cold_rate)))
+                found = wrk(base, lua, 20, reading, server.pid)
+                passes = found["requests"] / max(1, len(warm))
+                lua = script("warm-draw", DRAW, [timeline.format(w) for w in warm])
+                for connections in (1, 20):
+                    found = wrk(base, lua, connections, args.seconds, server.pid)
+                    results.append(("timeline, warm (cached)", found, connections))
+            for kind, queries in searches.items() if "search" in runs else ():
                 paths = [f"/workers?q={quote(q)}&limit=20" for q in queries]
                 lua = script(f"search-{kind.split()[0]}", DRAW, paths)
-                found = wrk(base, lua, 20, args.seconds, server.pid)
-                results.append((f"search: {kind}", found, 20))
+                for round_ in range(1, args.search_rounds + 1):
+                    found = wrk(base, lua, 20, args.seconds, server.pid)
+                    again = f" (round {round_})" if args.search_rounds > 1 else ""
+                    results.append((f"search: {kind}{again}", found, 20))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -193,7 +217,9 @@ def main() -> int:
         command = (
             f"python -m bench.bench_timeline_wrk --db STORE --workers {args.workers} "
             f"--seconds {args.seconds} --warm-set {args.warm_set}"
-        )
+        ) + ("" if runs == set(RUNS) else f" --runs {args.runs}")
+        if args.search_rounds > 1:
+            command += f" --search-rounds {args.search_rounds}"
         write_section("timeline-wrk", "API: timelines and search under wrk", command, body)
     return 0
 

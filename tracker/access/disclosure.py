@@ -304,10 +304,12 @@ def _walk(value: Any, rules: _Rules, words: object) -> Any:
     declared = ANSWERS.get(model)
     if declared is None:
         raise DisclosureError(f"answer model {model} has no disclosure declaration")
-    words = getattr(value, "count_words", words)
+    fields = type(value).model_fields
+    if "count_words" in fields:
+        words = value.count_words  # type: ignore[attr-defined]
     update: dict[str, Any] = {}
     rows_hidden = 0
-    for name in type(value).model_fields:
+    for name in fields:
         kind = declared.get(name)
         if kind is None:
             raise DisclosureError(f"{model}.{name} has no disclosure declaration")
@@ -328,7 +330,7 @@ def _walk(value: Any, rules: _Rules, words: object) -> Any:
                 rows_hidden += hidden
                 records = _plain(frame)
                 update[name] = records if isinstance(field, list) else records[0]
-                if "columns" in type(value).model_fields:
+                if "columns" in fields:
                     update["columns"] = [str(c) for c in frame.columns]
         elif kind is Kind.PEOPLE:
             update[name] = rules.count(field)
@@ -343,7 +345,7 @@ def _walk(value: Any, rules: _Rules, words: object) -> Any:
                 update[name] = None
         elif kind is Kind.PERSON_ID:
             update[name] = rules.person(field)
-    if rows_hidden and "suppressed_rows" in type(value).model_fields:
+    if rows_hidden and "suppressed_rows" in fields:
         update["suppressed_rows"] = value.suppressed_rows + rows_hidden  # type: ignore[attr-defined]
     rules.hidden_rows += rows_hidden
     changed = {k: v for k, v in update.items() if v is not getattr(value, k)}
