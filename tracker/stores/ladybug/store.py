@@ -26,6 +26,7 @@ import ladybug
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph_schema import NODE_TYPES, REL_TYPES, Node, RelType
 from graph_schema.ddl import META_LABEL, ladybug_ddl
@@ -42,7 +43,7 @@ from tracker.stores.ladybug.pool import (
 )
 from tracker.stores.ladybug.retries import in_halves, pool_full, write_in_pieces
 from tracker.stores.schema import open_schema
-from tracker.tables import edge_columns, isin, node_columns, typed
+from tracker.tables import edge_columns, from_arrow, isin, node_columns, typed
 
 __all__ = ["DB_FILE", "READ_BUFFER_POOL_MB", "LadybugStore", "import_buffer_pool_mb"]
 
@@ -55,12 +56,17 @@ STAMP = "written:"
 """Settings keys of the tables' write stamps (``write_stamp``)."""
 NEAR_RANGES = 32
 """Most ranges of source offsets ``edges_from`` reads for many source ids."""
+NODE_GROUP = 2**17
+"""Nodes per node group (LadybugDB's ``StorageConfig::NODE_GROUP_SIZE``): a relationship
+table keeps the edges of one group of source nodes together, and a COPY that adds edges
+to a group that holds some rewrites the group at its checkpoint."""
 READ_CELLS = 6_000_000
 """Values per read of a whole edge table (1M moves of 6 columns; about 100 MB of pool)."""
 
 
 class LadybugStore(GraphStore):
     kind = "ladybug"
+    source_group = NODE_GROUP
 
     def __init__(
         self,
@@ -273,6 +279,13 @@ class LadybugStore(GraphStore):
             return arrow_frame(kept(table, list(columns).index(node.key), keys), columns)
         result = self._lookup(queries.nodes_by_scanned_key(node), keys)
         return named(result, columns)
+
+    def node_keys(self, node: type[Node]) -> pd.Series:
+        """The key column alone, through Arrow (no Python string per key), sorted by the
+        nodes' offsets: a scan on several threads may return them in another order."""
+        table = self._result(queries.all_keys(node)).get_as_arrow(chunk_size=-1)
+        keys = table.column(0).take(pc.sort_indices(table.column(1)))
+        return from_arrow(keys, node_columns(node)[node.key]).rename(node.key)
 
     def edge_table(self, rel: RelType, columns: Sequence[str] | None = None) -> pd.DataFrame:
         return self._read_by_ranges(rel, columns)
