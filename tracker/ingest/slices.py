@@ -94,7 +94,8 @@ class Spill:
             for path in self.parts:
                 source = stack.enter_context(pa.memory_map(str(path)))
                 sources.append(ipc.open_file(source).read_all().column(column))
-            found = _positions(pa.chunked_array(sources), keys)
+            chunks = [chunk for column_of_part in sources for chunk in column_of_part.chunks]
+            found = _positions(pa.chunked_array(chunks), keys)
         self.positions = np.split(found, np.cumsum([len(s) for s in sources])[:-1])
 
     def rows_in(self, lo: int, hi: int) -> Iterator[pa.Table]:
