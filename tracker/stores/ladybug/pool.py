@@ -17,8 +17,9 @@ COPY_CHUNK: int | None = None
 """New edges per transaction (``write_edges``); None: as many as the buffer pool holds at
 ``COPY_EDGE_BYTES`` each, at least ``MIN_AUTO_COPY_CHUNK`` (``copy_chunk``)."""
 COPY_EDGE_BYTES = 1024
-"""Pool bytes counted per edge a COPY adds. Measured: 200,000 moves in one transaction
-overflowed a 96 MiB pool, 100,000 fit (about 500 bytes each); twice that for safety."""
+"""Pool bytes counted per edge a COPY adds. Measured with both directions stored: 200,000
+moves in one transaction overflowed a 96 MiB pool, 100,000 fit (about 500 bytes each);
+twice that for safety. Forward only (``graph_schema.ddl``), 200,000 fit 96 MiB."""
 MIN_AUTO_COPY_CHUNK = 250_000
 NODE_CHUNK = 100_000
 """Nodes per transaction: one MERGE of 1,000,000 workers filled the 1 GiB buffer pool."""
