@@ -28,9 +28,22 @@ def ladybug_node_table(node: type[Node]) -> str:
 
 
 def ladybug_rel_table(rel: RelType) -> str:
+    """A relationship table stored in its forward direction only (by source node).
+
+    Why not both directions, LadybugDB's default: LMT reads every edge from its source
+    (``tracker.stores.ladybug.queries``: all patterns are ``(a)-[r]->(b)``), and the
+    backward index of an event type is keyed by a few hundred districts, centres or
+    employers: one node group held every move, and each later COPY into the table
+    rewrote all of it at its checkpoint (an import of 1,000,000 workers in slices spent
+    most of its writing there, and it grew with the moves already stored). A pattern
+    from the target still works (LadybugDB scans the forward direction); an undirected
+    one is refused, and LMT has none. Stores made before keep both directions."""
     pairs = [f"FROM {rel.source.label} TO {target.label}" for target in rel.target_labels]
     columns = [f"{quoted(n)} {k.value}" for n, k in model_property_types(rel.properties).items()]
-    return f"CREATE REL TABLE IF NOT EXISTS {rel.name}({', '.join(pairs + columns)})"
+    return (
+        f"CREATE REL TABLE IF NOT EXISTS {rel.name}({', '.join(pairs + columns)})"
+        " WITH (storage_direction = 'fwd')"
+    )
 
 
 def ladybug_ddl() -> list[str]:

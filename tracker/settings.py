@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     """The embedded store's buffer pool; unset: 1 GiB to read and serve, a twelfth of the
     machine's memory (1 to 4 GiB) to import (``tracker.stores.ladybug.pool``)."""
     ingest_slice_rows: int | None = Field(None, alias="LMT_INGEST_SLICE_ROWS", gt=0)
-    """Rows of an event file an import writes at a time; unset: 1,500,000
+    """Rows of an event file an import writes at a time; unset: 750,000
     (``tracker.ingest.batch.SLICE_ROWS``). Memory grows with it, not with the batch."""
     state: str = Field(DEFAULT_STATE, alias="LMT_STATE")
     """With Neo4j: the folder of the API keys and the audit log (``access.sqlite3``)."""

@@ -17,8 +17,9 @@ COPY_CHUNK: int | None = None
 """New edges per transaction (``write_edges``); None: as many as the buffer pool holds at
 ``COPY_EDGE_BYTES`` each, at least ``MIN_AUTO_COPY_CHUNK`` (``copy_chunk``)."""
 COPY_EDGE_BYTES = 1024
-"""Pool bytes counted per edge a COPY adds. Measured: 200,000 moves in one transaction
-overflowed a 96 MiB pool, 100,000 fit (about 500 bytes each); twice that for safety."""
+"""Pool bytes counted per edge a COPY adds. Measured with both directions stored: 200,000
+moves in one transaction overflowed a 96 MiB pool, 100,000 fit (about 500 bytes each);
+twice that for safety. Forward only (``graph_schema.ddl``), 200,000 fit 96 MiB."""
 MIN_AUTO_COPY_CHUNK = 250_000
 NODE_CHUNK = 100_000
 """Nodes per transaction: one MERGE of 1,000,000 workers filled the 1 GiB buffer pool."""
@@ -30,11 +31,18 @@ def import_buffer_pool_mb() -> int:
     (2 GiB on a 24 GiB machine).
 
     Why this size: an import writes its event files in slices of workers
-    (``tracker.ingest.slices``, 1,500,000 rows each), and a slice's COPY holds its new
+    (``tracker.ingest.slices``, 750,000 rows each), and a slice's COPY holds its new
     edges in the pool until it commits (about 500 bytes each), so 2 GiB holds one slice
     with room to spare. LadybugDB keeps the pages it has read, so a larger pool only made
     the process larger: the import of 1,000,000 workers peaked at 12.9 GB with half the
-    machine's memory (8 GiB), when the whole of each file was one COPY."""
+    machine's memory (8 GiB), when the whole of each file was one COPY.
+
+    What the pool is not (measured 2026-12-04, /proc/PID/smaps of an import of 300,000
+    workers): the peak. The pool's reservation (LadybugDB's 8 TB virtual region) held
+    about 100 MB of resident pages throughout; the import's memory was Python's and
+    Arrow's tables and the C library's per-thread arenas, where LadybugDB's threads keep
+    a COPY's new edges (about 900 bytes each) and a checkpoint's node groups. So
+    ``LMT_BUFFER_POOL_MB`` moves the peak little; ``LMT_INGEST_SLICE_ROWS`` moves it."""
     try:
         physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
     except (ValueError, OSError, AttributeError):

@@ -70,6 +70,11 @@ def all_nodes(node: type[Node]) -> str:
     return f"MATCH (n:{node.label}) RETURN {node_return(node)}"
 
 
+def all_keys(node: type[Node]) -> str:
+    """Every key of the label (``c0``) and its node's offset (``c1``)."""
+    return f"MATCH (n:{node.label}) RETURN n.{quoted(node.key)} AS c0, offset(id(n)) AS c1"
+
+
 def nodes_by_scanned_key(node: type[Node]) -> str:
     """The nodes whose keys are the scanned ``c0``."""
     anchor = f"{{{quoted(node.key)}: c0}}"

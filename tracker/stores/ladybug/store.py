@@ -26,6 +26,7 @@ import ladybug
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph_schema import NODE_TYPES, REL_TYPES, Node, RelType
 from graph_schema.ddl import META_LABEL, ladybug_ddl
@@ -42,7 +43,7 @@ from tracker.stores.ladybug.pool import (
 )
 from tracker.stores.ladybug.retries import in_halves, pool_full, write_in_pieces
 from tracker.stores.schema import open_schema
-from tracker.tables import edge_columns, isin, node_columns, typed
+from tracker.tables import edge_columns, from_arrow, isin, node_columns, typed
 
 __all__ = ["DB_FILE", "READ_BUFFER_POOL_MB", "LadybugStore", "import_buffer_pool_mb"]
 
@@ -55,12 +56,17 @@ STAMP = "written:"
 """Settings keys of the tables' write stamps (``write_stamp``)."""
 NEAR_RANGES = 32
 """Most ranges of source offsets ``edges_from`` reads for many source ids."""
+NODE_GROUP = 2**17
+"""Nodes per node group (LadybugDB's ``StorageConfig::NODE_GROUP_SIZE``): a relationship
+table keeps the edges of one group of source nodes together, and a COPY that adds edges
+to a group that holds some rewrites the group at its checkpoint."""
 READ_CELLS = 6_000_000
 """Values per read of a whole edge table (1M moves of 6 columns; about 100 MB of pool)."""
 
 
 class LadybugStore(GraphStore):
     kind = "ladybug"
+    source_group = NODE_GROUP
 
     def __init__(
         self,
@@ -121,8 +127,11 @@ class LadybugStore(GraphStore):
         return self._result(statement, parameters).get_as_df()
 
     def _result(self, statement: str, parameters: dict | None = None) -> ladybug.QueryResult:
-        """The result of one statement (``execute`` answers a list only for several)."""
+        """The result of one statement (``execute`` answers a list only for several); a
+        statement that scanned a table lets it go (``_forget_scans``)."""
         result = self._conn.execute(statement, parameters or {})
+        if parameters and any(isinstance(v, pa.Table) for v in parameters.values()):
+            _forget_scans(self._conn)
         if isinstance(result, list):
             raise TypeError(f"one statement at a time, not {len(result)}: {statement[:80]}")
         return result
@@ -178,7 +187,7 @@ class LadybugStore(GraphStore):
 
         def write(start: int, size: int) -> None:
             scan = scan_frame(frame.iloc[start : start + size])
-            self._conn.execute(statement, {"scan": scan})
+            self._result(statement, {"scan": scan})
 
         with self._write_lock:
             self._stamp(node.label)
@@ -248,7 +257,7 @@ class LadybugStore(GraphStore):
 
     def _delete_edges(self, rel: RelType, remove: pd.DataFrame) -> None:
         statement, columns = queries.delete_edges(rel)
-        self._conn.execute(statement, {"scan": scan_frame(remove[columns].drop_duplicates())})
+        self._result(statement, {"scan": scan_frame(remove[columns].drop_duplicates())})
 
     def _copy_edges(self, rel: RelType, frame: pd.DataFrame) -> None:
         for kind, target in rel.targets.items():
@@ -256,7 +265,7 @@ class LadybugStore(GraphStore):
             if part.empty:
                 continue
             statement, columns = queries.copy_edges(rel, target)
-            self._conn.execute(statement, {"scan": scan_frame(part[columns])})
+            self._result(statement, {"scan": scan_frame(part[columns])})
 
     # -- reads -------------------------------------------------------------------------
     def node_table(self, node: type[Node], keys: Sequence | None = None) -> pd.DataFrame:
@@ -273,6 +282,13 @@ class LadybugStore(GraphStore):
             return arrow_frame(kept(table, list(columns).index(node.key), keys), columns)
         result = self._lookup(queries.nodes_by_scanned_key(node), keys)
         return named(result, columns)
+
+    def node_keys(self, node: type[Node]) -> pd.Series:
+        """The key column alone, through Arrow (no Python string per key), sorted by the
+        nodes' offsets: a scan on several threads may return them in another order."""
+        table = self._result(queries.all_keys(node)).get_as_arrow(chunk_size=-1)
+        keys = table.column(0).take(pc.sort_indices(table.column(1)))
+        return from_arrow(keys, node_columns(node)[node.key]).rename(node.key)
 
     def edge_table(self, rel: RelType, columns: Sequence[str] | None = None) -> pd.DataFrame:
         return self._read_by_ranges(rel, columns)
@@ -480,3 +496,33 @@ class LadybugStore(GraphStore):
                 conn.close()
             self._connections.clear()
         self._db.close()
+
+
+def _forget_scans(conn: ladybug.Connection) -> None:
+    """Drop the prepared statements ladybug keeps for statements that scanned a table.
+
+    ladybug 0.22 caches every statement it prepares, keyed by the query and its parameters'
+    types, and gives each Arrow table or frame it is passed a new key: the cache kept every
+    table an import ever scanned (each slice's COPY, each lookup) until the connection
+    closed, about 100 MB more per slice of 750,000 moves (pyarrow's allocated bytes grew so
+    through an import of 300,000 workers, and back to 0 once the cache was emptied). Only
+    those entries go: a statement of plain values keeps its cached plan. (An explicit
+    ``prepare`` keeps nothing, but ladybug deprecates it.)"""
+    cache = getattr(conn, "_pybind_implicit_prepared_cache", None)
+    lock = getattr(conn, "_prepared_cache_lock", None)
+    if not isinstance(cache, dict) or lock is None:
+        return
+    with lock:
+        for key in [k for k in cache if _scanned(k)]:
+            del cache[key]
+
+
+def _scanned(key: object) -> bool:
+    """A cache key ``(query, ((name, signature), ...))`` with a scanned object's signature
+    (``("pointer", ...)``)."""
+    if not (isinstance(key, tuple) and len(key) == 2 and isinstance(key[1], tuple)):
+        return False
+    return any(
+        isinstance(item, tuple) and len(item) == 2 and item[1][:1] == ("pointer",)
+        for item in key[1]
+    )
