@@ -483,8 +483,14 @@ class _WordRows:
         """Whether each of ``rows`` is one of this word's."""
         if self.bits is None:
             return _members(rows, self.rows, np.searchsorted(self.rows, rows))
+        return self._bit(rows)[0]
+
+    def _bit(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each row's bit in the bitmap: whether it is set, its 64-bit word, its shift."""
+        assert self.bits is not None
+        word = self.bits[rows >> 6]
         shift = (rows & 63).astype(np.uint64)
-        return ((self.bits[rows >> 6] >> shift) & np.uint64(1)).astype(bool)
+        return ((word >> shift) & np.uint64(1)).astype(bool), word, shift
 
     def best_of(self, rows: np.ndarray) -> np.ndarray:
         """This word's best score for each of ``rows``, 0 where it does not match."""
@@ -495,9 +501,7 @@ class _WordRows:
             at = np.searchsorted(self.rows, rows)
             has = _members(rows, self.rows, at)
         else:
-            word = self.bits[rows >> 6]
-            shift = (rows & 63).astype(np.uint64)
-            has = ((word >> shift) & np.uint64(1)).astype(bool)
+            has, word, shift = self._bit(rows)
             # the row's place: the rows before its word of bits, and those before it in it
             lower = word & ((np.uint64(1) << shift) - np.uint64(1))
             at = self.before[rows >> 6] + np.bitwise_count(lower)
